@@ -1,0 +1,212 @@
+"""The SOP model: one SOP AP procedure (identity, Pelaksana columns, steps with Mutu Baku)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class WaktuUnit(StrEnum):
+    MENIT = "menit"
+    JAM = "jam"
+    HARI = "hari"  # calendar days
+    HARI_KERJA = "hari kerja"  # working days of the office calendar
+
+
+_MINUTES_PER_UNIT = {WaktuUnit.MENIT: 1, WaktuUnit.JAM: 60, WaktuUnit.HARI: 24 * 60}
+_WAKTU_RE = re.compile(
+    r"^\s*(?P<amount>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?\s*"
+    r"(?P<unit>menit|jam|hari\s+kerja|hari)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_UNSPECIFIED = {"", "-", "–", "—"}
+
+
+class WaktuError(ValueError):
+    """A Waktu text that is neither a duration nor '-'."""
+
+
+@dataclass(frozen=True)
+class Waktu:
+    """Mutu Baku Waktu: the source's text and the duration it states (None: unspecified)."""
+
+    text: str = ""
+    amount: float | None = None
+    unit: WaktuUnit | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> Waktu:
+        """Parse Indonesian durations: '2.550 menit', '300 Menit', '1,5 jam', '3 hari kerja'."""
+        raw = (text or "").strip()
+        if raw in _UNSPECIFIED:
+            return cls(text=raw)
+        match = _WAKTU_RE.match(raw)
+        if not match:
+            raise WaktuError(
+                f"Waktu {raw!r} tidak dikenali: tulis 'N menit', 'N jam', 'N hari', "
+                "'N hari kerja' atau '-'"
+            )
+        amount = float(match["amount"].replace(".", "") + "." + (match["frac"] or "0"))
+        unit = WaktuUnit(re.sub(r"\s+", " ", match["unit"].lower()))
+        return cls(text=raw, amount=int(amount) if amount.is_integer() else amount, unit=unit)
+
+    @property
+    def specified(self) -> bool:
+        return self.amount is not None
+
+    @property
+    def minutes(self) -> int | None:
+        """Duration in minutes; None when unspecified or given in working days."""
+        if self.amount is None or self.unit not in _MINUTES_PER_UNIT:
+            return None
+        return round(self.amount * _MINUTES_PER_UNIT[self.unit])
+
+    @property
+    def working_days(self) -> float | None:
+        return self.amount if self.unit is WaktuUnit.HARI_KERJA else None
+
+
+@dataclass
+class Decision:
+    """A review step's question and where each answer leads (step numbers; None: the end)."""
+
+    question: str
+    yes: int | None = None
+    no: int | None = None
+
+
+@dataclass
+class Step:
+    no: int
+    activity: str
+    actor: str
+    participants: list[str] = field(default_factory=list)
+    kelengkapan: list[str] = field(default_factory=list)
+    waktu: Waktu = field(default_factory=Waktu)
+    output: list[str] = field(default_factory=list)
+    keterangan: str = ""
+    decision: Decision | None = None
+
+    @property
+    def task_id(self) -> str:
+        return f"Langkah_{self.no}"
+
+    @property
+    def gateway_id(self) -> str:
+        return f"Keputusan_{self.no}"
+
+    @property
+    def decision_variable(self) -> str:
+        """Task-data name the step's Ya/Tidak answer is stored under."""
+        return f"keputusan_{self.no}"
+
+
+@dataclass
+class Signatory:
+    jabatan: str = ""
+    nama: str = ""
+    pangkat: str = ""
+    nip: str = ""
+
+
+@dataclass
+class Identity:
+    """The identity page of an SOP AP document."""
+
+    organisasi: str = ""  # e.g. "Pemerintah Kabupaten Ketapang"
+    instansi: str = ""  # e.g. "Badan Perencanaan Pembangunan Daerah"
+    unit: str = ""  # the bidang as the header writes it
+    nomor: str = ""
+    tanggal_pembuatan: str = ""
+    tanggal_revisi: str = ""
+    tanggal_efektif: str = ""
+    disahkan_oleh: Signatory = field(default_factory=Signatory)
+    nama_sop: str = ""
+    dasar_hukum: list[str] = field(default_factory=list)
+    kualifikasi_pelaksana: list[str] = field(default_factory=list)
+    keterkaitan: list[str] = field(default_factory=list)
+    peralatan_perlengkapan: list[str] = field(default_factory=list)
+    peringatan: list[str] = field(default_factory=list)
+    pencatatan_pendataan: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Sop:
+    """One procedure: code (A, C.2 ...), name, owner unit, actors and steps in order."""
+
+    code: str
+    name: str
+    owner: str  # the BPMN participant, e.g. "BAPPEDA Kab. Ketapang - Bidang Pemerintahan ..."
+    identity: Identity = field(default_factory=Identity)
+    actors: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """Process id derived from the code: 'C.2' -> 'sop_c_2'."""
+        return "sop_" + re.sub(r"[^0-9a-z]+", "_", self.code.lower()).strip("_")
+
+    def step(self, no: int) -> Step:
+        for step in self.steps:
+            if step.no == no:
+                return step
+        raise KeyError(f"SOP {self.code} tidak punya langkah {no}")
+
+
+def sop_to_dict(sop: Sop) -> dict:
+    """The SOP as plain JSON data (the shape `alur inspect --json` prints)."""
+    identity = asdict(sop.identity)
+    return {
+        "code": sop.code,
+        "key": sop.key,
+        "name": sop.name,
+        "owner": sop.owner,
+        "actors": list(sop.actors),
+        "identity": identity,
+        "steps": [
+            {
+                "no": s.no,
+                "activity": s.activity,
+                "actor": s.actor,
+                "participants": list(s.participants),
+                "kelengkapan": list(s.kelengkapan),
+                "waktu_menit": s.waktu.minutes,
+                "waktu_text": s.waktu.text,
+                "waktu_jumlah": s.waktu.amount,
+                "waktu_satuan": str(s.waktu.unit) if s.waktu.unit else None,
+                "output": list(s.output),
+                "keterangan": s.keterangan,
+                "decision": asdict(s.decision) if s.decision else None,
+            }
+            for s in sop.steps
+        ],
+    }
+
+
+def sop_from_dict(data: dict) -> Sop:
+    """Inverse of sop_to_dict; Waktu is re-parsed from its text."""
+    ident = dict(data.get("identity") or {})
+    ident["disahkan_oleh"] = Signatory(**(ident.get("disahkan_oleh") or {}))
+    steps = [
+        Step(
+            no=int(s["no"]),
+            activity=s["activity"],
+            actor=s["actor"],
+            participants=list(s.get("participants") or []),
+            kelengkapan=list(s.get("kelengkapan") or []),
+            waktu=Waktu.parse(s.get("waktu_text", "")),
+            output=list(s.get("output") or []),
+            keterangan=s.get("keterangan") or "",
+            decision=Decision(**s["decision"]) if s.get("decision") else None,
+        )
+        for s in data.get("steps", [])
+    ]
+    return Sop(
+        code=data["code"],
+        name=data["name"],
+        owner=data.get("owner", ""),
+        identity=Identity(**ident),
+        actors=list(data.get("actors", [])),
+        steps=steps,
+    )
