@@ -7,6 +7,8 @@ from importlib.metadata import entry_points
 
 import click
 
+from engine.cli_model import build, inspect
+
 
 class AlurGroup(click.Group):
     """A click group that adds the commands other packages declare under `alur.commands`."""
@@ -29,3 +31,7 @@ class AlurGroup(click.Group):
 def main(verbose: bool) -> None:
     """Alur: SOP AP procedures as executable BPMN processes."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
+
+
+main.add_command(inspect)
+main.add_command(build)
