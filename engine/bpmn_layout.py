@@ -8,13 +8,25 @@ lane, below the shapes for "Tidak", above them for a jump forward.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 POOL_X, POOL_Y, POOL_LABEL_W = 100, 80, 30
-LANE_H = 150
+LANE_MIN_H, LANE_MARGIN = 150, 40
 GAP = 60
-SIZES = {"start": (36, 36), "end": (36, 36), "task": (150, 80), "gateway": (50, 50)}
+SIZES = {"start": (36, 36), "end": (36, 36), "task": (200, 80), "gateway": (50, 50)}
+TASK_CHARS_PER_LINE, TASK_LINE_H = 30, 15  # bpmn-js draws task names in 12px Arial
+GATEWAY_LABEL = (120, 40)
 CORRIDOR_STEP = 9
+
+
+def node_size(node: Node) -> tuple[float, float]:
+    """Tasks grow downwards to fit their wrapped name, so no text spills out of the box."""
+    w, h = SIZES[node.kind]
+    if node.kind == "task":
+        lines = len(textwrap.wrap(node.name, TASK_CHARS_PER_LINE)) or 1
+        h = max(h, lines * TASK_LINE_H + 20)
+    return w, h
 
 
 @dataclass
@@ -62,18 +74,28 @@ class Layout:
 def layout(lane_count: int, nodes: list[Node], flows: list[Flow]) -> Layout:
     """Place nodes column by column in the given order and route every flow orthogonally."""
     lane_x = POOL_X + POOL_LABEL_W
+    sizes = {node.id: node_size(node) for node in nodes}
+    heights = [LANE_MIN_H] * lane_count
+    for node in nodes:
+        heights[node.lane] = max(heights[node.lane], sizes[node.id][1] + 2 * LANE_MARGIN)
+    tops = [POOL_Y + sum(heights[:i]) for i in range(lane_count)]
     x = lane_x + GAP / 2
     boxes: dict[str, Box] = {}
     column: dict[str, int] = {}
     for index, node in enumerate(nodes):
-        w, h = SIZES[node.kind]
-        lane_cy = POOL_Y + node.lane * LANE_H + LANE_H / 2
+        w, h = sizes[node.id]
+        lane_cy = tops[node.lane] + heights[node.lane] / 2
         boxes[node.id] = Box(x, lane_cy - h / 2, w, h)
         column[node.id] = index
         x += w + GAP
     lane_w = x - lane_x
-    lanes = [Box(lane_x, POOL_Y + i * LANE_H, lane_w, LANE_H) for i in range(lane_count)]
-    result = Layout(Box(POOL_X, POOL_Y, POOL_LABEL_W + lane_w, lane_count * LANE_H), lanes, boxes)
+    lanes = [Box(lane_x, tops[i], lane_w, heights[i]) for i in range(lane_count)]
+    pool = Box(POOL_X, POOL_Y, POOL_LABEL_W + lane_w, sum(heights))
+    result = Layout(pool, lanes, boxes)
+    for node in nodes:
+        if node.kind == "gateway" and node.name:
+            box, (w, h) = boxes[node.id], GATEWAY_LABEL
+            result.labels[node.id] = Box(box.cx - w / 2, box.y - h - 4, w, h)
     lane_of = {n.id: n.lane for n in nodes}
     corridor_use: dict[tuple[int, str], int] = {}
     entries: dict[str, int] = {}
@@ -89,8 +111,11 @@ def layout(lane_count: int, nodes: list[Node], flows: list[Flow]) -> Layout:
             points = _corridor(a, b, lanes[lane], side, used, entered)
         result.edges[flow.id] = points
         if flow.name:
-            (x0, y0), (x1, y1) = points[0], points[1]
-            result.labels[flow.id] = Box((x0 + x1) / 2 + 4, (y0 + y1) / 2 - 18, 36, 14)
+            (x0, y0), (_, y1) = points[0], points[1]
+            if y0 == y1:  # leaves sideways: label above the line
+                result.labels[flow.id] = Box(x0 + 6, y0 - 18, 36, 14)
+            else:  # leaves downwards or upwards: label beside the line
+                result.labels[flow.id] = Box(x0 + 6, (y0 + y1) / 2 - 7, 36, 14)
     return result
 
 

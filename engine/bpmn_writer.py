@@ -155,6 +155,8 @@ def _diagram(root, sop: Sop, nodes: list[Node], flows: list[Flow], placed: Layou
         shape = _shape(plane, node.id, placed.nodes[node.id])
         if node.kind == "gateway":
             shape.set("isMarkerVisible", "true")
+        if node.id in placed.labels:
+            _bounds(etree.SubElement(shape, n.q(n.BPMNDI, "BPMNLabel")), placed.labels[node.id])
     for flow in flows:
         edge = etree.SubElement(plane, n.q(n.BPMNDI, "BPMNEdge"), id=f"{flow.id}_di")
         edge.set("bpmnElement", flow.id)

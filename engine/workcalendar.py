@@ -1,4 +1,4 @@
-"""The office calendar: working hours, holidays and days off that turn Mutu Baku Waktu into dues."""
+"""The office calendar: working hours, holidays and days off that turn Waktu into due dates."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
@@ -16,7 +16,7 @@ from engine.model import Waktu, WaktuUnit
 Window = tuple[time, time] | None  # opening and closing time of one weekday; None: closed
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_ALIASES = dict.fromkeys(DAY_KEYS) | {
+_DAY_ALIASES = dict(zip(DAY_KEYS, DAY_KEYS, strict=True)) | {
     "senin": "mon", "selasa": "tue", "rabu": "wed", "kamis": "thu",
     "jumat": "fri", "sabtu": "sat", "minggu": "sun",
 }  # fmt: skip
@@ -59,6 +59,9 @@ class OfficeCalendar:
         for window in self.hours:
             if window and not window[0] < window[1]:
                 raise ValueError(f"working hours {window} close before they open")
+        unknown = set(self.holiday_categories) - set(holidays.ID.supported_categories)
+        if unknown:
+            raise ValueError(f"holiday categories {sorted(unknown)} are not Indonesia's")
         spans = tuple(w and (_delta(w[0]), _delta(w[1])) for w in self.hours)
         object.__setattr__(self, "_spans", spans)
         object.__setattr__(self, "_off", frozenset(d.toordinal() for d in self.days_off))
@@ -69,14 +72,18 @@ class OfficeCalendar:
         unknown = set(config) - _CONFIG_KEYS
         if unknown:
             raise ValueError(f"unknown calendar settings: {', '.join(sorted(unknown))}")
+        try:
+            zone = ZoneInfo(config.get("timezone", "Asia/Pontianak"))
+        except (ValueError, ZoneInfoNotFoundError) as error:
+            raise ValueError(f"unknown time zone {config.get('timezone')!r}") from error
         hours = list(DEFAULT_HOURS)
         for key, window in (config.get("hours") or {}).items():
-            day = _DAY_ALIASES.get(key.lower(), key.lower())
+            day = _DAY_ALIASES.get(key.lower(), key)
             if day not in DAY_KEYS:
                 raise ValueError(f"unknown weekday {key!r}: use {', '.join(DAY_KEYS)}")
             hours[DAY_KEYS.index(day)] = window and tuple(time.fromisoformat(t) for t in window)
         return cls(
-            timezone=ZoneInfo(config.get("timezone", "Asia/Pontianak")),
+            timezone=zone,
             hours=tuple(hours),
             days_off=frozenset(date.fromisoformat(d) for d in config.get("days_off", ())),
             use_holidays=bool(config.get("holidays", True)),

@@ -1,0 +1,57 @@
+# Alur: make setup | test | run | bench | lint | format | clean
+PYTHON ?= python3.11
+VENV := .venv
+
+# Debian packages, listed only when what they provide is missing (setup runs as root).
+SYSTEM_PACKAGES := $(strip \
+	$(if $(wildcard /usr/bin/dot),,graphviz) \
+	$(if $(wildcard /usr/bin/chromium),,chromium) \
+	$(if $(wildcard /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf),,fonts-dejavu-core) \
+	$(if $(wildcard /usr/bin/node),,nodejs npm))
+
+.PHONY: setup system-packages test run bench lint format clean
+
+setup: system-packages $(VENV)/.installed node_modules/.installed
+
+system-packages:
+ifneq ($(SYSTEM_PACKAGES),)
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
+endif
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+run: setup
+	$(VENV)/bin/alur serve --host 127.0.0.1 --port 5000
+
+# benchmarks/ (run as `python -m benchmarks`) comes later; until then the target says so.
+bench: setup
+	@if [ -d benchmarks ]; then $(VENV)/bin/python -m benchmarks; else echo "no benchmarks/ yet"; fi
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Caches and build output; .venv, node_modules and instance/ (the local database) stay.
+clean:
+	rm -rf .pytest_cache .ruff_cache build dist *.egg-info test-artifacts
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
+		-name __pycache__ -type d -exec rm -rf {} +
