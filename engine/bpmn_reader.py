@@ -23,7 +23,10 @@ ACTIVITIES = {
     "callActivity",
     "subProcess",
 }
-PROPERTY_TAGS = {n.q(n.CAMUNDA, "property"), "{http://spiffworkflow.org/bpmn/schema/1.0/core}property"}
+PROPERTY_TAGS = {
+    n.q(n.CAMUNDA, "property"),
+    "{http://spiffworkflow.org/bpmn/schema/1.0/core}property",
+}
 ANSWERS = {"ya": n.YES, "yes": n.YES, "tidak": n.NO, "no": n.NO}
 
 
@@ -39,7 +42,11 @@ def read_bpmn(source: bytes | str | Path, process_id: str | None = None) -> Sop:
     process = _pick_process(root, process_id)
     pid = process.get("id")
     owner = next(
-        (p.get("name", "") for p in root.iter(n.q(n.BPMN, "participant")) if p.get("processRef") == pid),
+        (
+            p.get("name", "")
+            for p in root.iter(n.q(n.BPMN, "participant"))
+            if p.get("processRef") == pid
+        ),
         "",
     )
     props = properties(process)
@@ -65,6 +72,7 @@ def read_bpmn(source: bytes | str | Path, process_id: str | None = None) -> Sop:
                 output=_all(tp, n.PROP_OUTPUT),
                 keterangan=_one(tp, n.PROP_KETERANGAN),
                 decision=_decision(task, out, elements, numbers),
+                element_id=task.get("id"),
             )
         )
     steps.sort(key=lambda s: s.no)
@@ -75,6 +83,7 @@ def read_bpmn(source: bytes | str | Path, process_id: str | None = None) -> Sop:
         identity=_identity(props),
         actors=actors,
         steps=steps,
+        process_id=pid,
     )
 
 
@@ -136,7 +145,8 @@ def _tasks_in_flow_order(process, out: dict[str, list]) -> list[etree._Element]:
             order.append(node)
         queue.extend(f.get("targetRef") for f in out.get(node_id, []))
     order += [
-        c for c in children.values()
+        c
+        for c in children.values()
         if etree.QName(c).localname in ACTIVITIES and c.get("id") not in seen
     ]
     return order

@@ -8,6 +8,7 @@ from importlib.metadata import entry_points
 import click
 
 from engine.cli_model import build, inspect
+from engine.cli_validate import validate
 
 
 class AlurGroup(click.Group):
@@ -35,3 +36,4 @@ def main(verbose: bool) -> None:
 
 main.add_command(inspect)
 main.add_command(build)
+main.add_command(validate)

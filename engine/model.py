@@ -87,6 +87,7 @@ class Step:
     output: list[str] = field(default_factory=list)
     keterangan: str = ""
     decision: Decision | None = None
+    element_id: str = field(default="", compare=False)  # the BPMN id it was read from
 
     @property
     def task_id(self) -> str:
@@ -141,11 +142,12 @@ class Sop:
     identity: Identity = field(default_factory=Identity)
     actors: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
+    process_id: str = field(default="", compare=False)  # the BPMN process id it was read from
 
     @property
     def key(self) -> str:
-        """Process id derived from the code: 'C.2' -> 'sop_c_2'."""
-        return "sop_" + re.sub(r"[^0-9a-z]+", "_", self.code.lower()).strip("_")
+        """The process id: as read, or derived from the code ('C.2' -> 'sop_c_2')."""
+        return self.process_id or "sop_" + re.sub(r"[^0-9a-z]+", "_", self.code.lower()).strip("_")
 
     def step(self, no: int) -> Step:
         for step in self.steps:

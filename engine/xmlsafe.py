@@ -29,9 +29,7 @@ class XmlError(ValueError):
 
     def __str__(self) -> str:
         where = ", ".join(
-            part
-            for part in (self.filename, f"line {self.line}" if self.line else None)
-            if part
+            part for part in (self.filename, f"line {self.line}" if self.line else None) if part
         )
         return f"{where}: {self.message}" if where else self.message
 
@@ -73,17 +71,19 @@ def _refuse(filename: str | None, line: int | None) -> UnsafeXmlError:
 
 def _read(source: bytes | str | Path, filename: str | None) -> tuple[bytes, str | None, bool]:
     """Raw bytes, the name to report and whether the bytes are UTF-8 from a Python str."""
-    if isinstance(source, Path):
-        return source.read_bytes(), filename or str(source), False
-    if isinstance(source, str):
+    if isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith("<"):
         return source.encode("utf-8"), filename, True
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            return path.read_bytes(), filename or str(path), False
+        except OSError as err:
+            raise XmlError(f"cannot read file: {err.strerror}", filename or str(path)) from err
     return bytes(source), filename, False
 
 
-def parse_xml(
-    source: bytes | str | Path, filename: str | None = None
-) -> etree._ElementTree:
-    """Parse XML text (str/bytes) or a file (Path) safely; refuse DOCTYPE, raise XmlError."""
+def parse_xml(source: bytes | str | Path, filename: str | None = None) -> etree._ElementTree:
+    """Parse XML safely (bytes, text starting with '<', or a file path); raise XmlError."""
     data, filename, from_str = _read(source, filename)
     text = _as_text(data)
     if _PROLOG_DOCTYPE.match(text):

@@ -1,0 +1,251 @@
+"""The engine facade: every caller (web UI, CLI, tests) goes through these methods."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, definitions, inbox, migrate, runtime, users
+from engine.config import Settings
+from engine.db import make_engine, session_factory
+from engine.errors import NotFound, PermissionDenied
+from engine.files import FileStore, Upload
+from engine.inbox import InboxFilter
+from engine.roles import RoleMap, normalise
+from engine.runtime import Completion, Context
+from engine.tables import Definition, Event, HumanTask, Instance, StoredFile, User
+from engine.workcalendar import OfficeCalendar
+from engine.workflow_store import WorkflowStore
+
+log = logging.getLogger(__name__)
+
+
+class Alur:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings.from_env()
+        self.db = make_engine(self.settings.database_url)
+        self.sessions = session_factory(self.db)
+        self.store = WorkflowStore()
+        self.roles = RoleMap.from_config(self.settings.role_map)
+        self.calendar = OfficeCalendar.from_config(self.settings.calendar)
+        self.files = FileStore(self.settings.upload_dir, self.settings.max_upload_bytes)
+        self.ctx = Context(self.store, self.roles, self.calendar)
+
+    def upgrade(self) -> None:
+        migrate.upgrade(self.db)
+
+    @contextmanager
+    def session(self):
+        """A unit of work: commit at the end, roll back and re-raise on any error."""
+        with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    # -- users ------------------------------------------------------------------------------
+    def add_user(self, username: str, roles: list[str], **kwargs) -> User:
+        with self.session() as s:
+            return users.add(s, username, roles, **kwargs)
+
+    def user(self, username: str) -> User:
+        with self.session() as s:
+            return users.get(s, username)
+
+    # -- definitions ------------------------------------------------------------------------
+    def deploy(self, paths: list[Path], user: str) -> list[definitions.Deployed]:
+        files = definitions.collect(paths)
+        sources = [(str(p), p.read_bytes()) for p in files]
+        return self.deploy_sources(sources, user)
+
+    def deploy_sources(self, sources: list[tuple[str, bytes]], user: str):
+        with self.session() as s:
+            return definitions.deploy(s, sources, user, self.roles, self.store)
+
+    def processes(self) -> list[Definition]:
+        with self.session() as s:
+            return definitions.listing(s)
+
+    def definition(self, key: str, version: int | None = None) -> Definition:
+        with self.session() as s:
+            return definitions.get(s, key, version)
+
+    # -- instances --------------------------------------------------------------------------
+    def start(
+        self,
+        key: str,
+        username: str,
+        title: str = "",
+        data: dict | None = None,
+        version: int | None = None,
+    ) -> Instance:
+        def work(s: Session):
+            definition, user = definitions.get(s, key, version), users.get(s, username)
+            instance, handle = runtime.start(s, self.ctx, definition, user, title, data or {})
+            return instance, instance, handle
+
+        return self._write(work)
+
+    def cancel(self, instance_id: int, username: str, reason: str) -> Instance:
+        with self.session() as s:
+            instance = self._instance(s, instance_id, lock=True)
+            user = users.get(s, username)
+            if not (inbox.is_supervisor(user) or instance.started_by == username):
+                raise PermissionDenied("hanya pemula, Kabid atau admin yang dapat membatalkan")
+            runtime.cancel(s, instance, user, reason)
+            self.store.discard(instance_id)
+            return instance
+
+    def instance(self, instance_id: int) -> Instance:
+        with self.session() as s:
+            return self._instance(s, instance_id)
+
+    def instances(
+        self,
+        state: str | None = None,
+        process: str | None = None,
+        started_by: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 500,
+    ) -> list[Instance]:
+        query = select(Instance)
+        for column, value in (
+            (Instance.state, state),
+            (Instance.process_key, process),
+            (Instance.started_by, started_by),
+        ):
+            if value:
+                query = query.where(column == value)
+        if since:
+            query = query.where(Instance.started_at >= since)
+        if until:
+            query = query.where(Instance.started_at < until)
+        with self.session() as s:
+            return list(s.scalars(query.order_by(Instance.id.desc()).limit(limit)))
+
+    def history(self, instance_id: int) -> list[Event]:
+        with self.session() as s:
+            self._instance(s, instance_id)
+            return audit.history(s, instance_id)
+
+    # -- tasks ------------------------------------------------------------------------------
+    def inbox(self, username: str, flt: InboxFilter | None = None) -> list[HumanTask]:
+        with self.session() as s:
+            return inbox.inbox(s, users.get(s, username), flt or InboxFilter())
+
+    def tasks(self, role: str | None = None, flt: InboxFilter | None = None) -> list[HumanTask]:
+        with self.session() as s:
+            return inbox.tasks(s, normalise(role) if role else None, flt or InboxFilter())
+
+    def task(self, task_id: int) -> HumanTask:
+        with self.session() as s:
+            return inbox.get(s, task_id)
+
+    def claim(self, task_id: int, username: str) -> HumanTask:
+        return self._task_action(task_id, username, inbox.claim)
+
+    def unclaim(self, task_id: int, username: str) -> HumanTask:
+        return self._task_action(task_id, username, inbox.unclaim)
+
+    def reassign(self, task_id: int, to: str, by: str) -> HumanTask:
+        with self.session() as s:
+            task = inbox.get(s, task_id, lock=True)
+            inbox.reassign(s, task, users.get(s, to), users.get(s, by))
+            return task
+
+    def attach(self, task_id: int, username: str, upload: Upload) -> StoredFile:
+        """Store an output document for an open task (bytes on disk first, then the row)."""
+        self.files.check(upload)
+        with self.session() as s:
+            task = inbox.get(s, task_id)
+            user = users.get(s, username)
+            runtime.may_complete(task, user)
+            digest = self.files.put(upload)
+            row = StoredFile(
+                sha256=digest,
+                name=Path(upload.name).name,
+                size=len(upload.data),
+                content_type=upload.content_type or "application/octet-stream",
+                uploaded_by=username,
+                instance_id=task.instance_id,
+                human_task_id=task.id,
+            )
+            s.add(row)
+            s.flush()
+            audit.record(
+                s,
+                task.instance_id,
+                "file_attached",
+                username,
+                task,
+                file=row.id,
+                name=row.name,
+                sha256=digest,
+                size=row.size,
+            )
+            return row
+
+    def complete(
+        self,
+        task_id: int,
+        username: str,
+        form: Completion | None = None,
+        uploads: list[Upload] = (),
+    ) -> HumanTask:
+        """Complete a task with its form; files are stored first, all else in one transaction."""
+        form = form or Completion()
+        for upload in uploads:
+            self.files.check(upload)
+        stored = [self.attach(task_id, username, u) for u in uploads]
+        form.file_ids = [*form.file_ids, *(f.id for f in stored)]
+
+        def work(s: Session):
+            task = inbox.get(s, task_id)
+            instance, handle = runtime.complete(s, self.ctx, task, users.get(s, username), form)
+            return task, instance, handle
+
+        return self._write(work)
+
+    def files_of(self, instance_id: int) -> list[StoredFile]:
+        with self.session() as s:
+            query = select(StoredFile).where(StoredFile.instance_id == instance_id)
+            return list(s.scalars(query.order_by(StoredFile.id)))
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _write(self, work: Callable):
+        """Run an engine step in one transaction; work returns (result, instance, handle).
+
+        The store hands a workflow out of its cache when loading, so after a failure nothing of
+        the half-run step survives in memory: the next load reads the database again.
+        """
+        with self.sessions() as s:
+            try:
+                result, instance, handle = work(s)
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+        self.store.committed(handle, instance.revision)
+        return result
+
+    def _task_action(self, task_id: int, username: str, action) -> HumanTask:
+        with self.session() as s:
+            task = inbox.get(s, task_id, lock=True)
+            action(s, task, users.get(s, username))
+            return task
+
+    @staticmethod
+    def _instance(s: Session, instance_id: int, lock: bool = False) -> Instance:
+        instance = s.get(Instance, instance_id, with_for_update=lock)
+        if instance is None:
+            raise NotFound(f"instans {instance_id} tidak ada")
+        return instance

@@ -1,0 +1,50 @@
+"""The append-only audit trail: events are inserted, never updated or deleted."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.tables import Event, HumanTask, utcnow
+
+KINDS = (
+    "started",
+    "task_created",
+    "claimed",
+    "unclaimed",
+    "reassigned",
+    "completed",
+    "sent_back",
+    "file_attached",
+    "cancelled",
+    "finished",
+)
+
+
+def record(
+    session: Session,
+    instance_id: int,
+    kind: str,
+    actor: str,
+    task: HumanTask | None = None,
+    **data,
+) -> Event:
+    if kind not in KINDS:
+        raise ValueError(f"unknown audit event {kind!r}")
+    event = Event(
+        instance_id=instance_id,
+        kind=kind,
+        actor=actor,
+        at=utcnow(),
+        human_task_id=task.id if task else None,
+        step_no=task.step_no if task else None,
+        data=data,
+    )
+    session.add(event)
+    return event
+
+
+def history(session: Session, instance_id: int) -> list[Event]:
+    return list(
+        session.scalars(select(Event).where(Event.instance_id == instance_id).order_by(Event.id))
+    )

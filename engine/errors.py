@@ -1,0 +1,41 @@
+"""Errors the engine API raises; each carries a stable code the CLI and the JSON API report."""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFound(EngineError):
+    code, status = "not_found", 404
+
+
+class PermissionDenied(EngineError):
+    code, status = "forbidden", 403
+
+
+class Conflict(EngineError):
+    """The state changed under the caller: already completed, claimed by someone else."""
+
+    code, status = "conflict", 409
+
+
+class InvalidInput(EngineError):
+    code, status = "invalid", 422
+
+
+class DeployError(EngineError):
+    """Validation refused a deploy; `problems` lists every finding, nothing was stored."""
+
+    code, status = "invalid_bpmn", 422
+
+    def __init__(self, problems: list):
+        self.problems = problems
+        super().__init__(f"{len(problems)} masalah; tidak ada yang dideploy", problems=problems)

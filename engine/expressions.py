@@ -1,0 +1,316 @@
+"""Safe conditions and scripts: a whitelist AST check, then simpleeval instead of eval/exec."""
+
+from __future__ import annotations
+
+import ast
+import logging
+import operator
+import textwrap
+from collections.abc import Iterator
+from typing import Any
+
+from simpleeval import (
+    DEFAULT_OPERATORS,
+    AttributeDoesNotExist,
+    EvalWithCompoundTypes,
+    FunctionNotDefined,
+    InvalidExpression,
+    NameNotDefined,
+)
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import (
+    BasePythonScriptEngineEnvironment,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_LENGTH = 20_000  # characters in one expression or script
+MAX_EXPONENT = 100
+MAX_DEPTH = 60  # AST levels; simpleeval recurses a few frames per level
+_JUEL = ("${", "#{")
+_JUEL_HINT = "this is a Camunda (JUEL) expression; write it in Python, e.g. approved == True"
+
+
+def _safe_sum(values: Any, start: int | float = 0) -> int | float:
+    """sum() for numbers only (sum of lists with a list start grows quadratically)."""
+    if not isinstance(start, int | float):
+        raise TypeError("sum() only adds numbers here")
+    return sum(values, start)
+
+
+def _safe_pow(base: Any, exponent: Any) -> Any:
+    """Power with a small exponent, so no expression can build a gigantic number."""
+    if abs(exponent) > MAX_EXPONENT:
+        raise ValueError(f"exponent {exponent} is larger than {MAX_EXPONENT}")
+    return operator.pow(base, exponent)
+
+
+def _safe_mod(left: Any, right: Any) -> Any:
+    """Modulo for numbers; '%' string formatting is refused (it can build huge strings)."""
+    if isinstance(left, str | bytes):
+        raise TypeError("'%' string formatting is not allowed")
+    return operator.mod(left, right)
+
+
+FUNCTIONS = {
+    "len": len, "str": str, "int": int, "float": float, "bool": bool,
+    "min": min, "max": max, "abs": abs, "round": round, "sum": _safe_sum,
+    "sorted": sorted, "any": any, "all": all,
+    "list": list, "tuple": tuple, "dict": dict, "set": set,
+}  # fmt: skip
+_STR_METHODS = {
+    "lower", "upper", "strip", "lstrip", "rstrip", "startswith", "endswith", "split",
+    "count", "find", "title", "capitalize", "casefold", "isdigit", "isalpha", "isalnum",
+    "isnumeric", "isdecimal", "isspace", "islower", "isupper", "removeprefix", "removesuffix",
+}  # fmt: skip
+_SET_METHODS = {"issubset", "issuperset", "isdisjoint", "intersection", "union", "difference"}
+_ALLOWED_ATTRS: dict[type | None, set] = {
+    str: _STR_METHODS,
+    dict: {"get", "keys", "values", "items"},
+    list: {"index", "count"},
+    tuple: {"index", "count"},
+    set: _SET_METHODS,
+    frozenset: _SET_METHODS,
+}
+METHODS = frozenset().union(*_ALLOWED_ATTRS.values())
+_OPERATORS = {**DEFAULT_OPERATORS, ast.Pow: _safe_pow, ast.Mod: _safe_mod}
+_NODES = (
+    ast.Expression, ast.Constant, ast.Name, ast.Load, ast.BoolOp, ast.And, ast.Or,
+    ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp, ast.Call, ast.keyword, ast.Attribute,
+    ast.Subscript, ast.Slice, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.JoinedStr,
+    ast.FormattedValue, *_OPERATORS,
+)  # fmt: skip
+_REFUSED = {
+    ast.Lambda: "lambda functions are not allowed",
+    ast.GeneratorExp: "generator expressions are not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.NamedExpr: "assignment expressions (:=) are not allowed",
+    ast.Starred: "* unpacking is not allowed",
+    ast.Await: "await is not allowed",
+}
+
+
+class ExpressionError(ValueError):
+    """An expression or script that was refused or failed, with the text it came from."""
+
+    def __init__(self, expression: str, reason: str, line: int | None = None):
+        self.expression = expression
+        self.reason = reason
+        self.line = line
+        super().__init__(f"expression {expression!r}: {reason}")
+
+
+class UnsafeExpressionError(ExpressionError):
+    """An expression the safe evaluator refuses to run."""
+
+
+def _call_reason(node: ast.Call) -> str | None:
+    func = node.func
+    if isinstance(func, ast.Name):
+        if func.id not in FUNCTIONS:
+            return f"calls {func.id}, which is not an allowed function"
+    elif isinstance(func, ast.Attribute):
+        if func.attr not in METHODS:
+            return f"calls .{func.attr}(), which is not an allowed method"
+    else:
+        return "calls something that is not a named function"
+    return None
+
+
+def _node_reason(node: ast.AST, called: bool) -> str | None:
+    """Why one AST node is refused (called: it is the function part of a call), or None."""
+    if type(node) in _REFUSED:
+        return _REFUSED[type(node)]
+    if not isinstance(node, _NODES):
+        return f"{type(node).__name__} is not allowed in an expression"
+    if isinstance(node, ast.Call):
+        return _call_reason(node)
+    if isinstance(node, ast.Name) and node.id.startswith("_") and not called:
+        return f"uses {node.id} (names starting with '_' are not allowed)"
+    if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+        return f"uses attribute {node.attr} (names starting with '_' are not allowed)"
+    if isinstance(node, ast.Attribute) and not called:
+        return f"uses attribute .{node.attr} (only calls of allowed methods are allowed)"
+    if isinstance(node, ast.Dict) and None in node.keys:
+        return "** unpacking is not allowed"
+    if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+        return "format specifications in f-strings are not allowed"
+    return None
+
+
+def _innermost_first(node: ast.AST, depth: int = 0) -> Iterator[ast.AST]:
+    if depth > MAX_DEPTH:
+        raise RecursionError(f"nested more than {MAX_DEPTH} levels deep")
+    for child in ast.iter_child_nodes(node):
+        yield from _innermost_first(child, depth + 1)
+    yield node
+
+
+def _check_tree(tree: ast.AST) -> str | None:
+    """First refusal found, innermost nodes first (so '__import__' before '.system'), or None."""
+    refused = next((_REFUSED[type(n)] for n in ast.walk(tree) if type(n) in _REFUSED), None)
+    if refused:
+        return refused
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    try:
+        for node in _innermost_first(tree):
+            reason = _node_reason(node, id(node) in called)
+            if reason:
+                return reason
+    except RecursionError:
+        return f"is nested more than {MAX_DEPTH} levels deep"
+    return None
+
+
+def _source(text: str, mode: str) -> str:
+    """The text as parsed: stripped for an expression, dedented for a script."""
+    return text.strip() if mode == "eval" else textwrap.dedent(text)
+
+
+def _parse(text: str, mode: str) -> ast.AST:
+    if len(text) > MAX_LENGTH:
+        raise UnsafeExpressionError(text[:60], f"longer than {MAX_LENGTH} characters")
+    try:
+        return ast.parse(_source(text, mode), mode=mode)
+    except SyntaxError as err:
+        raise ExpressionError(text, f"syntax error: {err.msg}", err.lineno) from err
+    except (RecursionError, MemoryError, ValueError) as err:
+        raise UnsafeExpressionError(text, f"cannot be parsed ({type(err).__name__})") from err
+
+
+def check_expression(expr: str) -> str | None:
+    """None if the expression is acceptable to the safe evaluator, else the reason."""
+    if not isinstance(expr, str) or not expr.strip():
+        return "the expression is empty"
+    if expr.strip().startswith(_JUEL):
+        return _JUEL_HINT
+    try:
+        return _check_tree(_parse(expr, "eval"))
+    except ExpressionError as err:
+        return err.reason
+
+
+def _assignments(script: str) -> list[tuple[str, ast.expr, str, int]]:
+    """The script as (name, value, statement text, line); refuse anything but name = expr."""
+    source, steps = _source(script, "exec"), []
+    for stmt in _parse(script, "exec").body:
+        text = ast.get_source_segment(source, stmt) or script
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AugAssign):
+            target = stmt.target
+            value = ast.BinOp(left=ast.Name(id=getattr(target, "id", ""), ctx=ast.Load()),
+                              op=stmt.op, right=stmt.value)  # fmt: skip
+        else:
+            reason = "only assignments 'name = expression' are allowed"
+            raise UnsafeExpressionError(text, reason, stmt.lineno)
+        if not isinstance(target, ast.Name) or target.id.startswith("_"):
+            reason = "only plain names not starting with '_' can be assigned"
+            raise UnsafeExpressionError(text, reason, stmt.lineno)
+        reason = _check_tree(value)
+        if reason:
+            raise UnsafeExpressionError(text, reason, stmt.lineno)
+        steps.append((target.id, value, text, stmt.lineno))
+    return steps
+
+
+def check_script(script: str) -> str | None:
+    """None if every line of the script is an acceptable assignment, else the reason."""
+    try:
+        _assignments(script or "")
+    except ExpressionError as err:
+        return f"line {err.line}: {err.reason}" if err.line else err.reason
+    return None
+
+
+def _run(text: str, node: ast.AST, names: dict, line: int | None = None) -> Any:
+    """Evaluate one checked node with simpleeval; every failure becomes an ExpressionError."""
+    evaluator = EvalWithCompoundTypes(
+        operators=_OPERATORS, functions=dict(FUNCTIONS), names=names, allowed_attrs=_ALLOWED_ATTRS
+    )
+    for refused in _REFUSED:  # a second guard behind the static check
+        evaluator.nodes.pop(refused, None)
+    try:
+        result = evaluator.eval(text, previously_parsed=node)
+    except NameNotDefined as err:
+        raise ExpressionError(text, f"name '{err.name}' is not defined", line) from err
+    except (FunctionNotDefined, AttributeDoesNotExist) as err:
+        raise ExpressionError(text, err.message, line) from err
+    except InvalidExpression as err:
+        raise UnsafeExpressionError(text, str(err), line) from err
+    except Exception as err:  # the expression's own error: KeyError, TypeError ...
+        raise ExpressionError(text, f"{type(err).__name__}: {err}", line) from err
+    if callable(result):
+        raise UnsafeExpressionError(text, "gives a function, not a value", line)
+    return result
+
+
+def evaluate(expr: str, data: dict) -> Any:
+    """Evaluate a condition or expression against task data with the safe evaluator."""
+    if not isinstance(expr, str) or not expr.strip():
+        raise ExpressionError(str(expr), "the expression is empty")
+    if expr.strip().startswith(_JUEL):
+        raise ExpressionError(expr, _JUEL_HINT)
+    tree = _parse(expr, "eval")
+    reason = _check_tree(tree)
+    if reason:
+        logger.warning("refused expression %r: %s", expr, reason)
+        raise UnsafeExpressionError(expr, reason)
+    return _run(expr, tree.body, dict(data))
+
+
+def execute(script: str, data: dict) -> None:
+    """Run a script of 'name = expression' lines; data is updated only if all lines succeed."""
+    names, assigned = dict(data), {}
+    for name, value, text, line in _assignments(script or ""):
+        names[name] = assigned[name] = _run(text, value, names, line)
+    data.update(assigned)
+
+
+class SafeEnvironment(BasePythonScriptEngineEnvironment):
+    """SpiffWorkflow's script environment with the safe evaluator in place of eval/exec."""
+
+    def evaluate(self, expression, context, external_context=None):
+        return evaluate(expression, {**(external_context or {}), **context})
+
+    def execute(self, script, context, external_context=None):
+        execute(script, context)
+        return True
+
+    def call_service(self, context, **kwargs):
+        raise NotImplementedError("service calls are not supported by the safe script engine")
+
+
+class SafeScriptEngine(PythonScriptEngine):
+    """A PythonScriptEngine whose conditions and scripts go through the safe evaluator."""
+
+    def __init__(self) -> None:
+        super().__init__(environment=SafeEnvironment())
+
+    def validate(self, expression: str) -> None:
+        reason = check_expression(expression)
+        if reason:
+            raise UnsafeExpressionError(expression, reason)
+
+    def evaluate(self, task, expression, external_context=None):
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except ExpressionError as err:
+            message = f"Error evaluating expression '{expression}': {err.reason}"
+            raise WorkflowTaskException(message, task=task, exception=err) from err
+
+    def execute(self, task, script, external_context=None):
+        try:
+            return self.environment.execute(script, task.data, external_context)
+        except ExpressionError as err:
+            where = f"line {err.line} " if err.line else ""
+            message = f"Error running script, {where}'{err.expression}': {err.reason}"
+            raise WorkflowTaskException(
+                message, task=task, exception=err, line_number=err.line
+            ) from err
+
+    def call_service(self, task, **kwargs):
+        raise WorkflowTaskException("service calls are not supported", task=task)

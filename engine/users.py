@@ -1,0 +1,97 @@
+"""Users and their roles; passwords hashed with argon2; personal API tokens stored as hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import InvalidInput, NotFound
+from engine.roles import normalise
+from engine.tables import User, UserRole
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    """True when password matches; a user without a password or inactive never matches."""
+    if not user.active or not user.password_hash:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def get(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"pengguna {username!r} tidak ada")
+    return user
+
+
+def add(
+    session: Session,
+    username: str,
+    roles: list[str],
+    full_name: str = "",
+    password: str | None = None,
+    is_admin: bool = False,
+) -> User:
+    """Create a user, or add roles to an existing one; roles may be written as SOP lane names."""
+    username = username.strip()
+    if not username or any(c.isspace() for c in username):
+        raise InvalidInput("nama pengguna tidak boleh kosong atau berisi spasi")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = User(username=username, full_name=full_name or username, is_admin=is_admin)
+        session.add(user)
+    elif full_name:
+        user.full_name = full_name
+    if password:
+        user.password_hash = hash_password(password)
+    user.is_admin = user.is_admin or is_admin
+    have = user.role_names
+    for role in {normalise(r) for r in roles} - have:
+        if not role:
+            raise InvalidInput("nama peran tidak boleh kosong")
+        user.roles.append(UserRole(role=role))
+    session.flush()
+    return user
+
+
+def set_roles(session: Session, user: User, roles: list[str]) -> None:
+    wanted = {normalise(r) for r in roles if normalise(r)}
+    user.roles = [r for r in user.roles if r.role in wanted]
+    for role in wanted - user.role_names:
+        user.roles.append(UserRole(role=role))
+    session.flush()
+
+
+def holders(session: Session, role: str) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == role, User.active.is_(True))
+            .order_by(User.username)
+        )
+    )
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh API token and the hash to store (the token itself is shown once)."""
+    token = "alur_" + secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
