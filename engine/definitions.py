@@ -47,7 +47,7 @@ def deploy(
     """Validate every (filename, bytes); on any problem store nothing, else add new versions."""
     problems: list[Problem] = []
     for filename, data in sources:
-        problems += validate_bytes(data, filename)
+        problems += validate_bytes(data, filename, require_executable=True)
     if not sources:
         problems.append(Problem("-", None, None, "tidak ada berkas .bpmn untuk dideploy"))
     if problems:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import difflib
 import logging
 import operator
 import textwrap
@@ -19,9 +20,7 @@ from simpleeval import (
 )
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-from SpiffWorkflow.bpmn.script_engine.python_environment import (
-    BasePythonScriptEngineEnvironment,
-)
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +121,6 @@ def _call_reason(node: ast.Call) -> str | None:
 
 def _node_reason(node: ast.AST, called: bool) -> str | None:
     """Why one AST node is refused (called: it is the function part of a call), or None."""
-    if type(node) in _REFUSED:
-        return _REFUSED[type(node)]
     if not isinstance(node, _NODES):
         return f"{type(node).__name__} is not allowed in an expression"
     if isinstance(node, ast.Call):
@@ -236,7 +233,9 @@ def _run(text: str, node: ast.AST, names: dict, line: int | None = None) -> Any:
     try:
         result = evaluator.eval(text, previously_parsed=node)
     except NameNotDefined as err:
-        raise ExpressionError(text, f"name '{err.name}' is not defined", line) from err
+        close = difflib.get_close_matches(err.name, [str(k) for k in names], n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ExpressionError(text, f"name '{err.name}' is not defined{hint}", line) from err
     except (FunctionNotDefined, AttributeDoesNotExist) as err:
         raise ExpressionError(text, err.message, line) from err
     except InvalidExpression as err:
@@ -262,9 +261,9 @@ def evaluate(expr: str, data: dict) -> Any:
     return _run(expr, tree.body, dict(data))
 
 
-def execute(script: str, data: dict) -> None:
-    """Run a script of 'name = expression' lines; data is updated only if all lines succeed."""
-    names, assigned = dict(data), {}
+def execute(script: str, data: dict, context: dict | None = None) -> None:
+    """Run 'name = expression' lines into data (all or nothing); context names are read-only."""
+    names, assigned = {**(context or {}), **data}, {}
     for name, value, text, line in _assignments(script or ""):
         names[name] = assigned[name] = _run(text, value, names, line)
     data.update(assigned)
@@ -277,7 +276,7 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):
         return evaluate(expression, {**(external_context or {}), **context})
 
     def execute(self, script, context, external_context=None):
-        execute(script, context)
+        execute(script, context, external_context)
         return True
 
     def call_service(self, context, **kwargs):

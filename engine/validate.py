@@ -35,11 +35,17 @@ _REF_ATTRIBUTES = {
     "association": ("sourceRef", "targetRef"),
     "participant": ("processRef",),
     "boundaryEvent": ("attachedToRef",),
+    "messageEventDefinition": ("messageRef",),
+    "signalEventDefinition": ("signalRef",),
+    "errorEventDefinition": ("errorRef",),
+    "escalationEventDefinition": ("escalationRef",),
+    "sendTask": ("messageRef",),
+    "receiveTask": ("messageRef",),
     "BPMNShape": ("bpmnElement",),
     "BPMNEdge": ("bpmnElement",),
     "BPMNPlane": ("bpmnElement",),
 }
-_REF_TEXTS = ("flowNodeRef", "incoming", "outgoing")
+_REF_TEXTS = ("flowNodeRef", "incoming", "outgoing", "sourceRef", "targetRef")
 _EXPRESSIONS = {
     "conditionExpression": "condition",
     "condition": "condition",
@@ -258,12 +264,13 @@ class _Checker:
 
 def _owner(el: etree._Element) -> etree._Element:
     """The flow node or flow an expression belongs to (else the nearest element with an id)."""
-    with_id = None
+    fallback = None
     for parent in el.iterancestors():
         if _local(parent) in FLOW_NODES or _local(parent) == "sequenceFlow":
             return parent
-        with_id = with_id if with_id is not None or parent.get("id") is None else parent
-    return with_id if with_id is not None else el
+        if fallback is None and parent.get("id"):
+            fallback = parent
+    return fallback if fallback is not None else el
 
 
 def validate_bytes(
