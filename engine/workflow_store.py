@@ -71,6 +71,7 @@ class WorkflowStore:
         dct = dict(instance.workflow)
         dct.update(instance.definition.spec)
         dct["tasks"] = {row["id"]: row for row in rows}
+        dct["typename"] = spiff.serializer().registry.typenames[BpmnWorkflow]  # not in the header
         spiff.serializer().migrate(dct)
         workflow = spiff.serializer().from_dict(dct)
         workflow.script_engine = spiff.script_engine()
@@ -154,6 +155,7 @@ class WorkflowStore:
                     str(k): registry.convert(v) for k, v in workflow.subprocesses.items()
                 },
                 "bpmn_events": registry.convert(workflow.bpmn_events),
+                "typename": registry.typenames[type(workflow)],
                 serializer.VERSION_KEY: serializer.VERSION,
             }
         finally:
