@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine import audit, definitions, inbox, migrate, runtime, users
 from engine.config import Settings
 from engine.db import make_engine, session_factory
-from engine.errors import NotFound, PermissionDenied
+from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import FileStore, Upload
 from engine.inbox import InboxFilter
 from engine.roles import RoleMap, normalise
@@ -164,35 +164,9 @@ class Alur:
 
     def attach(self, task_id: int, username: str, upload: Upload) -> StoredFile:
         """Store an output document for an open task (bytes on disk first, then the row)."""
-        self.files.check(upload)
+        digest = self.files.put(upload)
         with self.session() as s:
-            task = inbox.get(s, task_id)
-            user = users.get(s, username)
-            runtime.may_complete(task, user)
-            digest = self.files.put(upload)
-            row = StoredFile(
-                sha256=digest,
-                name=Path(upload.name).name,
-                size=len(upload.data),
-                content_type=upload.content_type or "application/octet-stream",
-                uploaded_by=username,
-                instance_id=task.instance_id,
-                human_task_id=task.id,
-            )
-            s.add(row)
-            s.flush()
-            audit.record(
-                s,
-                task.instance_id,
-                "file_attached",
-                username,
-                task,
-                file=row.id,
-                name=row.name,
-                sha256=digest,
-                size=row.size,
-            )
-            return row
+            return self._file_row(s, inbox.get(s, task_id), users.get(s, username), upload, digest)
 
     def complete(
         self,
@@ -201,19 +175,50 @@ class Alur:
         form: Completion | None = None,
         uploads: list[Upload] = (),
     ) -> HumanTask:
-        """Complete a task with its form; files are stored first, all else in one transaction."""
+        """Complete a task with its form and files, all in one transaction.
+
+        The files' bytes are written (content-addressed, fsynced) before the transaction, so no
+        upload is lost; their rows and audit events commit together with the completion, so a
+        refused completion leaves no trace of them.
+        """
         form = form or Completion()
         for upload in uploads:
-            self.files.check(upload)
-        stored = [self.attach(task_id, username, u) for u in uploads]
-        form.file_ids = [*form.file_ids, *(f.id for f in stored)]
+            self.files.check(upload)  # refuse an oversized file before writing any
+        digests = [self.files.put(u) for u in uploads]
 
         def work(s: Session):
             task = inbox.get(s, task_id)
-            instance, handle = runtime.complete(s, self.ctx, task, users.get(s, username), form)
+            user = users.get(s, username)
+            rows = [
+                self._file_row(s, task, user, u, d) for u, d in zip(uploads, digests, strict=True)
+            ]
+            form.file_ids = [*form.file_ids, *(row.id for row in rows)]
+            instance, handle = runtime.complete(s, self.ctx, task, user, form)
             return task, instance, handle
 
         return self._write(work)
+
+    @staticmethod
+    def _file_row(s: Session, task: HumanTask, user: User, upload: Upload, digest: str):
+        if task.state != "open":
+            raise Conflict(f"tugas {task.id} sudah {task.state}; berkas tidak dilampirkan")
+        runtime.may_complete(task, user)
+        row = StoredFile(
+            sha256=digest,
+            name=Path(upload.name).name,
+            size=len(upload.data),
+            content_type=upload.content_type or "application/octet-stream",
+            uploaded_by=user.username,
+            instance_id=task.instance_id,
+            human_task_id=task.id,
+        )
+        s.add(row)
+        s.flush()
+        audit.record(
+            s, task.instance_id, "file_attached", user.username, task,
+            file=row.id, name=row.name, sha256=digest, size=row.size,
+        )  # fmt: skip
+        return row
 
     def files_of(self, instance_id: int) -> list[StoredFile]:
         with self.session() as s:
@@ -245,7 +250,7 @@ class Alur:
 
     @staticmethod
     def _instance(s: Session, instance_id: int, lock: bool = False) -> Instance:
-        instance = s.get(Instance, instance_id, with_for_update=lock)
+        instance = s.get(Instance, instance_id, with_for_update={"of": Instance} if lock else None)
         if instance is None:
             raise NotFound(f"instans {instance_id} tidak ada")
         return instance

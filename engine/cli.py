@@ -8,7 +8,24 @@ from importlib.metadata import entry_points
 import click
 
 from engine.cli_model import build, inspect
+from engine.cli_runtime import (
+    cancel,
+    claim,
+    complete,
+    db,
+    deploy,
+    history,
+    instances,
+    processes,
+    reassign,
+    start,
+    tasks,
+    unclaim,
+)
+from engine.cli_users import users
 from engine.cli_validate import validate
+
+log = logging.getLogger(__name__)
 
 
 class AlurGroup(click.Group):
@@ -23,7 +40,13 @@ class AlurGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = super().get_command(ctx, name)
         if command is None and name in self._plugins():
-            command = self._plugins()[name].load()
+            try:
+                command = self._plugins()[name].load()
+            except (ImportError, AttributeError) as error:
+                if ctx.resilient_parsing or ctx.invoked_subcommand != name:
+                    log.warning("command %s unavailable: %s", name, error)
+                    return None
+                raise
         return command
 
 
@@ -37,3 +60,16 @@ def main(verbose: bool) -> None:
 main.add_command(inspect)
 main.add_command(build)
 main.add_command(validate)
+main.add_command(db)
+main.add_command(deploy)
+main.add_command(processes)
+main.add_command(start)
+main.add_command(tasks)
+main.add_command(claim)
+main.add_command(unclaim)
+main.add_command(reassign)
+main.add_command(complete)
+main.add_command(cancel)
+main.add_command(instances)
+main.add_command(history)
+main.add_command(users)

@@ -75,7 +75,8 @@ def complete(
     session: Session, ctx: Context, task: HumanTask, user: User, form: Completion
 ) -> tuple[Instance, Handle]:
     """Complete one human task; the caller commits, or rolls back on any error."""
-    instance = session.get(Instance, task.instance_id, with_for_update=True)
+    # FOR UPDATE OF instances: PostgreSQL refuses to lock the joined (nullable) definition side
+    instance = session.get(Instance, task.instance_id, with_for_update={"of": Instance})
     session.refresh(task, with_for_update=True)
     if task.state != "open":
         who = task.completed_by or "orang lain"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, NotFound
 from engine.roles import normalise
-from engine.tables import User, UserRole
+from engine.tables import ApiToken, User, UserRole
 
 _hasher = PasswordHasher()
 
@@ -95,3 +95,11 @@ def new_token() -> tuple[str, str]:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User, label: str = "") -> str:
+    """Store a new personal API token for user (its hash only) and return the token."""
+    token, digest = new_token()
+    session.add(ApiToken(user_id=user.id, name=label, token_hash=digest))
+    session.flush()
+    return token

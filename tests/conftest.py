@@ -29,3 +29,41 @@ def transcription(code: str) -> dict:
 @pytest.fixture(params=SOP_CODES)
 def code(request) -> str:
     return request.param
+
+
+# --- engine CLI (tests/test_cli_engine.py): a fresh SQLite database per test, an `alur` runner ---
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch) -> Path:
+    """ALUR_DATABASE_URL and ALUR_UPLOAD_DIR under tmp_path; no ALUR_USER or role map inherited."""
+    monkeypatch.setenv("ALUR_DATABASE_URL", f"sqlite:///{tmp_path / 'alur.sqlite3'}")
+    monkeypatch.setenv("ALUR_UPLOAD_DIR", str(tmp_path / "files"))
+    for name in ("ALUR_USER", "ALUR_ROLE_MAP", "ALUR_CALENDAR"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def engine_cli(cli_env):
+    """run(*args, code=0, input=None): invoke `alur` on an upgraded database, check the exit code.
+
+    An exit code other than 0 must come from the command itself (Error: ..., usage), never from
+    an exception the command let through.
+    """
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    runner = CliRunner()
+
+    def run(*args, code: int = 0, input: str | None = None):
+        result = runner.invoke(main, [str(a) for a in args], input=input)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        assert result.exit_code == code, result.output
+        return result
+
+    run("db", "upgrade")
+    return run
+
+
+# --- end engine CLI ---
