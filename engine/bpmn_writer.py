@@ -86,7 +86,7 @@ def process_graph(sop: Sop) -> tuple[list[Node], list[Flow]]:
             continue
         nodes.append(Node(step.gateway_id, "gateway", lane[step.actor], step.decision.question))
         add(step.task_id, step.gateway_id)
-        yes = ids[step.decision.yes] if step.decision.yes is not None else following
+        yes = ids[step.decision.yes] if step.decision.yes is not None else end_id
         var = step.decision_variable
         add(step.gateway_id, yes, n.YES, f'{var} == "{n.YES}"')
         no = ids[step.decision.no] if step.decision.no is not None else end_id
