@@ -1,0 +1,131 @@
+"""Symbol placement: each step's symbol centred in its actor's column and row, with its companions.
+
+Companions are the start capsule above step 1, the end capsule below the last step, off-page
+connectors above a page's first row and below its last, participants' dashed boxes in their
+own columns, and the overlay's small print under a done step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.model import Step
+from exporters.flowchart_model import SIZES, Kind, Label, Symbol
+from exporters.flowchart_table import Column
+from exporters.flowchart_text import line_height, text_width, wrap
+from exporters.overlay import InstanceOverlay
+
+GAP = 15.0  # symbol edge to row border, at least; the top margin holds the "track" line
+ITEM_GAP = 12.0  # symbol to start/end capsule or off-page connector: room for an arrow
+NOTE_SIZE = 6.0
+YA_ROOM = 9.0  # under a diamond, the "Ya" label comes before the small print
+TOP_OFFSET = 15.0  # two things above one symbol sit this far either side of its centre
+
+
+@dataclass(frozen=True)
+class Row:
+    step: Step
+    top: float
+    height: float
+    top_item: Kind | None = None  # START or CONNECTOR above the symbol
+    bottom_item: Kind | None = None  # END or CONNECTOR below it
+    tidak_top: float = 0.0  # x offset of a page-crossing Tidak's connector above it (0: none)
+
+    @property
+    def cy(self) -> float:
+        return self.top + self.height / 2
+
+
+def step_kind(step: Step) -> Kind:
+    return Kind.DECISION if step.decision is not None else Kind.PROCESS
+
+
+def note_lines(step: Step, overlay: InstanceOverlay | None, width: float) -> list[str]:
+    mark = overlay.mark(step.no) if overlay else None
+    lines: list[str] = []
+    for text in mark.note() if mark else []:
+        lines += wrap(text, width, NOTE_SIZE)
+    return lines
+
+
+def _note_height(step: Step, lines: list[str]) -> float:
+    if not lines:
+        return 0.0
+    room = YA_ROOM if step.decision is not None else 0.0
+    return room + len(lines) * line_height(NOTE_SIZE) + 5
+
+
+def band_height(
+    step: Step, top_item: Kind | None, bottom_item: Kind | None, notes: list[str]
+) -> float:
+    """Least row height that keeps the symbol centred with its companions above and below."""
+    half = SIZES[step_kind(step)][1] / 2
+    up = half + (ITEM_GAP + SIZES[top_item][1] + 6 if top_item else GAP)
+    down = half + _note_height(step, notes)
+    down += ITEM_GAP + SIZES[bottom_item][1] + 6 if bottom_item else GAP
+    return 2 * max(up, down)
+
+
+def place(
+    row: Row, column: dict[str, Column], overlay: InstanceOverlay | None, letters: tuple[str, ...]
+) -> tuple[list[Symbol], list[Label]]:
+    """The row's symbols (main first) and the small print.
+
+    letters: the connector letters of the flow coming in above, the flow going out below and
+    a page-crossing Tidak coming in above ("" where there is none).
+    """
+    step, col = row.step, column[row.step.actor]
+    mark = overlay.mark(step.no) if overlay else None
+    kind = step_kind(step)
+    state = mark.state if mark else None
+    symbols = [Symbol(f"step{step.no}", kind, col.cx, row.cy, step.no, state=state)]
+    half = SIZES[kind][1] / 2
+    symbols += _above(row, col.cx, row.cy - half - ITEM_GAP, letters)
+    lines = note_lines(step, overlay, col.w - 14)
+    if row.bottom_item is not None:
+        cy = row.cy + half + _note_height(step, lines) + ITEM_GAP + SIZES[row.bottom_item][1] / 2
+        if row.bottom_item is Kind.END:
+            symbols.append(Symbol("end", Kind.END, col.cx, cy))
+        else:
+            symbols.append(_connector(f"step{step.no}_out", col.cx, cy, letters[1], "out"))
+    for k, actor in enumerate(p for p in step.participants if p != step.actor):
+        cx = column[actor].cx
+        symbols.append(Symbol(f"step{step.no}_with{k}", Kind.PARTICIPANT, cx, row.cy, step.no))
+    if not lines:
+        return symbols, []
+    height = len(lines) * line_height(NOTE_SIZE) + 2
+    width = max(text_width(line, NOTE_SIZE) for line in lines) + 2
+    top = row.cy + half + (YA_ROOM if step.decision is not None else 0.0) + 3
+    note = Label(
+        f"note{step.no}",
+        col.cx,
+        top + height / 2,
+        width,
+        height,
+        lines,
+        NOTE_SIZE,
+        background=True,
+        role="note",
+    )
+    return symbols, [note]
+
+
+def _connector(name: str, cx: float, cy: float, letter: str, direction: str) -> Symbol:
+    return Symbol(name, Kind.CONNECTOR, cx, cy, letter=letter, direction=direction)
+
+
+def _above(row: Row, cx: float, bottom: float, letters: tuple[str, ...]) -> list[Symbol]:
+    """Start capsule or incoming connectors, side by side when a Tidak connector comes too."""
+    no, result = row.step.no, []
+    tidak_in = bool(row.tidak_top and letters[2])
+    if row.top_item is Kind.START:
+        x = cx - TOP_OFFSET if tidak_in else cx
+        result.append(Symbol("start", Kind.START, x, bottom - SIZES[Kind.START][1] / 2))
+    cy = bottom - SIZES[Kind.CONNECTOR][1] / 2
+    if row.top_item is Kind.CONNECTOR:
+        x = cx - TOP_OFFSET if tidak_in else cx
+        result.append(_connector(f"step{no}_in", x, cy, letters[0], "in"))
+    if tidak_in:
+        x = cx + (TOP_OFFSET if row.top_item else row.tidak_top)
+        result.append(_connector(f"step{no}_top_in", x, cy, letters[2], "in"))
+    return result
