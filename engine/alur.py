@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, definitions, inbox, migrate, runtime, users
+from engine import access, audit, definitions, inbox, migrate, notify, runtime, users
 from engine.config import Settings
 from engine.db import make_engine, session_factory
 from engine.errors import Conflict, NotFound, PermissionDenied
@@ -19,7 +19,7 @@ from engine.files import FileStore, Upload
 from engine.inbox import InboxFilter
 from engine.roles import RoleMap, normalise
 from engine.runtime import Completion, Context
-from engine.tables import Definition, Event, HumanTask, Instance, StoredFile, User
+from engine.tables import Definition, Event, HumanTask, Instance, Notification, StoredFile, User
 from engine.workcalendar import OfficeCalendar
 from engine.workflow_store import WorkflowStore
 
@@ -31,6 +31,7 @@ class Alur:
         self.settings = settings or Settings.from_env()
         self.db = make_engine(self.settings.database_url)
         self.sessions = session_factory(self.db)
+        self.read_sessions = session_factory(self.db, read_only=True)
         self.store = WorkflowStore()
         self.roles = RoleMap.from_config(self.settings.role_map)
         self.calendar = OfficeCalendar.from_config(self.settings.calendar)
@@ -41,9 +42,9 @@ class Alur:
         migrate.upgrade(self.db)
 
     @contextmanager
-    def session(self):
+    def session(self, read_only: bool = False):
         """A unit of work: commit at the end, roll back and re-raise on any error."""
-        with self.sessions() as session:
+        with (self.read_sessions if read_only else self.sessions)() as session:
             try:
                 yield session
                 session.commit()
@@ -57,8 +58,43 @@ class Alur:
             return users.add(s, username, roles, **kwargs)
 
     def user(self, username: str) -> User:
-        with self.session() as s:
+        with self.session(read_only=True) as s:
             return users.get(s, username)
+
+    def set_email(self, username: str, email: str) -> User:
+        """Where a user's notifications are e-mailed ('' stops the e-mail)."""
+        with self.session() as s:
+            user = users.get(s, username)
+            user.email = notify.check_address(email)
+            return user
+
+    # -- notifications (the inbox bell) -----------------------------------------------------
+    def unread_count(self, username: str) -> int:
+        with self.session(read_only=True) as s:
+            return notify.unread_count(s, username)
+
+    def notifications(
+        self, username: str, limit: int = 20, unread_only: bool = False
+    ) -> list[Notification]:
+        """A user's notifications, newest first."""
+        with self.session(read_only=True) as s:
+            return notify.listing(s, username, limit, unread_only)
+
+    def mark_read(self, username: str, ids: list[int] | None = None) -> int:
+        """Mark the user's notifications read (all when ids is None); how many changed."""
+        with self.session() as s:
+            return notify.mark_read(s, username, ids)
+
+    def user_for_token(self, token: str) -> User | None:
+        """The user a personal API token belongs to (None: unknown, revoked or inactive)."""
+        with self.session() as s:
+            return users.user_for_token(s, token)
+
+    def may_read(self, instance_id: int, username: str) -> bool:
+        """Whether the user may read the instance, its diagram and its history."""
+        with self.session(read_only=True) as s:
+            instance = self._instance(s, instance_id)
+            return access.may_read_instance(s, instance, users.get(s, username))
 
     # -- definitions ------------------------------------------------------------------------
     def deploy(self, paths: list[Path], user: str) -> list[definitions.Deployed]:
@@ -71,11 +107,11 @@ class Alur:
             return definitions.deploy(s, sources, user, self.roles, self.store)
 
     def processes(self) -> list[Definition]:
-        with self.session() as s:
+        with self.session(read_only=True) as s:
             return definitions.listing(s)
 
     def definition(self, key: str, version: int | None = None) -> Definition:
-        with self.session() as s:
+        with self.session(read_only=True) as s:
             return definitions.get(s, key, version)
 
     # -- instances --------------------------------------------------------------------------
@@ -105,7 +141,7 @@ class Alur:
             return instance
 
     def instance(self, instance_id: int) -> Instance:
-        with self.session() as s:
+        with self.session(read_only=True) as s:
             return self._instance(s, instance_id)
 
     def instances(
@@ -129,25 +165,32 @@ class Alur:
             query = query.where(Instance.started_at >= since)
         if until:
             query = query.where(Instance.started_at < until)
-        with self.session() as s:
+        with self.session(read_only=True) as s:
             return list(s.scalars(query.order_by(Instance.id.desc()).limit(limit)))
 
     def history(self, instance_id: int) -> list[Event]:
-        with self.session() as s:
+        with self.session(read_only=True) as s:
             self._instance(s, instance_id)
             return audit.history(s, instance_id)
 
+    def task_history(self, instance_id: int) -> list[HumanTask]:
+        """Every human task of an instance (open, completed, cancelled), oldest first."""
+        with self.session(read_only=True) as s:
+            self._instance(s, instance_id)
+            query = select(HumanTask).where(HumanTask.instance_id == instance_id)
+            return list(s.scalars(query.order_by(HumanTask.id)))
+
     # -- tasks ------------------------------------------------------------------------------
     def inbox(self, username: str, flt: InboxFilter | None = None) -> list[HumanTask]:
-        with self.session() as s:
+        with self.session(read_only=True) as s:
             return inbox.inbox(s, users.get(s, username), flt or InboxFilter())
 
     def tasks(self, role: str | None = None, flt: InboxFilter | None = None) -> list[HumanTask]:
-        with self.session() as s:
+        with self.session(read_only=True) as s:
             return inbox.tasks(s, normalise(role) if role else None, flt or InboxFilter())
 
     def task(self, task_id: int) -> HumanTask:
-        with self.session() as s:
+        with self.session(read_only=True) as s:
             return inbox.get(s, task_id)
 
     def claim(self, task_id: int, username: str) -> HumanTask:
@@ -221,7 +264,7 @@ class Alur:
         return row
 
     def files_of(self, instance_id: int) -> list[StoredFile]:
-        with self.session() as s:
+        with self.session(read_only=True) as s:
             query = select(StoredFile).where(StoredFile.instance_id == instance_id)
             return list(s.scalars(query.order_by(StoredFile.id)))
 

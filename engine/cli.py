@@ -24,6 +24,7 @@ from engine.cli_runtime import (
 )
 from engine.cli_users import users
 from engine.cli_validate import validate
+from engine.cli_worker import worker
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +74,4 @@ main.add_command(cancel)
 main.add_command(instances)
 main.add_command(history)
 main.add_command(users)
+main.add_command(worker)

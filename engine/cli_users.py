@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from engine import users as user_store
 from engine.cli_runtime import EngineCommand, echo_json, echo_table, local, open_alur
+from engine.notify import check_address
 from engine.tables import User
 
 
@@ -38,6 +39,7 @@ def users() -> None:
 @click.option("--password", "ask_password", is_flag=True, help="Ask for a password.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--admin", is_flag=True, help="May do everything (reassign, cancel, start).")
+@click.option("--email", default=None, help="Where notifications are e-mailed ('' removes it).")
 def add(
     username: str,
     roles: tuple[str, ...],
@@ -45,6 +47,7 @@ def add(
     ask_password: bool,
     password_stdin: bool,
     admin: bool,
+    email: str | None,
 ) -> None:
     """Create user NAME, or give an existing one more roles (and a new password)."""
     if ask_password and password_stdin:
@@ -57,9 +60,13 @@ def add(
         if not password:
             raise click.ClickException("kata sandi kosong")
     alur = open_alur()
+    if email is not None:
+        email = check_address(email)  # refused before the user is created
     user = alur.add_user(
         username, list(roles), full_name=full_name, password=password, is_admin=admin
     )
+    if email is not None:
+        user = alur.set_email(username, email)
     admin_note = " (admin)" if user.is_admin else ""
     click.echo(f"{user.username}{admin_note}: {', '.join(sorted(user.role_names)) or '-'}")
     lane_roles = {

@@ -26,9 +26,11 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_locking(engine: Engine) -> None:
-    """Take the write lock when a transaction starts, so two writers queue instead of failing.
+    """Take the write lock when a write transaction starts, so two writers queue, not fail.
 
-    SQLAlchemy's documented recipe: disable pysqlite's own BEGIN and emit BEGIN IMMEDIATE.
+    SQLAlchemy's documented recipe: disable pysqlite's own BEGIN and emit BEGIN IMMEDIATE;
+    sessions bound with the execution option read_only=True begin a plain (deferred)
+    transaction, so readers never wait for the write lock (WAL lets them read meanwhile).
     """
 
     @event.listens_for(engine, "connect")
@@ -42,11 +44,13 @@ def _sqlite_locking(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get("read_only")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: Engine, read_only: bool = False) -> sessionmaker[Session]:
+    bind = engine.execution_options(read_only=True) if read_only else engine
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -25,35 +25,49 @@ class InboxFilter:
 
 
 def inbox(session: Session, user: User, flt: InboxFilter = InboxFilter()) -> list[HumanTask]:
-    """Open tasks of the user's roles (unclaimed or claimed by them) and tasks named for them."""
-    roles = sorted(user.role_names)
-    visible = or_(
-        and_(
-            HumanTask.role.in_(roles),
+    """Open tasks of the user's roles (unclaimed or claimed by them) and tasks named for them.
+
+    One branch per role plus one for tasks named for the user, each answered in due order by
+    the (state, role, due_at, id) index and cut at the limit, then merged: an OR over roles
+    would make the database read and sort every visible row instead.
+    """
+    me = user.username
+    branches = [
+        _branch(
+            flt,
+            HumanTask.role == role,
             HumanTask.assignee.is_(None),
-            or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == user.username),
-        ),
-        HumanTask.assignee == user.username,
-    )
-    query = select(HumanTask).where(HumanTask.state == "open", visible)
+            or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == me),
+        )
+        for role in sorted(user.role_names)
+    ]
+    branches.append(_branch(flt, HumanTask.assignee == me))
     if flt.mine_only:
-        query = query.where(HumanTask.claimed_by == user.username)
+        branches = [b.where(HumanTask.claimed_by == me) for b in branches]
     if flt.unclaimed_only:
-        query = query.where(HumanTask.claimed_by.is_(None))
-    return _filtered(session, query, flt)
+        branches = [b.where(HumanTask.claimed_by.is_(None)) for b in branches]
+    merged = union_all(*(select(b.subquery()) for b in branches)).subquery()
+    ids = select(merged.c.id).order_by(*_due_order(merged.c)).limit(flt.limit)
+    query = select(HumanTask).where(HumanTask.id.in_(ids)).order_by(*_due_order(HumanTask))
+    return list(session.scalars(query))
 
 
 def tasks(
     session: Session, role: str | None = None, flt: InboxFilter = InboxFilter()
 ) -> list[HumanTask]:
     """Open tasks of one role, or all open tasks (for supervisors and the CLI)."""
-    query = select(HumanTask).where(HumanTask.state == "open")
-    if role:
-        query = query.where(HumanTask.role == role)
-    return _filtered(session, query, flt)
+    query = _branch(flt, HumanTask.role == role) if role else _branch(flt)
+    ids = select(query.subquery().c.id)
+    return list(
+        session.scalars(
+            select(HumanTask).where(HumanTask.id.in_(ids)).order_by(*_due_order(HumanTask))
+        )
+    )
 
 
-def _filtered(session: Session, query, flt: InboxFilter) -> list[HumanTask]:
+def _branch(flt: InboxFilter, *conditions):
+    """Ids and due dates of open tasks matching conditions and the filter, in due order."""
+    query = select(HumanTask.id, HumanTask.due_at).where(HumanTask.state == "open", *conditions)
     if flt.process:
         query = query.where(HumanTask.process_key == flt.process)
     if flt.instance_id:
@@ -62,8 +76,12 @@ def _filtered(session: Session, query, flt: InboxFilter) -> list[HumanTask]:
         query = query.where(HumanTask.due_at < utcnow())
     elif flt.overdue is False:
         query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= utcnow()))
-    query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
-    return list(session.scalars(query.limit(flt.limit)))
+    return query.order_by(*_due_order(HumanTask)).limit(flt.limit)
+
+
+def _due_order(columns) -> tuple:
+    """Soonest due first, tasks without a due date last, then oldest first."""
+    return columns.due_at.asc().nulls_last(), columns.id
 
 
 def get(session: Session, task_id: int, lock: bool = False) -> HumanTask:

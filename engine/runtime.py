@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import access, audit
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.model import Waktu
 from engine.roles import RoleMap
@@ -21,6 +22,11 @@ from engine.workcalendar import OfficeCalendar
 from engine.workflow_store import Handle, WorkflowStore
 
 YES, NO = "Ya", "Tidak"
+_TIMER_EVENTS = (
+    "TimeDateEventDefinition",
+    "DurationTimerEventDefinition",
+    "CycleTimerEventDefinition",
+)
 
 
 @dataclass
@@ -44,9 +50,7 @@ class Context:
 def start(
     session: Session, ctx: Context, definition: Definition, user: User, title: str, data: dict
 ) -> tuple[Instance, Handle]:
-    if definition.starter_roles and not (
-        user.is_admin or user.role_names & set(definition.starter_roles)
-    ):
+    if not access.may_start(definition, user):
         raise PermissionDenied(
             f"{user.username} tidak boleh memulai {definition.code or definition.key}: "
             f"perlu peran {', '.join(definition.starter_roles)}"
@@ -176,6 +180,37 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
         instance.state, instance.ended_at = "completed", now
         audit.record(session, instance.id, "finished", actor)
     ctx.store.save(session, instance, handle, since)
+    instance.next_wakeup_at = None if instance.state != "running" else next_wakeup(workflow)
+
+
+def wake(session: Session, ctx: Context, instance: Instance, actor: str) -> Handle:
+    """Fire the instance's due timers and run on, as a completion does; the caller commits."""
+    since = time.time()
+    handle = ctx.store.load(session, instance)
+    handle.workflow.refresh_timers()
+    _advance(session, ctx, instance, handle, actor, since, returned=None)
+    return handle
+
+
+def next_wakeup(workflow: BpmnWorkflow) -> datetime | None:
+    """When the earliest timer the workflow waits on fires (now when its time is not known yet)."""
+    times = [
+        _fire_time(event.value)
+        for event in workflow.waiting_events()
+        if event.event_type in _TIMER_EVENTS
+    ]
+    return min(times, default=None)
+
+
+def _fire_time(value) -> datetime:
+    """A timer's pending value: an ISO time (a cycle's next one); anything else wakes it now."""
+    try:
+        moment = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        return utcnow()
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _human_task(ctx: Context, instance: Instance, spiff_task, now: datetime) -> HumanTask:

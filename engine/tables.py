@@ -58,6 +58,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -109,6 +110,8 @@ class Instance(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     workflow: Mapped[dict] = mapped_column(JSON, default=dict)  # workflow header, no spec, no tasks
     revision: Mapped[int] = mapped_column(Integer, default=0)
+    # the earliest timer the workflow waits on (None: none); the worker wakes it then
+    next_wakeup_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     definition: Mapped[Definition] = relationship(lazy="joined")
     __mapper_args__ = {"version_id_col": revision}
 
@@ -128,7 +131,7 @@ class HumanTask(Base):
 
     __tablename__ = "human_tasks"
     __table_args__ = (
-        Index("ix_human_tasks_inbox", "state", "role", "due_at"),
+        Index("ix_human_tasks_inbox", "state", "role", "due_at", "id"),
         Index("ix_human_tasks_claimed", "state", "claimed_by", "due_at"),
         Index("ix_human_tasks_assignee", "state", "assignee", "due_at"),
     )
@@ -152,6 +155,33 @@ class HumanTask(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     working_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_at: Mapped[datetime | None] = mapped_column(default=None)  # supervisors told
+
+
+class Notification(Base):
+    """A message for one user (the inbox bell), and the e-mail it is sent as when SMTP is set."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("human_task_id", "kind", "username"),  # a job done twice adds nothing
+        Index("ix_notifications_unread", "username", "read_at"),
+        Index("ix_notifications_outbox", "emailed_at", "email_to"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))  # reminder, escalation
+    # no foreign key on instance_id: its check would take a KEY SHARE lock on the instance row,
+    # which a completion or a timer wake-up holds FOR UPDATE while it waits for the task's row
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(default=None)
+    email_to: Mapped[str | None] = mapped_column(String(254), default=None)  # None: no e-mail
+    emailed_at: Mapped[datetime | None] = mapped_column(default=None)
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    email_error: Mapped[str] = mapped_column(Text, default="")
 
 
 class StoredFile(Base):

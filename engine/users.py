@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, NotFound
 from engine.roles import normalise
-from engine.tables import ApiToken, User, UserRole
+from engine.tables import ApiToken, User, UserRole, utcnow
 
 _hasher = PasswordHasher()
 
@@ -103,3 +103,16 @@ def create_token(session: Session, user: User, label: str = "") -> str:
     session.add(ApiToken(user_id=user.id, name=label, token_hash=digest))
     session.flush()
     return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user a personal API token belongs to; None for unknown or revoked tokens."""
+    if not token.startswith("alur_"):
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    if row is None or row.revoked or not row.user.active:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+        row.last_used_at = now
+    return row.user

@@ -167,7 +167,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_human_tasks_claimed", ["state", "claimed_by", "due_at"], unique=False
         )
-        batch_op.create_index("ix_human_tasks_inbox", ["state", "role", "due_at"], unique=False)
+        batch_op.create_index(
+            "ix_human_tasks_inbox", ["state", "role", "due_at", "id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_human_tasks_instance_id"), ["instance_id"], unique=False
         )

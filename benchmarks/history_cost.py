@@ -1,0 +1,190 @@
+"""complete_task_ms at a short and a long history: a draft/review loop sent back again and again.
+
+The process is written for the benchmark: "draft" (Penyusun) then "review" (Pemeriksa) deciding
+Ya -> end, Tidak -> draft. One round is two completions. The short size is measured on fresh
+instances driven to `SMALL_ROUNDS` rounds, one measured round each; the long size on one instance
+driven to `rounds` rounds, then measured rounds that alternate warm (cache hit) and cold
+(`alur.store.discard` before each completion, so the workflow is reloaded from its task rows).
+The plain-SpiffWorkflow baseline is a completion plus `spiff.dump` of the whole workflow.
+"""
+
+from __future__ import annotations
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
+
+from benchmarks import Emit, median, note, timed_ms
+from engine import spiff
+from engine.alur import Alur
+from engine.bpmn_writer import write_bpmn
+from engine.inbox import InboxFilter
+from engine.model import Decision, Sop, Step
+from engine.runtime import Completion
+from engine.tables import WorkflowTask
+
+SMALL_ROUNDS = 5  # 10 completed tasks
+TARGET_RATIO = 1.5
+USER = "bench"
+LOOP = Sop(
+    code="BENCH.LOOP",
+    name="Revisi berulang (benchmark)",
+    owner="Benchmark",
+    actors=["Penyusun", "Pemeriksa"],
+    steps=[
+        Step(1, "Menyusun draf", "Penyusun"),
+        Step(2, "Memeriksa draf", "Pemeriksa", decision=Decision("Draf benar?", yes=None, no=1)),
+    ],
+)
+SEND_BACK = Completion(decision="Tidak", note="perbaiki lagi")
+
+
+def loop_xml() -> bytes:
+    return write_bpmn(LOOP)
+
+
+def loop_workflow():
+    return spiff.new_workflow(spiff.parse_specs(loop_xml(), LOOP.key, "bench_loop.bpmn"))
+
+
+def setup(alur: Alur) -> None:
+    alur.deploy_sources([("bench_loop.bpmn", loop_xml())], USER)
+    alur.add_user(USER, LOOP.actors)
+
+
+def engine_round(alur: Alur, instance_id: int, cold: bool = False) -> tuple[float, float]:
+    """Complete the draft, then send it back; the two completion times in ms."""
+    times = []
+    for form in (Completion(), SEND_BACK):
+        (task,) = alur.inbox(USER, InboxFilter(instance_id=instance_id))
+        if cold:
+            alur.store.discard(instance_id)
+        ms, _ = timed_ms(alur.complete, task.id, USER, Completion(**vars(form)))
+        times.append(ms)
+    return times[0], times[1]
+
+
+def drive(alur: Alur, rounds: int) -> int:
+    instance = alur.start(LOOP.key, USER, title="benchmark")
+    for _ in range(rounds):
+        engine_round(alur, instance.id)
+    return instance.id
+
+
+def measure_engine(alur: Alur, rounds: int, samples: int) -> dict:
+    """{(size, path): [(draft_ms, review_ms), ...]} for both sizes and paths warm/cold.
+
+    Short and long measurements interleave, so a change in machine load hits both sizes alike.
+    """
+    small = min(SMALL_ROUNDS, rounds)
+    shorts = [drive(alur, small) for _ in range(2 * samples)]
+    long = drive(alur, rounds)
+    out: dict = {}
+    for i, short in enumerate(shorts):
+        path = "cold" if i % 2 else "warm"
+        for size, iid in ((2 * small, short), (2 * rounds, long)):
+            out.setdefault((size, path), []).append(engine_round(alur, iid, cold=path == "cold"))
+    with alur.session() as s:
+        out["workflow_tasks"] = s.scalar(
+            select(func.count()).where(WorkflowTask.instance_id == long)
+        )
+    return out
+
+
+def spiff_round(workflow) -> tuple[float, float, int]:
+    """One round in plain SpiffWorkflow, each completion followed by a full dump."""
+    times, size = [], 0
+    for decision in (None, "Tidak"):
+        (task,) = workflow.get_tasks(state=TaskState.READY, manual=True)
+
+        def step(task=task, decision=decision):
+            if decision:
+                task.data["keputusan_2"] = decision
+            task.run()
+            workflow.do_engine_steps()
+            return spiff.dump(workflow)
+
+        ms, dumped = timed_ms(step)
+        times.append(ms)
+        size = len(dumped)
+    return times[0], times[1], size
+
+
+def measure_spiff(rounds: int, samples: int) -> dict:
+    workflow = loop_workflow()
+    specs = workflow.spec, workflow.subprocess_specs
+
+    def fresh(n: int):  # the library's own class: the baseline is SpiffWorkflow as shipped
+        workflow = BpmnWorkflow(*specs, script_engine=spiff.script_engine())
+        workflow.do_engine_steps()
+        for _ in range(n):
+            spiff_round(workflow)
+        return workflow
+
+    small = min(SMALL_ROUNDS, rounds)
+    shorts = [fresh(small) for _ in range(samples)]
+    long = fresh(rounds)
+    out: dict = {2 * small: [], 2 * rounds: []}
+    for short in shorts:
+        out[2 * small].append(spiff_round(short))
+        out[2 * rounds].append(spiff_round(long))
+    return out
+
+
+def _line(figure, db, size, pairs, **extra) -> dict:
+    flat = [ms for pair in pairs for ms in pair[:2]]
+    return {
+        "figure": figure,
+        "value": median(flat),
+        "unit": "ms",
+        "db": db,
+        "completed_tasks": size,
+        "completions_measured": len(flat),
+        "draft_ms": median([p[0] for p in pairs]),
+        "review_ms": median([p[1] for p in pairs]),
+        **extra,
+    }
+
+
+def _ratio(db: str, path: str, value: float, sizes: list[int], target: bool = False) -> dict:
+    line = {"figure": "history_cost_ratio", "value": value, "unit": "ratio", "db": db}
+    line.update(path=path, completed_tasks=[sizes[0], sizes[-1]])
+    if target:
+        line.update(target=TARGET_RATIO, met=value <= TARGET_RATIO)
+    return line
+
+
+def run(emit: Emit, kinds: list[str], rounds: int, samples: int, database) -> None:
+    for kind in kinds:
+        with database(kind) as alur:
+            note(f"history_cost on {kind}: {rounds} rounds, {samples} measured rounds per size")
+            setup(alur)
+            got = measure_engine(alur, rounds, samples)
+            bugs = alur.bench_workarounds
+        sizes = sorted({k[0] for k in got if isinstance(k, tuple)})
+        medians = {}
+        for path, figure in (("warm", "complete_task_ms"), ("cold", "complete_task_cold_ms")):
+            for size in sizes:
+                extra = {"cache": "hit" if path == "warm" else "miss (store.discard)"}
+                if bugs:
+                    extra["engine_bug_workarounds"] = bugs
+                if size == sizes[-1]:
+                    extra["completed_tasks_max"] = size + 4 * samples - 2
+                    extra["workflow_tasks_rows"] = got["workflow_tasks"]
+                line = _line(figure, kind, size, got[(size, path)], **extra)
+                medians[(path, size)] = line["value"]
+                emit(line)
+        for path in ("warm", "cold"):
+            value = medians[(path, sizes[-1])] / medians[(path, sizes[0])]
+            emit(_ratio(kind, path, value, sizes, target=path == "warm"))
+    note(f"history_cost in plain SpiffWorkflow: {rounds} rounds")
+    got = measure_spiff(rounds, samples)
+    sizes = sorted(got)
+    what = "BpmnWorkflow: task.run + do_engine_steps + spiff.dump (whole, with spec)"
+    lines = [
+        _line("spiff_complete_dump_ms", "memory", n, got[n], dump_bytes=got[n][-1][2], what=what)
+        for n in sizes
+    ]
+    for line in lines:
+        emit(line)
+    emit(_ratio("memory", "spiff_dump", lines[-1]["value"] / lines[0]["value"], sizes))

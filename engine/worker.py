@@ -1,0 +1,266 @@
+"""The background worker: fire due timers, mark overdue tasks, remind, escalate, send e-mail.
+
+Every job claims its rows with SELECT ... FOR UPDATE SKIP LOCKED (on SQLite, BEGIN IMMEDIATE
+already lets one writer in at a time) and re-checks the job's condition under the lock, so
+several workers never do the same job; a job done is visible in the rows themselves (the wake-up
+time moved on, `overdue`, `escalated_at`, `emailed_at`), and notifications are unique per
+(task, kind, user), so running a job again adds nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from engine import notify, runtime
+from engine.alur import Alur
+from engine.model import Waktu
+from engine.tables import HumanTask, Instance, utcnow
+
+log = logging.getLogger(__name__)
+
+ACTOR = "sistem"  # recorded as the actor of what a timer sets going
+DEFAULT_INTERVAL = 60.0
+DEFAULT_ESCALATE_AFTER = "1 hari kerja"
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    interval: float = DEFAULT_INTERVAL  # seconds between rounds
+    escalate_after: Waktu = field(default_factory=lambda: Waktu.parse(DEFAULT_ESCALATE_AFTER))
+    batch: int = 100  # rows claimed per transaction
+    smtp: notify.SmtpSettings = field(default_factory=notify.SmtpSettings)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> WorkerSettings:
+        """ALUR_WORKER_INTERVAL, ALUR_ESCALATE_AFTER (a Waktu: '1 hari kerja', '4 jam'), SMTP."""
+        env = os.environ if env is None else env
+        escalate_after = Waktu.parse(env.get("ALUR_ESCALATE_AFTER") or DEFAULT_ESCALATE_AFTER)
+        if not escalate_after.specified:
+            raise ValueError("ALUR_ESCALATE_AFTER needs a duration, e.g. '1 hari kerja'")
+        interval = float(env.get("ALUR_WORKER_INTERVAL") or DEFAULT_INTERVAL)
+        if interval <= 0:
+            raise ValueError("ALUR_WORKER_INTERVAL must be more than 0 seconds")
+        return cls(interval, escalate_after, smtp=notify.SmtpSettings.from_env(env))
+
+
+@dataclass
+class RoundReport:
+    timers: int = 0  # instances whose due timers fired
+    overdue: int = 0  # tasks marked overdue
+    reminders: int = 0  # notifications to holders
+    escalated: int = 0  # tasks escalated
+    escalations: int = 0  # notifications to supervisors
+    emailed: int = 0
+    email_failed: int = 0
+    errors: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.timers} timers fired, {self.overdue} tasks overdue, "
+            f"{self.reminders} reminders, {self.escalated} tasks escalated "
+            f"({self.escalations} notifications), {self.emailed} e-mails sent, "
+            f"{self.email_failed} failed, {self.errors} errors"
+        )
+
+
+class Worker:
+    def __init__(self, alur: Alur, settings: WorkerSettings | None = None):
+        self.alur = alur
+        self.settings = settings or WorkerSettings.from_env()
+
+    def run(self, stop: threading.Event) -> int:
+        """Run rounds every `interval` seconds until stop is set; how many rounds ran."""
+        rounds = 0
+        log.info("worker started: a round every %s s", self.settings.interval)
+        while not stop.is_set():
+            try:
+                self.run_round()
+            except Exception:  # the database may be back next round; the error is logged
+                log.exception("round failed")
+            rounds += 1
+            stop.wait(self.settings.interval)
+        log.info("worker stopped after %d rounds", rounds)
+        return rounds
+
+    def run_round(self, now: datetime | None = None) -> RoundReport:
+        """One round of every job. `now` moves the deadline clock (timers keep the real one)."""
+        report = RoundReport()
+        now = now or utcnow()
+        self.fire_timers(report)
+        self.mark_overdue(now, report)
+        self.escalate(now, report)
+        if self.settings.smtp.enabled:
+            self.send_email(report)
+        log.info("round: %s", report.summary())
+        return report
+
+    # -- timers -------------------------------------------------------------------------------
+    def fire_timers(self, report: RoundReport) -> None:
+        """Wake every running instance whose earliest timer is due, one transaction each."""
+        now, after = utcnow(), None
+        while True:
+            query = select(Instance.id, Instance.next_wakeup_at).where(
+                Instance.state == "running", Instance.next_wakeup_at <= now
+            )
+            if after is not None:  # keyset paging: an instance whose timer stays due waits
+                last, at = after
+                same = and_(Instance.next_wakeup_at == at, Instance.id > last)
+                query = query.where(or_(Instance.next_wakeup_at > at, same))
+            query = query.order_by(Instance.next_wakeup_at, Instance.id)
+            with self.alur.session() as s:
+                page = s.execute(query.limit(self.settings.batch)).all()
+            for instance_id, _ in page:
+                try:
+                    report.timers += self._wake(instance_id, now)
+                except Exception:
+                    log.exception("instance %s: waking its timers failed", instance_id)
+                    report.errors += 1
+            if len(page) < self.settings.batch:
+                return
+            after = page[-1]
+
+    def _wake(self, instance_id: int, now: datetime) -> bool:
+        """Fire one instance's timers under its row lock, saved like a completion (revision)."""
+        alur = self.alur
+        with alur.sessions() as s:
+            try:
+                instance = s.scalar(
+                    select(Instance)
+                    .where(
+                        Instance.id == instance_id,
+                        Instance.state == "running",
+                        Instance.next_wakeup_at <= now,
+                    )
+                    .with_for_update(of=Instance, skip_locked=True)
+                )
+                if instance is None:  # another worker has it, or has done it
+                    s.rollback()
+                    return False
+                handle = runtime.wake(s, alur.ctx, instance, ACTOR)
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+        alur.store.committed(handle, instance.revision)
+        return True
+
+    # -- overdue and escalation ---------------------------------------------------------------
+    def mark_overdue(self, now: datetime, report: RoundReport) -> None:
+        """Flag open tasks past due_at and remind their holders; a page of tasks per transaction."""
+        email = self.settings.smtp.enabled
+        while True:
+            with self.alur.session() as s:
+                tasks = self._claim(
+                    s,
+                    HumanTask.overdue.is_(False),
+                    HumanTask.due_at < now,
+                )
+                titles = _titles(s, tasks)
+                reminders = 0
+                for task in tasks:
+                    task.overdue = True
+                    subject, text = notify.reminder(task, titles[task.instance_id], self._at(task))
+                    holders = notify.holders(s, task)
+                    if not holders:
+                        log.warning("task %s is overdue and nobody holds %r", task.id, task.role)
+                    reminders += notify.record(
+                        s, holders, notify.REMINDER, task, subject, text, email
+                    )
+            report.overdue += len(tasks)
+            report.reminders += reminders
+            if len(tasks) < self.settings.batch:
+                return
+
+    def escalate(self, now: datetime, report: RoundReport) -> None:
+        """Tell the supervisors of tasks late by more than escalate_after (working time)."""
+        email, late = self.settings.smtp.enabled, self.settings.escalate_after
+        while True:
+            with self.alur.session() as s:
+                tasks = self._claim(
+                    s,
+                    HumanTask.overdue.is_(True),
+                    HumanTask.escalated_at.is_(None),
+                    HumanTask.due_at < now,
+                )
+                # escalation time grows with due_at, so the due ones are a prefix of the page
+                due = [t for t in tasks if self.alur.calendar.due(t.due_at, late) <= now]
+                titles = _titles(s, due)
+                bosses = notify.supervisors(s) if due else []
+                notes = 0
+                for task in due:
+                    task.escalated_at = now
+                    holders = {u.username for u in notify.holders(s, task)}
+                    recipients = [u for u in bosses if u.username not in holders]
+                    if not recipients:
+                        log.warning("task %s: no supervisor to escalate to", task.id)
+                    subject, text = notify.escalation(
+                        task, titles[task.instance_id], self._at(task), late.text
+                    )
+                    notes += notify.record(
+                        s, recipients, notify.ESCALATION, task, subject, text, email
+                    )
+            report.escalated += len(due)
+            report.escalations += notes
+            if len(due) < len(tasks) or len(tasks) < self.settings.batch:
+                return
+
+    def _claim(self, s: Session, *conditions) -> list[HumanTask]:
+        """A page of open tasks, oldest due first, locked; rows another worker holds are skipped."""
+        query = (
+            select(HumanTask)
+            .where(HumanTask.state == "open", HumanTask.due_at.is_not(None), *conditions)
+            .order_by(HumanTask.due_at, HumanTask.id)
+            .limit(self.settings.batch)
+            .with_for_update(skip_locked=True)
+        )
+        return list(s.scalars(query))
+
+    def _at(self, task: HumanTask) -> str:
+        """The task's due time on the office clock, e.g. '28-11-2026 15:30 WIB'."""
+        return task.due_at.astimezone(self.alur.calendar.timezone).strftime("%d-%m-%Y %H:%M %Z")
+
+    # -- e-mail -------------------------------------------------------------------------------
+    def send_email(self, report: RoundReport) -> None:
+        """Send the notifications still to be e-mailed, each marked in its own transaction.
+
+        A message sent but not marked (a crash in between) goes out again next round: at least
+        once. The row lock keeps two workers from sending the same one.
+        """
+        smtp, after = self.settings.smtp, 0
+        with notify.Mailer(smtp) as mailer:
+            while True:
+                with self.alur.session() as s:
+                    note = s.scalar(notify.outbox_query(after))
+                    if note is None:
+                        return
+                    after = note.id
+                    try:
+                        mailer.send(notify.email_message(smtp, note))
+                    except notify.PER_MESSAGE_ERRORS as error:
+                        notify.mark_failed(note, error)
+                        log.warning("notification %s: e-mail refused: %s", note.id, error)
+                        report.email_failed += 1
+                        continue
+                    except (smtplib.SMTPException, OSError) as error:
+                        notify.mark_failed(note, error)
+                        log.warning("SMTP %s:%s unusable: %s", smtp.host, smtp.port, error)
+                        report.email_failed += 1
+                        return
+                    notify.mark_sent(note, utcnow())
+                report.emailed += 1
+
+
+def _titles(s: Session, tasks: list[HumanTask]) -> dict[int, str]:
+    """Instance titles for messages (columns only: the instance row and its spec stay unread)."""
+    ids = {t.instance_id for t in tasks}
+    if not ids:
+        return {}
+    return dict(s.execute(select(Instance.id, Instance.title).where(Instance.id.in_(ids))).all())

@@ -1,0 +1,40 @@
+"""The audit trail is append-only in the database itself, whatever the caller does."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from tests.engine.helpers import complete_step, only_task, starter
+
+KEY = "sop_a"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE events SET actor = 'penyusup' WHERE kind = 'completed'",
+        "UPDATE events SET data = '{}'",
+        "DELETE FROM events WHERE kind = 'started'",
+        "DELETE FROM events",
+    ],
+)
+def test_raw_sql_cannot_change_or_remove_events(alur, statement):
+    instance = alur.start(KEY, starter(alur, KEY))
+    complete_step(alur, only_task(alur, instance.id))
+    before = [(e.id, e.kind, e.actor, e.data) for e in alur.history(instance.id)]
+
+    with pytest.raises(DBAPIError, match="append-only"), alur.db.begin() as connection:
+        connection.execute(text(statement))
+
+    assert [(e.id, e.kind, e.actor, e.data) for e in alur.history(instance.id)] == before
+    with alur.db.begin() as connection:  # inserting stays possible
+        connection.execute(
+            text(
+                "INSERT INTO events (instance_id, kind, actor, at, data) "
+                "VALUES (:i, 'cancelled', 'admin', CURRENT_TIMESTAMP, '{}')"
+            ),
+            {"i": instance.id},
+        )
+    assert len(alur.history(instance.id)) == len(before) + 1

@@ -1,0 +1,71 @@
+"""Deploying a changed SOP adds a version; running instances stay on the version they began on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.bpmn_reader import read_bpmn
+from engine.bpmn_writer import write_bpmn
+from engine.errors import DeployError
+from tests.engine.helpers import ADMIN, BPMN_DIR, complete_step, only_task, starter
+
+KEY = "sop_a"
+DATA = BPMN_DIR.parent / "tests" / "data"
+
+
+def _changed(step_no: int, activity: str) -> bytes:
+    """sop_a as the writer produces it after an analyst renamed one step's activity."""
+    sop = read_bpmn(BPMN_DIR / "sop_a.bpmn")
+    sop.step(step_no).activity = activity
+    return write_bpmn(sop)
+
+
+def _step_two_name(alur, instance_id: int) -> str:
+    complete_step(alur, only_task(alur, instance_id))
+    task = only_task(alur, instance_id)
+    assert task.step_no == 2
+    return task.name
+
+
+def test_a_changed_file_is_version_two_and_old_instances_keep_version_one(alur):
+    v1_name = alur.definition(KEY).sop["steps"][1]["activity"]
+    v2_name = "Melaksanakan rapat persiapan asistensi (revisi 2026)"
+    old = alur.start(KEY, starter(alur, KEY), title="sebelum revisi")
+
+    (deployed,) = alur.deploy_sources([("sop_a.bpmn", _changed(2, v2_name))], ADMIN)
+    assert deployed.created and deployed.definition.version == 2
+    (again,) = alur.deploy_sources([("sop_a.bpmn", _changed(2, v2_name))], ADMIN)
+    assert not again.created and again.definition.version == 2
+    assert [d.version for d in alur.processes() if d.key == KEY] == [2, 1]
+    assert alur.definition(KEY).version == 2
+
+    new = alur.start(KEY, starter(alur, KEY), title="sesudah revisi")
+    pinned = alur.start(KEY, starter(alur, KEY), title="versi 1", version=1)
+    assert [alur.instance(i.id).definition.version for i in (old, new, pinned)] == [1, 2, 1]
+    assert _step_two_name(alur, old.id) == v1_name
+    assert _step_two_name(alur, new.id) == v2_name
+    assert _step_two_name(alur, pinned.id) == v1_name
+
+
+def test_a_folder_with_one_invalid_file_deploys_nothing(alur, tmp_path):
+    folder = tmp_path / "proses"
+    folder.mkdir()
+    (folder / "sop_a.bpmn").write_bytes(_changed(3, "Langkah tiga yang diubah"))
+    shutil.copy(DATA / "invalid" / "dangling_reference.bpmn", folder)
+    before = [(d.key, d.version) for d in alur.processes()]
+
+    with pytest.raises(DeployError) as refused:
+        alur.deploy([folder], ADMIN)
+
+    problems = refused.value.problems
+    assert problems and {Path(p.file).name for p in problems} == {"dangling_reference.bpmn"}
+    assert any("Task_9" in p.message for p in problems)
+    assert [(d.key, d.version) for d in alur.processes()] == before
+    assert alur.definition(KEY).version == 1
+
+    (folder / "dangling_reference.bpmn").unlink()
+    (deployed,) = alur.deploy([folder], ADMIN)
+    assert deployed.created and deployed.definition.version == 2

@@ -1,0 +1,68 @@
+"""The benchmarks run at tiny sizes and print valid JSON lines (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks import database, e2e, history_cost, inbox, pg_available
+from benchmarks.__main__ import machine
+
+KINDS = ["sqlite"]
+
+
+@pytest.fixture
+def lines():
+    got: list[dict] = []
+
+    def emit(line: dict) -> None:
+        got.append(json.loads(json.dumps(line)))  # what reaches stdout must be plain JSON
+
+    emit.got = got
+    return emit
+
+
+def _check(lines: list[dict], figures: set[str]) -> None:
+    assert {line["figure"] for line in lines} == figures
+    for line in lines:
+        assert isinstance(line["value"], int | float) and line["value"] >= 0
+        assert line["unit"] in {"ms", "1/s", "ratio"}
+        assert line["db"] in {"sqlite", "postgresql", "memory"}
+
+
+def test_history_cost_runs(lines):
+    history_cost.run(lines, KINDS, rounds=6, samples=2, database=database)
+    figures = {"complete_task_ms", "complete_task_cold_ms", "history_cost_ratio"}
+    _check(lines.got, figures | {"spiff_complete_dump_ms"})
+    sizes = {x["completed_tasks"] for x in lines.got if x["figure"] == "complete_task_ms"}
+    assert sizes == {10, 12}
+    assert [x["path"] for x in lines.got if x["figure"] == "history_cost_ratio"] == [
+        "warm",
+        "cold",
+        "spiff_dump",
+    ]
+
+
+def test_e2e_runs(lines):
+    e2e.run(lines, KINDS, runs=2, memory_runs=2, database=database)
+    _check(lines.got, {"e2e_instances_per_s"})
+    assert sorted(x["db"] for x in lines.got) == ["memory", "memory", "sqlite"]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_inbox_runs(lines, kind, capsys):
+    if kind == "postgresql" and not pg_available():
+        pytest.skip("PostgreSQL not reachable")
+    inbox.run(lines, kind, instances=200, users=40, calls=4, database=database)
+    _check(lines.got, {"inbox_ms_p50", "inbox_ms_p95"})
+    p95 = [x for x in lines.got if x["figure"] == "inbox_ms_p95"]
+    assert len(p95) == 8  # four variants, two users each
+    assert all(x["same_rows_as_shipped"] and x["plan_indexes"] for x in p95)
+    assert all(x["uses_ix_human_tasks"] for x in p95)
+
+
+def test_machine_line():
+    line = json.loads(json.dumps(machine(False, 1.0, None)))
+    assert line["figure"] == "machine" and line["cpu_count"] >= 1
+    assert line["spiffworkflow"] and line["sqlalchemy"] and line["python"]
