@@ -35,12 +35,12 @@ test: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
+# Demo mode: SQLite under instance/, the six SOPs deployed, one demo user per role (printed).
 run: setup
-	$(VENV)/bin/alur serve --host 127.0.0.1 --port 5000
+	$(VENV)/bin/alur serve --demo --host 127.0.0.1 --port 5000
 
-# benchmarks/ (run as `python -m benchmarks`) comes later; until then the target says so.
 bench: setup
-	@if [ -d benchmarks ]; then $(VENV)/bin/python -m benchmarks; else echo "no benchmarks/ yet"; fi
+	$(VENV)/bin/python -m benchmarks
 
 lint: setup
 	$(VENV)/bin/ruff check .
