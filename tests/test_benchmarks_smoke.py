@@ -52,13 +52,13 @@ def test_e2e_runs(lines):
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_inbox_runs(lines, kind, capsys):
-    if kind == "postgresql" and not pg_available():
-        pytest.skip("PostgreSQL not reachable")
+    if kind == "postgresql":
+        assert pg_available(), "PostgreSQL at 127.0.0.1:5432 is needed (see README)"
     inbox.run(lines, kind, instances=200, users=40, calls=4, database=database)
     _check(lines.got, {"inbox_ms_p50", "inbox_ms_p95"})
     p95 = [x for x in lines.got if x["figure"] == "inbox_ms_p95"]
-    assert len(p95) == 8  # four variants, two users each
-    assert all(x["same_rows_as_shipped"] and x["plan_indexes"] for x in p95)
+    assert len(p95) == 2  # the two-role and the one-role user
+    assert all(x["rows_returned"] > 0 and x["plan_indexes"] for x in p95)
     assert all(x["uses_ix_human_tasks"] for x in p95)
 
 
