@@ -1,4 +1,4 @@
-"""`alur chart`: draw a BPMN file as the SOP AP flowchart (SVG, PNG or PDF)."""
+"""`alur chart`: draw a BPMN file, or an instance of a deployed one, as the SOP AP flowchart."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from pathlib import Path
 
 import click
 
+from engine.cli_output import EngineCommand
+from exporters.cli_source import read_source
 from exporters.flowchart import FORMATS, render_flowchart
 
 log = logging.getLogger(__name__)
 
 
-@click.command("chart")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.command("chart", cls=EngineCommand)
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "-o",
     "--output",
@@ -28,24 +32,29 @@ log = logging.getLogger(__name__)
     default=None,
     help="Steps per page (default: as many as fit an A4 landscape page).",
 )
-@click.option("--instance", "instance_id", default=None, help="Colour the steps of this instance.")
-def chart(file: Path, output: Path, rows_per_page: int | None, instance_id: str | None) -> None:
-    """Draw FILE.bpmn as the SOP AP flowchart, every page in one file."""
+@click.option(
+    "--instance",
+    "instance_id",
+    type=int,
+    default=None,
+    help="Draw this instance's deployed diagram, its steps coloured done, current or overdue "
+    "($ALUR_DATABASE_URL); FILE may then be left out.",
+)
+def chart(
+    file: Path | None, output: Path, rows_per_page: int | None, instance_id: int | None
+) -> None:
+    """Draw FILE.bpmn (or --instance ID) as the SOP AP flowchart, every page in one file."""
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise click.BadParameter(
             f"{output.name}: use a .svg, .png or .pdf file name", param_hint="'-o' / '--output'"
         )
-    if instance_id is not None:
-        raise click.ClickException("instance overlay needs the engine database")
-    from engine.bpmn_reader import read_bpmn
-
     started = time.perf_counter()
-    sop = read_bpmn(file)
+    sop, overlay = read_source(file, instance_id)
     try:
-        data = render_flowchart(sop, fmt, rows_per_page=rows_per_page)
+        data = render_flowchart(sop, fmt, overlay=overlay, rows_per_page=rows_per_page)
     except (ValueError, RuntimeError) as error:
         raise click.ClickException(str(error)) from error
     output.write_bytes(data)
-    log.info("%s -> %s in %.2f s", file, output, time.perf_counter() - started)
+    log.info("%s -> %s in %.2f s", file or instance_id, output, time.perf_counter() - started)
     click.echo(f"{output} ({sop.code}, {len(sop.steps)} langkah)")

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from engine.model import Sop, Step
-from exporters.table_import import IDENTITY_LABELS, IDENTITY_SHEET, TABLE_SHEET
+from exporters.table_sheets import IDENTITY_LABELS, IDENTITY_SHEET, TABLE_SHEET
 
 PERFORMER, DECISION, PARTICIPANT, END = "x", "◇", "(p)", "selesai"
 WIDTHS = {

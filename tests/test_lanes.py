@@ -267,3 +267,30 @@ def test_sop_diagrams_render(path: Path):
     check_lanes(diagram, drawn)
     for pool in diagram.pools:
         lanes_in_order(drawn, pool.lanes)
+
+
+# --- other editors' files: the BPMN MIWG reference models (tests/data/miwg/README.md) -----------
+MIWG = sorted((ROOT / "tests" / "data" / "miwg").glob("*.bpmn"))
+MIWG_WITH_LANES = {"A.4.0.bpmn", "B.2.0.bpmn", "C.1.0.bpmn"}
+
+
+def test_the_miwg_files_are_there():
+    assert len(MIWG) == 8 and MIWG_WITH_LANES <= {p.name for p in MIWG}
+
+
+@pytest.mark.parametrize("path", MIWG, ids=lambda p: p.name)
+def test_other_editors_files_render_with_their_pools_and_lanes(path: Path):
+    diagram = extract(path)
+    root = etree.parse(str(path)).getroot()
+    lanes = [lane for pool in diagram.pools for lane in _lanes(pool.lanes)]
+    assert [lane.id for lane in lanes] == [e.get("id") for e in root.iter(f"{BPMN}lane")]
+    assert bool(lanes) == (path.name in MIWG_WITH_LANES)
+    participants = {e.get("id") for e in root.iter(f"{BPMN}participant")}
+    assert participants <= {pool.id for pool in diagram.pools}
+    drawn = Drawn(render(diagram, "svg"))
+    check_lanes(diagram, drawn)  # a labelled cluster per pool and lane, each node inside its lane
+    for pool in diagram.pools:
+        lanes_in_order(drawn, pool.lanes)
+    nodes = [n for pool in diagram.pools for n in _drawn_nodes(pool.nodes)]
+    nodes += [n for pool in diagram.pools for lane in pool.lanes for n in _lane_nodes(lane)]
+    assert nodes and {n.id for n in nodes} <= set(drawn.nodes)
