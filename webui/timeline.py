@@ -1,0 +1,74 @@
+"""An instance's audit trail as people read it: what happened, by whom, with which files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from engine.tables import Event, Instance, StoredFile
+from webui import lookups
+from webui.backend import alur
+
+
+def kind_label(kind: str) -> str:
+    labels = {
+        "started": _("Started"),
+        "task_created": _("Step ready"),
+        "claimed": _("Taken"),
+        "unclaimed": _("Given back"),
+        "reassigned": _("Reassigned"),
+        "completed": _("Completed"),
+        "sent_back": _("Sent back"),
+        "file_attached": _("File attached"),
+        "cancelled": _("Cancelled"),
+        "finished": _("Finished"),
+    }
+    return labels.get(kind, kind)
+
+
+@dataclass
+class Entry:
+    event: Event
+    label: str
+    step: dict | None
+    detail: str = ""  # e.g. the role a step went to, or who a task was handed to
+    note: str = ""
+    files: list[StoredFile] = field(default_factory=list)
+
+    @property
+    def decision(self) -> str:
+        return self.event.data.get("decision") or ""
+
+
+def entries(instance: Instance) -> list[Entry]:
+    """Every audit event of the instance, oldest first."""
+    files = {f.id: f for f in alur().files_of(instance.id)}
+    found = []
+    for event in alur().history(instance.id):
+        data = event.data or {}
+        ids = data.get("files") or ([data["file"]] if "file" in data else [])
+        found.append(
+            Entry(
+                event=event,
+                label=kind_label(event.kind),
+                step=lookups.step(instance.definition, event.step_no),
+                detail=_detail(event),
+                note=data.get("note") or data.get("reason") or "",
+                files=[files[i] for i in ids if i in files],
+            )
+        )
+    return found
+
+
+def _detail(event: Event) -> str:
+    data = event.data or {}
+    if event.kind == "task_created" and data.get("role"):
+        return _("for %(role)s", role=lookups.role_label(data["role"]))
+    if event.kind == "reassigned":
+        return _("to %(user)s", user=lookups.person(data.get("to") or ""))
+    if event.kind == "unclaimed" and data.get("was"):
+        return _("was taken by %(user)s", user=lookups.person(data["was"]))
+    if event.kind == "started" and data.get("title"):
+        return data["title"]
+    return ""

@@ -1,0 +1,35 @@
+"""Front-end files served from node_modules through a whitelist (build output stays out of git)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory
+
+bp = Blueprint("vendor", __name__, url_prefix="/vendor")
+
+# URL name -> file inside node_modules; a name ending in "/" opens that folder's files.
+FILES = {
+    "htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "bpmn-js/bpmn-viewer.production.min.js": "bpmn-js/dist/bpmn-viewer.production.min.js",
+    "bpmn-js/bpmn-navigated-viewer.production.min.js": (
+        "bpmn-js/dist/bpmn-navigated-viewer.production.min.js"
+    ),
+    "bpmn-js/assets/": "bpmn-js/dist/assets/",
+}
+SUFFIXES = {".js", ".css", ".woff", ".woff2", ".ttf", ".eot", ".svg"}
+MAX_AGE = 24 * 3600
+
+
+@bp.get("/<path:name>")
+def asset(name: str):
+    root = Path(current_app.config["ALUR_NODE_MODULES"])
+    if name in FILES and not FILES[name].endswith("/"):
+        target = FILES[name]
+    else:
+        folder = next((k for k in FILES if k.endswith("/") and name.startswith(k)), None)
+        if folder is None or Path(name).suffix not in SUFFIXES:
+            abort(404)
+        target = FILES[folder] + name.removeprefix(folder)
+    # send_from_directory refuses paths that leave the folder ("..", absolute paths).
+    return send_from_directory(root, target, max_age=MAX_AGE)
