@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := $(strip \
 	$(if $(wildcard /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf),,fonts-dejavu-core) \
 	$(if $(wildcard /usr/bin/node),,nodejs npm))
 
-.PHONY: setup system-packages test run bench lint format clean
+.PHONY: setup system-packages test run bench load faults lint format clean
 
 setup: system-packages $(VENV)/.installed node_modules/.installed
 
@@ -41,6 +41,14 @@ run: setup
 
 bench: setup
 	$(VENV)/bin/python -m benchmarks
+
+# 50 simulated staff against two app servers on one PostgreSQL (docs/performance.md).
+load: setup
+	$(VENV)/bin/python -m ops.load.run
+
+# Kill -9 a worker, fill the upload disk, restart PostgreSQL, each under load (docs/production.md).
+faults: setup
+	$(VENV)/bin/python -m ops.faults kill disk postgres
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -31,6 +31,12 @@ class InvalidInput(EngineError):
     code, status = "invalid", 422
 
 
+class StorageFull(EngineError):
+    """The upload folder's disk is full: nothing was stored, nothing changed."""
+
+    code, status = "storage_full", 507
+
+
 class DeployError(EngineError):
     """Validation refused a deploy; `problems` lists every finding, nothing was stored."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import mimetypes
 import os
@@ -9,7 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, StorageFull
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,16 @@ class Upload:
     def from_path(cls, path: Path) -> Upload:
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return cls(path.name, path.read_bytes(), kind)
+
+
+def _storage_error(error: OSError, upload: Upload) -> Exception:
+    """A full disk becomes a clear StorageFull; other I/O errors stay what they are."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFull(
+            f"penyimpanan berkas penuh; {upload.name!r} tidak tersimpan dan tidak ada yang berubah."
+            " Hubungi admin."
+        )
+    return error
 
 
 class FileStore:
@@ -49,16 +60,21 @@ class FileStore:
         target = self.path(digest)
         if target.exists():
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        except OSError as error:
+            raise _storage_error(error, upload) from error
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(upload.data)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, target)
-        except BaseException:
+        except BaseException as error:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(error, OSError):
+                raise _storage_error(error, upload) from error
             raise
         return digest
 

@@ -41,7 +41,12 @@ def engine_error(error: EngineError):
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     code = (error.name or "error").lower().replace(" ", "_")
-    return jsonify(error={"code": code, "message": error.description}), error.code
+    return error_response(error.code, code, error.description)
+
+
+def error_response(status: int, code: str, message: str):
+    """The API's error body: {"error": {"code", "message"}} with the status."""
+    return jsonify(error={"code": code, "message": message}), status
 
 
 @bp.before_request

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError
@@ -16,6 +17,22 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(EngineError, engine_error)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(DBAPIError, database_error)
+
+
+def database_error(error: DBAPIError):
+    """The database is unreachable or restarting: 503 with Retry-After, never a bare 500."""
+    if not error.connection_invalidated and not isinstance(error, OperationalError):
+        raise error
+    current_app.logger.warning("database unavailable: %s", error.orig)
+    message = _("The database is not answering. Try again in a moment.")
+    if _for_api():
+        response = api.error_response(503, "database_unavailable", message)
+    else:
+        response = page(503, message)
+    response = current_app.make_response(response)
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def engine_error(error: EngineError):
@@ -58,6 +75,8 @@ def page(status: int, message: str):
         413: _("Too large"),
         422: _("Cannot be processed"),
         429: _("Too many attempts"),
+        503: _("Temporarily unavailable"),
+        507: _("Storage full"),
     }
     title = titles.get(status, _("Error"))
     return render_template("errors/error.html", status=status, title=title, message=message), status

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from flask_babel import gettext as _
+
 from engine.tables import Instance
 from webui import lookups, timeline
 from webui.backend import alur
@@ -25,7 +27,8 @@ def history_csv(instance: Instance) -> bytes:
             step = str(event.step_no)
             if entry.step:
                 step += f". {entry.step['activity']}"
-        note = " ".join(part for part in (entry.detail, entry.note) if part)
+        gaps = [_("Missing %(item)s: %(why)s", item=k, why=v) for k, v in entry.gaps.items()]
+        note = " ".join(part for part in (entry.detail, entry.note, *gaps) if part)
         writer.writerow(
             _safe(value)
             for value in (

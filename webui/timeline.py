@@ -35,6 +35,7 @@ class Entry:
     detail: str = ""  # e.g. the role a step went to, or who a task was handed to
     note: str = ""
     files: list[StoredFile] = field(default_factory=list)
+    gaps: dict[str, str] = field(default_factory=dict)  # Kelengkapan item -> why it was missing
 
     @property
     def decision(self) -> str:
@@ -56,6 +57,11 @@ def entries(instance: Instance) -> list[Entry]:
                 detail=_detail(event),
                 note=data.get("note") or data.get("reason") or "",
                 files=[files[i] for i in ids if i in files],
+                gaps={
+                    item: answer
+                    for item, answer in (data.get("checklist") or {}).items()
+                    if isinstance(answer, str) and answer.strip()
+                },
             )
         )
     return found

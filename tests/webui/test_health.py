@@ -44,3 +44,26 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
 
 def test_healthz_takes_no_other_method(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_requests_get_503_with_retry_after_while_the_database_is_down(tmp_path):
+    url = f"postgresql://postgres@127.0.0.1:{_closed_port()}/alur"
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "ALUR_DATABASE_URL": url,
+            "ALUR_UPLOAD_DIR": str(tmp_path / "files"),
+        }
+    )
+    try:
+        client = app.test_client()
+        api = client.get("/api/v1/tasks", headers={"Authorization": "Bearer alur_x"})
+        login = client.post("/login", data={"username": "kabid", "password": "demo"})
+    finally:
+        app.extensions["alur"].db.dispose()
+    assert api.status_code == 503
+    assert api.get_json()["error"]["code"] == "database_unavailable"
+    assert api.headers["Retry-After"] == "5"
+    assert login.status_code == 503
+    assert login.headers["Retry-After"] == "5"

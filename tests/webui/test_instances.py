@@ -259,3 +259,16 @@ def test_finished_instance(login_as, started, alur):
     page = login_as("auditor").get(f"/instances/{instance.id}").text
     assert "Selesai" in page and "Posisi sekarang" not in page and "Batalkan proses" not in page
     assert set(_marks(page).values()) == {"done"} and len(_marks(page)) == 11
+
+
+def test_kelengkapan_gaps_are_shown_to_auditors(login_as, started, alur):
+    instance = started()
+    task = open_task(alur, instance.id)
+    checklist = {"Peraturan Perundang-undangan": True, "Disposisi": "belum diterima dari Kepala"}
+    alur.complete(task.id, "kabid", Completion(checklist=checklist))
+    auditor = login_as("auditor")
+    page = auditor.get(f"/instances/{instance.id}").get_data(as_text=True)
+    assert "Tidak ada: Disposisi" in page and "belum diterima dari Kepala" in page
+    assert "Tidak ada: Peraturan" not in page  # a ticked item is no gap
+    csv_text = auditor.get(f"/instances/{instance.id}/history.csv").data.decode("utf-8-sig")
+    assert "Tidak ada Disposisi: belum diterima dari Kepala" in csv_text

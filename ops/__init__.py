@@ -1,0 +1,1 @@
+"""Deployment scripts, load and fault runs (not part of the installed package)."""

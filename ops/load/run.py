@@ -1,0 +1,193 @@
+"""The load run: `python -m ops.load.run [--seconds 60] [--users 50] [--max-requests 20000]`.
+
+A fresh PostgreSQL database (migrated, bpmn/ deployed, 50 staff with API tokens), two app
+servers on 127.0.0.1:8001 and :8002 (ops/cluster.sh, gunicorn, an `alur worker`), locust
+headless for a bounded time and request budget, then the consistency check of every instance
+(ops/load/consistency.py). Prints the figures as JSON (and keeps them in the run folder); exits 1
+when a request failed or the check found a problem. The database is dropped unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import psycopg
+
+from ops.load import consistency
+from ops.load.cluster import Cluster
+from ops.load.seed import ADMIN_URL, ROOT, create_database, drop_database, seed
+from ops.load.staff import write_staff
+
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+PACKAGES = ["gunicorn", "locust", "Flask", "SpiffWorkflow", "SQLAlchemy", "psycopg"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ops.load.run", description=__doc__)
+    parser.add_argument("--seconds", type=int, default=60, help="locust run time [60]")
+    parser.add_argument("--users", type=int, default=50, help="simulated staff [50]")
+    parser.add_argument("--max-requests", type=int, default=20000, help="request budget [20000]")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers per server [3]")
+    parser.add_argument("--ports", default="8001 8002", help='server ports ["8001 8002"]')
+    parser.add_argument("--out", type=Path, help="run folder [instance/load-<time>]")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args(argv)
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = (args.out or ROOT / "instance" / f"load-{stamp}").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    url = create_database("alur_load")
+    print(f"database {url}; run folder {out}", file=sys.stderr)
+    try:
+        return _run(args, url, out)
+    finally:
+        if not args.keep:
+            drop_database(url)
+
+
+def _run(args, url: str, out: Path) -> int:
+    began = time.monotonic()
+    staff = seed(url, out / "files", args.users)
+    write_staff(out / "staff.json", staff)
+    print(f"seeded {len(staff)} staff in {time.monotonic() - began:.1f} s", file=sys.stderr)
+    ports = [int(p) for p in args.ports.split()]
+    cluster = Cluster(url, out, ports, workers=args.workers)
+    load_before = os.getloadavg()
+    with cluster:
+        env = {
+            **os.environ,
+            "ALUR_LOAD_STAFF": str(out / "staff.json"),
+            "ALUR_LOAD_HOSTS": " ".join(cluster.urls),
+            "ALUR_LOAD_MAX_REQUESTS": str(args.max_requests),
+            "ALUR_LOAD_REPORT": str(out / "locust.json"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
+        command = [
+            str(Path(sys.executable).with_name("locust")),
+            "-f", str(LOCUSTFILE),
+            "--headless",
+            "--users", str(args.users),
+            "--spawn-rate", str(max(1, args.users // 2)),
+            "--run-time", f"{args.seconds}s",
+            "--stop-timeout", "10",
+            "--only-summary",
+            "--csv", str(out / "locust"),  # locust_stats_history.csv: the figures second by second
+            "--host", cluster.urls[0],
+        ]  # fmt: skip
+        with open(out / "locust.log", "w") as log:
+            subprocess.run(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=args.seconds + 120
+            )
+        load_after = os.getloadavg()
+        health = cluster.status().stdout
+    locust = json.loads((out / "locust.json").read_text())
+    locust["server_ms"] = _server_times([out / f"server-{port}.log" for port in ports])
+    ledger = {int(k): v for k, v in locust.pop("ledger").items()}
+    report = consistency.check(url, out / "files", ledger)
+    result = {
+        "figures": _figures(locust),
+        "consistency": report.summary(),
+        "servers_after": health.strip().splitlines(),
+        "machine": _machine(load_before, load_after),
+        "setup": {
+            "users": args.users,
+            "seconds": args.seconds,
+            "max_requests": args.max_requests,
+            "servers": len(ports),
+            "workers_per_server": args.workers,
+        },
+        "locust": locust,
+    }
+    (out / "result.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    print(json.dumps({k: result[k] for k in ("figures", "consistency", "machine")}, indent=1))
+    failures = locust["total"]["failures"]
+    return 0 if report.ok and not failures else 1
+
+
+def _figures(locust: dict) -> dict:
+    total = locust["total"]
+    rows = {r["name"]: r for r in locust["requests"]}
+    complete = rows.get("/tasks/[id]/complete", {})
+    return {
+        "seconds": round(locust["seconds"], 1),
+        "requests": total["requests"],
+        "requests_per_second": round(total["per_second"], 1),
+        "failures": total["failures"],
+        "completions": locust["completions"],
+        "completions_per_second": round(locust["completions_per_second"], 2),
+        "latency_ms": {k: total[k] for k in ("p50", "p95", "p99", "max_ms")},
+        "complete_latency_ms": {k: complete.get(k) for k in ("p50", "p95", "p99", "max_ms")},
+        "by_request": {
+            name: {k: r[k] for k in ("requests", "failures", "p50", "p95", "p99")}
+            for name, r in rows.items()
+        },
+        "instances_started": locust["started"],
+        "instances_finished": locust["finished"],
+        "sent_back": locust["sent_back"],
+        "claims_taken_by_others": locust["claims_taken"],
+        "errors": locust["errors"],
+        "server_ms": locust["server_ms"],
+    }
+
+
+ACCESS = re.compile(r'"(GET|POST) (/api/v1/[^ ?"]*)[^"]*" (\d{3}) .* (\d+)ms$')
+
+
+def _server_times(logs: list[Path]) -> dict:
+    """From the access logs: the time a worker spent on each kind of request (no queueing)."""
+    times: dict[str, list[int]] = {}
+    for log in logs:
+        for line in log.read_text(errors="replace").splitlines():
+            found = ACCESS.search(line)
+            if found:
+                path = re.sub(r"/\d+", "/[id]", found[2].removeprefix("/api/v1"))
+                path = re.sub(r"/processes/[^/]+/", "/processes/[key]/", path)
+                times.setdefault(f"{found[1]} {path}", []).append(int(found[4]))
+    return {
+        name: {
+            "requests": len(values),
+            **{k: sorted(values)[min(len(values) - 1, int(q * len(values)))] for k, q in QS},
+        }
+        for name, values in sorted(times.items())
+    }
+
+
+QS = (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
+
+
+def _machine(load_before: tuple, load_after: tuple) -> dict:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        server = admin.execute("SHOW server_version").fetchone()[0]
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in load_after],
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "postgresql": server,
+        **{name: version(name) for name in PACKAGES},
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
