@@ -61,6 +61,17 @@ class Alur:
         with self.session(read_only=True) as s:
             return users.get(s, username)
 
+    def change_password(
+        self, username: str, current: str, new: str, confirm: str | None = None
+    ) -> None:
+        """A user changes their own password; the current one must be given and right."""
+        with self.session() as s:
+            user = users.get(s, username)
+            if not users.check_password(user, current):
+                raise PermissionDenied("kata sandi saat ini salah")
+            users.check_new_password(new, confirm)
+            user.password_hash = users.hash_password(new)
+
     def set_email(self, username: str, email: str) -> User:
         """Where a user's notifications are e-mailed ('' stops the e-mail)."""
         with self.session() as s:
@@ -128,7 +139,7 @@ class Alur:
             instance, handle = runtime.start(s, self.ctx, definition, user, title, data or {})
             return instance, instance, handle
 
-        return self._write(work)
+        return self.write_workflow(work)
 
     def cancel(self, instance_id: int, username: str, reason: str) -> Instance:
         with self.session() as s:
@@ -239,7 +250,7 @@ class Alur:
             instance, handle = runtime.complete(s, self.ctx, task, user, form)
             return task, instance, handle
 
-        return self._write(work)
+        return self.write_workflow(work)
 
     @staticmethod
     def _file_row(s: Session, task: HumanTask, user: User, upload: Upload, digest: str):
@@ -269,20 +280,17 @@ class Alur:
             return list(s.scalars(query.order_by(StoredFile.id)))
 
     # -- helpers ----------------------------------------------------------------------------
-    def _write(self, work: Callable):
+    def write_workflow(self, work: Callable):
         """Run an engine step in one transaction; work returns (result, instance, handle).
 
         The store hands a workflow out of its cache when loading, so after a failure nothing of
-        the half-run step survives in memory: the next load reads the database again.
+        the half-run step survives in memory: the next load reads the database again. A handle
+        of None means work found nothing to do.
         """
-        with self.sessions() as s:
-            try:
-                result, instance, handle = work(s)
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-        self.store.committed(handle, instance.revision)
+        with self.session() as s:
+            result, instance, handle = work(s)
+        if handle is not None:
+            self.store.committed(handle, instance.revision)
         return result
 
     def _task_action(self, task_id: int, username: str, action) -> HumanTask:

@@ -1,4 +1,4 @@
-"""Namespaces and the extension property names that carry SOP fields inside BPMN files."""
+"""Namespaces, BPMN element names, and the extension property names that carry SOP fields."""
 
 from __future__ import annotations
 
@@ -11,6 +11,12 @@ CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 
 NSMAP = {"bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI, "xsi": XSI, "camunda": CAMUNDA}
 TARGET_NAMESPACE = "urn:alur:sop"
+
+# BPMN flow node elements (local names) of two families.
+TASKS = frozenset(
+    "task userTask manualTask serviceTask sendTask receiveTask businessRuleTask scriptTask".split()
+)
+SUBPROCESSES = frozenset({"subProcess", "transaction", "adHocSubProcess"})
 
 # Identity properties on the process (one camunda:property each; lists repeat the name).
 IDENTITY_SCALARS = (

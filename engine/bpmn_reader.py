@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -11,18 +13,7 @@ from engine import bpmn_names as n
 from engine.model import Decision, Identity, Signatory, Sop, Step, Waktu
 from engine.xmlsafe import parse_xml
 
-ACTIVITIES = {
-    "task",
-    "userTask",
-    "manualTask",
-    "serviceTask",
-    "sendTask",
-    "receiveTask",
-    "businessRuleTask",
-    "scriptTask",
-    "callActivity",
-    "subProcess",
-}
+ACTIVITIES = n.TASKS | {"callActivity", "subProcess"}
 PROPERTY_TAGS = {
     n.q(n.CAMUNDA, "property"),
     "{http://spiffworkflow.org/bpmn/schema/1.0/core}property",
@@ -32,6 +23,14 @@ ANSWERS = {"ya": n.YES, "yes": n.YES, "tidak": n.NO, "no": n.NO}
 
 class BpmnReadError(ValueError):
     """A BPMN file that holds no process the SOP model can describe."""
+
+
+@dataclass(frozen=True)
+class DecisionGateway:
+    """The exclusive gateway after a decision step, and its flow for each answer."""
+
+    id: str
+    flows: dict[str, str]  # "Ya" / "Tidak" -> the id of the sequence flow that answer takes
 
 
 def read_bpmn(source: bytes | str | Path, process_id: str | None = None) -> Sop:
@@ -167,22 +166,56 @@ def _step_numbers(tasks: list[etree._Element]) -> dict[str, int]:
     return numbers
 
 
+def decision_gateways(source: bytes | str, task_ids: Iterable[str]) -> dict[str, DecisionGateway]:
+    """Per task id, the gateway asking that decision step's question (as read_bpmn finds it)."""
+    root = parse_xml(source).getroot()
+    elements = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    out: dict[str, list[etree._Element]] = {}
+    for flow in root.iter(n.q(n.BPMN, "sequenceFlow")):
+        out.setdefault(flow.get("sourceRef"), []).append(flow)
+    found = {}
+    for task_id in task_ids:
+        gateway = _gateway_after(task_id, out, elements)
+        answers = _answer_flows(gateway, out) if gateway is not None else {}
+        if answers:
+            flows = {answer: flow.get("id") for answer, flow in answers.items()}
+            found[task_id] = DecisionGateway(gateway.get("id"), flows)
+    return found
+
+
 def _decision(task, out, elements, numbers) -> Decision | None:
     """A task followed by an exclusive gateway with Ya/Tidak flows is a decision step."""
-    flows = out.get(task.get("id"), [])
+    gateway = _gateway_after(task.get("id"), out, elements)
+    answers = _answer_flows(gateway, out) if gateway is not None else {}
+    if not answers:
+        return None
+    yes, no = (answers.get(a) for a in (n.YES, n.NO))
+    return Decision(
+        _text(gateway.get("name")),
+        numbers.get(yes.get("targetRef")) if yes is not None else None,
+        numbers.get(no.get("targetRef")) if no is not None else None,
+    )
+
+
+def _gateway_after(task_id: str, out, elements) -> etree._Element | None:
+    """The exclusive gateway a task's only outgoing flow leads to, if it leads to one."""
+    flows = out.get(task_id, [])
     if len(flows) != 1:
         return None
     gateway = elements.get(flows[0].get("targetRef"))
     if gateway is None or etree.QName(gateway).localname != "exclusiveGateway":
         return None
-    targets: dict[str, int | None] = {}
+    return gateway
+
+
+def _answer_flows(gateway: etree._Element, out) -> dict[str, etree._Element]:
+    """The gateway's outgoing flows named Ya / Tidak (or Yes / No), by answer."""
+    found = {}
     for flow in out.get(gateway.get("id"), []):
         answer = ANSWERS.get(_text(flow.get("name")).lower())
         if answer:
-            targets[answer] = numbers.get(flow.get("targetRef"))
-    if not targets:
-        return None
-    return Decision(_text(gateway.get("name")), targets.get(n.YES), targets.get(n.NO))
+            found[answer] = flow
+    return found
 
 
 def _identity(props: list[tuple[str, str]]) -> Identity:

@@ -32,6 +32,9 @@ from engine.files import Upload
 from engine.inbox import InboxFilter
 from engine.runtime import Completion
 
+task_argument = click.argument("task_id", metavar="TASK", type=int)
+instance_argument = click.argument("instance_id", metavar="INSTANCE", type=int)
+
 
 @click.group("db")
 def db() -> None:
@@ -121,7 +124,7 @@ def tasks(username, role, instance_id, process, overdue: bool, as_json: bool) ->
 
 
 @click.command("claim", cls=EngineCommand)
-@click.argument("task_id", metavar="TASK", type=int)
+@task_argument
 @acting_user
 def claim(task_id: int, username: str) -> None:
     """Take TASK so that no one else of its role works on it."""
@@ -130,7 +133,7 @@ def claim(task_id: int, username: str) -> None:
 
 
 @click.command("unclaim", cls=EngineCommand)
-@click.argument("task_id", metavar="TASK", type=int)
+@task_argument
 @acting_user
 def unclaim(task_id: int, username: str) -> None:
     """Give TASK back to its role's queue."""
@@ -139,7 +142,7 @@ def unclaim(task_id: int, username: str) -> None:
 
 
 @click.command("reassign", cls=EngineCommand)
-@click.argument("task_id", metavar="TASK", type=int)
+@task_argument
 @click.option("--to", "to", required=True, help="The user who takes the task over.")
 @acting_user
 def reassign(task_id: int, to: str, username: str) -> None:
@@ -149,7 +152,7 @@ def reassign(task_id: int, to: str, username: str) -> None:
 
 
 @click.command("complete", cls=EngineCommand)
-@click.argument("task_id", metavar="TASK", type=int)
+@task_argument
 @acting_user
 @click.option(
     "--decision", type=click.Choice(["ya", "tidak"], case_sensitive=False),
@@ -198,7 +201,7 @@ def checklist(alur: Alur, task_id: int, checks: tuple[str, ...]) -> dict[str, bo
 
 
 @click.command("cancel", cls=EngineCommand)
-@click.argument("instance_id", metavar="INSTANCE", type=int)
+@instance_argument
 @acting_user
 @click.option("--reason", required=True, help="Why the case stops (recorded in the history).")
 def cancel(instance_id: int, username: str, reason: str) -> None:
@@ -237,7 +240,7 @@ def instances(state, process, username, as_json: bool) -> None:
 
 
 @click.command("history", cls=EngineCommand)
-@click.argument("instance_id", metavar="INSTANCE", type=int)
+@instance_argument
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def history(instance_id: int, as_json: bool) -> None:
     """The audit trail of an instance, oldest first."""

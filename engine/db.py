@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -51,17 +49,3 @@ def _sqlite_locking(engine: Engine) -> None:
 def session_factory(engine: Engine, read_only: bool = False) -> sessionmaker[Session]:
     bind = engine.execution_options(read_only=True) if read_only else engine
     return sessionmaker(bind, expire_on_commit=False)
-
-
-@contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit at the end, roll back and re-raise on any error."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()

@@ -15,10 +15,19 @@ from engine.roles import normalise
 from engine.tables import ApiToken, User, UserRole, utcnow
 
 _hasher = PasswordHasher()
+PASSWORD_MIN = 8  # characters of a password people choose themselves
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def check_new_password(password: str, confirm: str | None = None) -> None:
+    """Refuse a chosen password that is too short, or that its confirmation does not repeat."""
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput(f"kata sandi baru perlu sedikitnya {PASSWORD_MIN} karakter")
+    if confirm is not None and confirm != password:
+        raise InvalidInput("kata sandi baru dan ulangannya tidak sama")
 
 
 def check_password(user: User, password: str) -> bool:

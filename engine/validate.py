@@ -21,12 +21,9 @@ from engine.xmlsafe import XmlError, parse_xml
 
 logger = logging.getLogger(__name__)
 
-FLOW_NODES = frozenset(
-    "startEvent endEvent intermediateCatchEvent intermediateThrowEvent boundaryEvent "
-    "task userTask manualTask serviceTask scriptTask sendTask receiveTask businessRuleTask "
-    "callActivity subProcess adHocSubProcess transaction "
-    "exclusiveGateway parallelGateway inclusiveGateway eventBasedGateway complexGateway".split()
-)
+_EVENTS = "startEvent endEvent intermediateCatchEvent intermediateThrowEvent boundaryEvent"
+_GATEWAYS = "exclusiveGateway parallelGateway inclusiveGateway eventBasedGateway complexGateway"
+FLOW_NODES = frozenset(f"{_EVENTS} callActivity {_GATEWAYS}".split()) | n.TASKS | n.SUBPROCESSES
 _PREFIXES = {n.BPMN: "bpmn", n.BPMNDI: "bpmndi", n.DC: "dc", n.DI: "di", n.CAMUNDA: "camunda"}
 _ID_NAMESPACES = {n.BPMN, n.BPMNDI, n.DC, n.DI}
 _REF_ATTRIBUTES = {

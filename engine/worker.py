@@ -129,28 +129,22 @@ class Worker:
 
     def _wake(self, instance_id: int, now: datetime) -> bool:
         """Fire one instance's timers under its row lock, saved like a completion (revision)."""
-        alur = self.alur
-        with alur.sessions() as s:
-            try:
-                instance = s.scalar(
-                    select(Instance)
-                    .where(
-                        Instance.id == instance_id,
-                        Instance.state == "running",
-                        Instance.next_wakeup_at <= now,
-                    )
-                    .with_for_update(of=Instance, skip_locked=True)
+
+        def work(s: Session):
+            instance = s.scalar(
+                select(Instance)
+                .where(
+                    Instance.id == instance_id,
+                    Instance.state == "running",
+                    Instance.next_wakeup_at <= now,
                 )
-                if instance is None:  # another worker has it, or has done it
-                    s.rollback()
-                    return False
-                handle = runtime.wake(s, alur.ctx, instance, ACTOR)
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-        alur.store.committed(handle, instance.revision)
-        return True
+                .with_for_update(of=Instance, skip_locked=True)
+            )
+            if instance is None:  # another worker has it, or has done it
+                return False, None, None
+            return True, instance, runtime.wake(s, self.alur.ctx, instance, ACTOR)
+
+        return self.alur.write_workflow(work)
 
     # -- overdue and escalation ---------------------------------------------------------------
     def mark_overdue(self, now: datetime, report: RoundReport) -> None:

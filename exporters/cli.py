@@ -14,6 +14,17 @@ LANE_FORMATS = ("svg", "png", "pdf", "dot")
 TABLE_FORMATS = (".csv", ".xlsx")
 
 
+def output_option(help: str):
+    """-o/--output OUT (required), the file a command writes; help names its formats."""
+    return click.option(
+        "-o",
+        "--output",
+        required=True,
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help=help,
+    )
+
+
 def _suffix(path: Path, allowed: tuple[str, ...], hint: str = "-o") -> str:
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in {a.lstrip(".") for a in allowed}:
@@ -25,71 +36,50 @@ def _suffix(path: Path, allowed: tuple[str, ...], hint: str = "-o") -> str:
 
 @click.command("lanes")
 @click.argument("bpmn", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="SVG, PNG, PDF or DOT file to write.",
-)
-def lanes(bpmn: Path, out: Path) -> None:
+@output_option("SVG, PNG, PDF or DOT file to write.")
+def lanes(bpmn: Path, output: Path) -> None:
     """Draw a BPMN file's pools and lanes (any editor's file) with Graphviz dot."""
     from engine.xmlsafe import XmlError
     from exporters.lanes import extract, render
 
-    fmt = _suffix(out, LANE_FORMATS)
+    fmt = _suffix(output, LANE_FORMATS)
     try:
         data = render(extract(bpmn), fmt)
     except XmlError as err:
         raise click.ClickException(str(err)) from err
     except graphviz.ExecutableNotFound as err:
         raise click.ClickException("Graphviz `dot` tidak ditemukan: pasang paket graphviz") from err
-    out.write_bytes(data)
-    click.echo(f"{out}")
+    output.write_bytes(data)
+    click.echo(f"{output}")
 
 
 @click.command("import-table")
 @click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="BPMN file to write.",
-)
+@output_option("BPMN file to write.")
 @click.option("--code", help="SOP code (Kode), e.g. C.2; overrides the table's identity.")
 @click.option("--name", help="SOP name (Nama); overrides the table's identity.")
 @click.option("--owner", help="Owner unit (Unit Pemilik): the BPMN participant.")
 def import_table(
-    table: Path, out: Path, code: str | None, name: str | None, owner: str | None
+    table: Path, output: Path, code: str | None, name: str | None, owner: str | None
 ) -> None:
     """Read an SOP table (CSV or XLSX, SOP AP columns) and write it as executable BPMN."""
     from engine.bpmn_writer import write_bpmn
     from exporters.table_import import read_table
 
     _suffix(table, TABLE_FORMATS, "TABLE")
-    _suffix(out, (".bpmn",))
+    _suffix(output, (".bpmn",))
     try:
         sop = read_table(table, code=code, name=name, owner=owner)
         data = write_bpmn(sop)
     except ValueError as err:  # TableError, or a model the writer refuses
         raise click.ClickException(str(err)) from err
-    out.write_bytes(data)
-    click.echo(f"{out}: SOP {sop.code}, {len(sop.steps)} langkah, {len(sop.actors)} pelaksana")
+    output.write_bytes(data)
+    click.echo(f"{output}: SOP {sop.code}, {len(sop.steps)} langkah, {len(sop.actors)} pelaksana")
 
 
 @click.command("export-table")
 @click.argument("bpmn", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="CSV or XLSX file to write.",
-)
+@output_option("CSV or XLSX file to write.")
 @click.option(
     "--delimiter",
     default=",",
@@ -97,18 +87,18 @@ def import_table(
     type=click.Choice([",", ";", "tab"]),
     help="CSV separator.",
 )
-def export_table(bpmn: Path, out: Path, delimiter: str) -> None:
+def export_table(bpmn: Path, output: Path, delimiter: str) -> None:
     """Write a BPMN process as an SOP table (CSV, or XLSX with Identitas and Prosedur sheets)."""
     from engine.bpmn_reader import read_bpmn
     from exporters.table_export import write_csv, write_xlsx
 
-    fmt = _suffix(out, TABLE_FORMATS)
+    fmt = _suffix(output, TABLE_FORMATS)
     try:
         sop = read_bpmn(bpmn)
     except ValueError as err:  # XmlError, BpmnReadError
         raise click.ClickException(str(err)) from err
     if fmt == "xlsx":
-        out.write_bytes(write_xlsx(sop))
+        output.write_bytes(write_xlsx(sop))
     else:
-        out.write_bytes(write_csv(sop, "\t" if delimiter == "tab" else delimiter))
-    click.echo(f"{out}: SOP {sop.code}, {len(sop.steps)} langkah")
+        output.write_bytes(write_csv(sop, "\t" if delimiter == "tab" else delimiter))
+    click.echo(f"{output}: SOP {sop.code}, {len(sop.steps)} langkah")

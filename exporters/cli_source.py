@@ -7,6 +7,9 @@ its human tasks, and hands plain rows to exporters.instance_overlay.
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,7 +18,43 @@ from engine.model import Sop
 from exporters.instance_overlay import overlay_from_rows
 from exporters.overlay import InstanceOverlay
 
+log = logging.getLogger(__name__)
+
 TITLE_CHARS = 60
+
+# The two ways to name what is drawn (read_source): FILE.bpmn, or --instance ID.
+file_argument = click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+
+
+def instance_option(help: str):
+    return click.option("--instance", "instance_id", type=int, default=None, help=help)
+
+
+def draw(
+    file: Path | None,
+    instance_id: int | None,
+    output: Path,
+    formats: tuple[str, ...],
+    render: Callable[[Sop, str, InstanceOverlay | None], bytes],
+) -> Sop:
+    """Render the source (read_source) in the format output's suffix names, write it; the SOP."""
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in formats:
+        names = ", ".join(f".{f}" for f in formats[:-1]) + f" or .{formats[-1]}"
+        raise click.BadParameter(
+            f"{output.name}: use a {names} file name", param_hint="'-o' / '--output'"
+        )
+    started = time.perf_counter()
+    sop, overlay = read_source(file, instance_id)
+    try:
+        data = render(sop, fmt, overlay)
+    except (ValueError, RuntimeError) as error:
+        raise click.ClickException(str(error)) from error
+    output.write_bytes(data)
+    log.info("%s -> %s in %.2f s", file or instance_id, output, time.perf_counter() - started)
+    return sop
 
 
 def read_source(file: Path | None, instance_id: int | None) -> tuple[Sop, InstanceOverlay | None]:

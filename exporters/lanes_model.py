@@ -12,25 +12,15 @@ from pathlib import Path
 
 from lxml import etree
 
+from engine import bpmn_names as n
 from engine.xmlsafe import parse_xml
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 EVENTS = {
     "startEvent": "start",
     "endEvent": "end",
     "intermediateCatchEvent": "event",
     "intermediateThrowEvent": "event",
     "boundaryEvent": "boundary",
-}
-TASKS = {
-    "task",
-    "userTask",
-    "manualTask",
-    "serviceTask",
-    "sendTask",
-    "receiveTask",
-    "businessRuleTask",
-    "scriptTask",
 }
 GATEWAYS = {
     "exclusiveGateway": "X",
@@ -39,7 +29,6 @@ GATEWAYS = {
     "eventBasedGateway": "E",
     "complexGateway": "*",
 }
-SUBPROCESSES = {"subProcess", "transaction", "adHocSubProcess"}
 
 
 @dataclass
@@ -92,7 +81,7 @@ def _local(element: etree._Element) -> str | None:
     if not isinstance(element.tag, str):
         return None
     qname = etree.QName(element)
-    return qname.localname if qname.namespace == BPMN else None
+    return qname.localname if qname.namespace == n.BPMN else None
 
 
 def _name(element: etree._Element) -> str:
@@ -110,11 +99,11 @@ def _nodes(container: etree._Element) -> list[Node]:
             nodes.append(
                 Node(nid, _name(child), EVENTS[tag], attached_to=child.get("attachedToRef"))
             )
-        elif tag in TASKS or tag == "callActivity":
+        elif tag in n.TASKS or tag == "callActivity":
             nodes.append(Node(nid, _name(child), "call" if tag == "callActivity" else "task"))
         elif tag in GATEWAYS:
             nodes.append(Node(nid, _name(child), "gateway", marker=GATEWAYS[tag]))
-        elif tag in SUBPROCESSES:
+        elif tag in n.SUBPROCESSES:
             nodes.append(Node(nid, _name(child), "subprocess", children=_nodes(child)))
     return nodes
 
@@ -182,7 +171,7 @@ def extract(source: bytes | str | Path, filename: str | None = None) -> LaneDiag
     for pid, process in processes.items():
         if pid not in named and _nodes(process):
             diagram.pools.append(_pool(pid, _name(process) or pid, process))
-    for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
+    for flow in root.iter(n.q(n.BPMN, "sequenceFlow")):
         diagram.flows.append(
             Flow(flow.get("sourceRef", ""), flow.get("targetRef", ""), _name(flow))
         )

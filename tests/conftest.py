@@ -1,11 +1,17 @@
-"""Shared fixtures: the repository's SOP diagrams and the hand transcription of their source."""
+"""Shared fixtures: the SOP diagrams and their transcription, the engine CLI, test databases."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from engine.alur import Alur
+from engine.config import Settings
+from tests import databases
 
 ROOT = Path(__file__).resolve().parents[1]
 BPMN_DIR = ROOT / "bpmn"
@@ -67,3 +73,36 @@ def engine_cli(cli_env):
 
 
 # --- end engine CLI ---
+
+
+# --- engine and worker tests: an Alur on a fresh copy of the folder's seeded database ---
+# tests/engine and tests/worker each define the session fixtures sqlite_template and
+# postgresql_template (with tests/databases.py and their own seed); each test runs on both kinds.
+@pytest.fixture(params=databases.KINDS)
+def database_url(request, tmp_path) -> Iterator[str]:
+    """A fresh copy of the folder's seeded template of the parametrized kind."""
+    template = request.getfixturevalue(f"{request.param}_template")
+    with databases.fresh_copy(request.param, template, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def make_alur(database_url, tmp_path) -> Iterator[Callable[..., Alur]]:
+    """Another Alur on the test's database (as another process would have); settings overridable."""
+    made: list[Alur] = []
+    base = Settings(database_url=database_url, upload_dir=tmp_path / "files")
+
+    def make(**overrides) -> Alur:
+        alur = Alur(replace(base, **overrides))
+        made.append(alur)
+        return alur
+
+    yield make
+    for alur in made:
+        alur.db.dispose()
+
+
+@pytest.fixture
+def alur(make_alur) -> Alur:
+    """The engine on the test's fresh database, seeded as the folder's conftest says."""
+    return make_alur()

@@ -37,6 +37,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    profile.init_app(app)
     errors.init_app(app)
     layout.init_app(app)
 

@@ -14,7 +14,8 @@ from engine.tables import ApiToken, User
 from webui.backend import alur
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-PASSWORD_MIN = 8
+PASSWORD_MIN = users.PASSWORD_MIN
+PASSWORD_MAX = 200  # the sign-in form takes no longer one
 LABEL_MAX = 120
 
 
@@ -42,6 +43,8 @@ def check_username(username: str) -> str | None:
 def check_password(password: str) -> str | None:
     if len(password) < PASSWORD_MIN:
         return _("The password needs at least %(n)s characters.", n=PASSWORD_MIN)
+    if len(password) > PASSWORD_MAX:
+        return _("The password may have at most %(n)s characters.", n=PASSWORD_MAX)
     return None
 
 

@@ -10,9 +10,7 @@ from webui.config import engine_env
 
 
 def init_app(app: Flask) -> None:
-    settings = app.config.get("ALUR_SETTINGS")
-    if not isinstance(settings, Settings):
-        settings = Settings.from_env(engine_env(app))
+    settings = Settings.from_env(engine_env(app))
     app.extensions["alur"] = Alur(settings)
     # The per-file limit is the engine's; a request may carry several files and the form.
     per_file = settings.max_upload_bytes

@@ -59,7 +59,9 @@ def http_error(error: HTTPException):
         404: _("The page was not found."),
         405: _("This action is not possible here."),
         413: _("The upload is too large: at most %(mb)s MB in one submission.", mb=limit),
-        429: _("Too many failed sign-in attempts. Wait a minute and try again."),
+        429: _("Too many failed sign-in attempts. Wait a minute and try again.")
+        if request.endpoint != "profile.password"
+        else _("Too many wrong passwords. Wait a minute and try again."),
         500: _("Something went wrong on the server. Try again later."),
     }
     return page(code, messages.get(code, _("The request could not be completed.")))

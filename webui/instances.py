@@ -11,7 +11,7 @@ from flask_login import login_required
 from engine import users
 from engine.errors import PermissionDenied
 from engine.tables import Instance, User
-from webui import access, charts, lookups, progress, timeline
+from webui import access, charts, downloads, lookups, progress, timeline
 from webui.backend import alur
 from webui.history_csv import history_csv
 
@@ -86,15 +86,7 @@ def history(instance_id: int):
 @login_required
 def download(instance_id: int, file_id: int):
     instance, _user = access.readable_instance(instance_id)
-    stored = next((f for f in alur().files_of(instance.id) if f.id == file_id), None)
-    if stored is None:
-        abort(404)
-    return send_file(
-        BytesIO(alur().files.read(stored.sha256)),
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=stored.name,
-    )
+    return downloads.stored_file(instance.id, file_id)
 
 
 @bp.post("/<int:instance_id>/reassign")
@@ -154,7 +146,7 @@ def _page(instance: Instance, user: User, errors: dict[str, str]):
         definition=definition,
         current=current,
         holders=holders,
-        marks=state.element_marks(definition.task_steps),
+        marks=state.element_marks(definition),
         entries=timeline.entries(instance),
         timings=state.timings(definition.sop["steps"]),
         view=view,

@@ -1,4 +1,4 @@
-"""'My processes': instances I started or acted in, with the step each one is at now."""
+"""'My processes': instances I started or acted in, with the step each one is at and its due."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from engine import involvement
 from engine.inbox import InboxFilter
 from webui import access
 from webui.backend import alur
+from webui.layout import due
 
 bp = Blueprint("mine", __name__, url_prefix="/mine")
 LIMIT = 100
@@ -28,6 +29,7 @@ def index():
                 "instance": instance,
                 "sop": instance.definition,
                 "open": [(t, access.may_act(t, user)) for t in open_tasks],
+                "overdue": any(due(t.due_at)["overdue"] for t in open_tasks),
             }
         )
     return render_template("mine/index.html", rows=rows, limit=LIMIT)

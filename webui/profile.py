@@ -1,16 +1,28 @@
-"""My profile: who I am, my roles, my notification e-mail and my personal API tokens."""
+"""My profile: who I am, my roles, my password, my notification e-mail and my API tokens."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
 
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, PermissionDenied
 from webui import access, accounts
 from webui.backend import alur
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
+
+
+def init_app(app: Flask) -> None:
+    """Wrong current passwords count against the sign-in limit, per user: no guessing here."""
+    app.extensions["alur_limiter"].limit(
+        lambda: app.config["ALUR_LOGIN_LIMIT"],
+        key_func=lambda: f"password/{current_user.get_id() or get_remote_address()}",
+        methods=["POST"],
+        deduct_when=lambda response: g.get("password_failed", False),
+        exempt_when=lambda: request.endpoint != "profile.password",
+    )(bp)
 
 
 @bp.get("/")
@@ -37,6 +49,32 @@ def revoke(token_id: int):
     return redirect(url_for("profile.index"))
 
 
+@bp.post("/password")
+@login_required
+def password():
+    """Change my own password: the current one, then the new one twice."""
+    current, new, confirm = (request.form.get(k, "") for k in ("current", "new", "confirm"))
+    errors: dict[str, str] = {}
+    if not current:
+        errors["current"] = _("Enter your current password.")
+    if error := accounts.check_password(new):
+        errors["new"] = error
+    elif confirm != new:
+        errors["confirm"] = _("The two new passwords are not the same.")
+    if not errors:
+        try:
+            alur().change_password(access.me().username, current, new, confirm)
+        except PermissionDenied:
+            g.password_failed = True
+            errors["current"] = _("The current password is wrong.")
+        except InvalidInput as error:
+            errors["new"] = error.message
+    if errors:
+        return _page(errors=errors), 422
+    flash(_("Your password was changed. Use the new one from your next sign-in."), "success")
+    return redirect(url_for("profile.index"))
+
+
 @bp.post("/email")
 @login_required
 def email():
@@ -58,4 +96,5 @@ def _page(token: str | None = None, errors: dict | None = None, email: str | Non
         token=token,
         errors=errors or {},
         email=user.email if email is None else email,
+        password_min=accounts.PASSWORD_MIN,
     )

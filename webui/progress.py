@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.bpmn_reader import decision_gateways
 from engine.model import Waktu, WaktuError
-from engine.tables import HumanTask, Instance
-from exporters.instance_overlay import overlay_from_rows
-from exporters.overlay import InstanceOverlay
+from engine.tables import Definition, HumanTask, Instance
+from exporters.instance_overlay import latest_tasks, overlay_from_rows
+from exporters.overlay import InstanceOverlay, StepState
 from webui import lookups
 from webui.backend import alur
 from webui.layout import now
@@ -39,14 +40,27 @@ class Progress:
     def open(self) -> list[HumanTask]:
         return [t for t in self.tasks if t.state == "open"]
 
-    def element_marks(self, task_steps: dict[str, int]) -> dict[str, str]:
-        """BPMN element id -> 'done' | 'current' | 'overdue' (the viewer's marker names)."""
+    def element_marks(self, definition: Definition) -> dict[str, str]:
+        """BPMN element id -> the viewer's marker name.
+
+        Steps are 'done', 'current' or 'overdue'; a done decision step's gateway is 'done' too,
+        and the flow its answer (Ya / Tidak) took from there is 'taken'.
+        """
         marks = self.overlay.steps
-        return {
+        found = {
             element: str(marks[no].state)
-            for element, no in sorted(task_steps.items())
+            for element, no in sorted(definition.task_steps.items())
             if no in marks
         }
+        latest = latest_tasks(self.tasks)
+        for element, gateway in decision_gateways(definition.xml, definition.task_steps).items():
+            task = latest.get(definition.task_steps[element])
+            if task is None or task.state != "completed":
+                continue
+            found[gateway.id] = str(StepState.DONE)
+            if flow := gateway.flows.get(task.decision or ""):
+                found[flow] = "taken"
+        return found
 
     def timings(self, steps: list[dict]) -> list[Timing]:
         by_no = {s["no"]: s for s in steps}

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,7 +18,7 @@ from engine.errors import Conflict, InvalidInput
 from engine.inbox import InboxFilter, is_supervisor
 from engine.runtime import NO
 from engine.tables import HumanTask, User
-from webui import access, lookups
+from webui import access, downloads, lookups, timeline
 from webui.backend import alur
 from webui.layout import megabytes
 from webui.task_form import TaskForm
@@ -89,15 +85,7 @@ def complete(task_id: int):
 @login_required
 def download(task_id: int, file_id: int):
     task, _user = access.viewable_task(task_id)
-    stored = next((f for f in alur().files_of(task.instance_id) if f.id == file_id), None)
-    if stored is None:
-        abort(404)
-    return send_file(
-        BytesIO(alur().files.read(stored.sha256)),
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=stored.name,
-    )
+    return downloads.stored_file(task.instance_id, file_id)
 
 
 def _page(task: HumanTask, user: User, form: TaskForm | None):
@@ -106,13 +94,14 @@ def _page(task: HumanTask, user: User, form: TaskForm | None):
     step = lookups.step(definition, task.step_no)
     form = form or TaskForm.for_step(step)
     files = alur().files_of(instance.id)
+    history = alur().history(instance.id)
     earlier = [  # newest first
         {
             "event": event,
             "step": lookups.step(definition, event.step_no),
             "files": [f for f in files if f.human_task_id == event.human_task_id],
         }
-        for event in reversed(alur().history(instance.id))
+        for event in reversed(history)
         if event.kind == "completed"
     ]
     return render_template(
@@ -125,6 +114,7 @@ def _page(task: HumanTask, user: User, form: TaskForm | None):
         earlier=earlier,
         attached=[f for f in files if f.human_task_id == task.id],
         returned=(task.data or {}).get("dikembalikan"),
+        returned_gaps=timeline.gaps_sent_back(history, task.id),
         can_act=access.may_act(task, user),
         can_claim=access.may_act(task, user) and not task.claimed_by,
         can_unclaim=task.state == "open"

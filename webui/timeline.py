@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from engine.runtime import NO
 from engine.tables import Event, Instance, StoredFile
 from webui import lookups
 from webui.backend import alur
@@ -57,14 +58,39 @@ def entries(instance: Instance) -> list[Entry]:
                 detail=_detail(event),
                 note=data.get("note") or data.get("reason") or "",
                 files=[files[i] for i in ids if i in files],
-                gaps={
-                    item: answer
-                    for item, answer in (data.get("checklist") or {}).items()
-                    if isinstance(answer, str) and answer.strip()
-                },
+                gaps=gaps(data),
             )
         )
     return found
+
+
+def gaps(data: dict | None) -> dict[str, str]:
+    """The Kelengkapan items a completion reported missing: item -> what is missing and why."""
+    return {
+        item: answer
+        for item, answer in ((data or {}).get("checklist") or {}).items()
+        if isinstance(answer, str) and answer.strip()
+    }
+
+
+def gaps_sent_back(events: list[Event], task_id: int) -> dict[str, str]:
+    """The gaps of the review whose Tidak opened task_id again ({} for any other task).
+
+    One transaction records the reviewer's 'completed', 'sent_back', then the new task's
+    'task_created'; the events come in id order.
+    """
+    created = next(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.kind == "task_created" and e.human_task_id == task_id
+        ),
+        None,
+    )
+    review = next((e for e in reversed(events[: created or 0]) if e.kind == "completed"), None)
+    if review is None or (review.data or {}).get("decision") != NO:
+        return {}
+    return gaps(review.data)
 
 
 def _detail(event: Event) -> str:

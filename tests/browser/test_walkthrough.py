@@ -217,6 +217,19 @@ def mid_run_diagram(page: Page, instance_url: str) -> None:
     shot(page.locator("#diagram"), "04-instance-mid-run-diagram")
 
 
+def decisions_and_paths(page: Page) -> None:
+    """Each decision's gateway is done and its last answer's flow is drawn green (all Ya)."""
+    for gateway in ("Keputusan_7", "Keputusan_8", "Keputusan_9"):
+        element = page.locator(f'g.djs-element[data-element-id="{gateway}"]')
+        expect(element).to_have_class(re.compile(r"\balur-done\b"))
+    for flow in ("Flow_9", "Flow_12", "Flow_15"):  # the Ya flows
+        line = page.locator(f'g.djs-connection[data-element-id="{flow}"] .djs-visual > path')
+        expect(line).to_have_css("stroke", "rgb(46, 125, 50)")
+    tidak = page.locator('g.djs-connection[data-element-id="Flow_10"]')  # step 7's first answer
+    expect(tidak).not_to_have_class(re.compile(r"\balur-"))
+    expect(page.locator(".legend")).to_contain_text("Jalur yang diambil pada keputusan")
+
+
 def finished_instance(page: Page, instance_url: str) -> None:
     """The auditor's view: finished, every step done in bpmn-js, and the SOP AP flowchart."""
     page.goto(instance_url)
@@ -225,6 +238,7 @@ def finished_instance(page: Page, instance_url: str) -> None:
     for step in range(1, STEPS_TOTAL + 1):
         expect(shape(page, step)).to_have_class(re.compile(r"\balur-done\b"))
     expect(page.locator("g.djs-element.alur-current")).to_have_count(0)
+    decisions_and_paths(page)
     expect(page.locator("#bpmn-canvas a.bjs-powered-by")).to_be_visible()
     history = page.locator("section").filter(
         has=page.get_by_role("heading", name="Riwayat", exact=True)

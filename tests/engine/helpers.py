@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from engine.errors import Conflict
 from engine.inbox import InboxFilter
 from engine.runtime import Completion
 from engine.tables import Event, HumanTask, Instance, WorkflowTask
+from tests.barrier_pool import meet
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_DIR = ROOT / "bpmn"
@@ -135,13 +135,7 @@ def snapshot(alur: Alur, instance_id: int) -> dict:
 
 
 # -- worker processes (multiprocessing, spawn): each builds its own Alur on the same database --
-_barrier: Barrier | None = None
 _alurs: dict[str, Alur] = {}
-
-
-def init_worker(barrier) -> None:
-    global _barrier
-    _barrier = barrier
 
 
 def _worker_alur(url: str, upload_dir: str) -> Alur:
@@ -154,7 +148,7 @@ def race_complete(url: str, upload_dir: str, task_id: int, username: str) -> tup
     """Wait for every worker, then complete the task; ('ok' | 'conflict' | 'error', message)."""
     alur = _worker_alur(url, upload_dir)
     alur.user(username)  # connect before the barrier, so the race is about the completion
-    _barrier.wait(timeout=60)
+    meet()
     try:
         alur.complete(task_id, username)
     except Conflict as error:
@@ -168,7 +162,7 @@ def drive_instance(url: str, upload_dir: str, instance_id: int) -> tuple[str, li
     """Wait for every worker, then run one instance to its end (all Ya)."""
     alur = _worker_alur(url, upload_dir)
     alur.instance(instance_id)
-    _barrier.wait(timeout=60)
+    meet()
     try:
         done = finish(alur, instance_id)
     except Exception as error:

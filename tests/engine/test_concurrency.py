@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 
 import pytest
@@ -10,10 +9,10 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.alur import Alur
 from engine.tables import Instance
+from tests.barrier_pool import barrier_pool
 from tests.engine.helpers import (
     drive_instance,
     holder,
-    init_worker,
     only_task,
     open_tasks,
     race_complete,
@@ -30,14 +29,8 @@ KEY = "sop_a"
 @pytest.fixture(scope="module")
 def pool():
     """WORKERS spawned processes that meet at a barrier before each call, so all calls overlap."""
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(WORKERS)
-    workers = context.Pool(WORKERS, initializer=init_worker, initargs=(barrier,))
-    try:
+    with barrier_pool(WORKERS) as workers:
         yield workers
-    finally:
-        workers.terminate()
-        workers.join()
 
 
 def _upload_dir(alur: Alur) -> str:

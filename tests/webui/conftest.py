@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,8 @@ from engine.config import Settings
 from engine.inbox import InboxFilter
 from engine.runtime import Completion
 from tests.conftest import BPMN_DIR
-from webui import create_app, demo
+from tests.webapp import app_on_copy
+from webui import demo
 
 MAX_UPLOAD_MB = "0.05"  # 51,200 bytes per file keeps the upload tests small
 TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
@@ -45,19 +45,10 @@ def seeded_db(tmp_path_factory, quick_password_hashes) -> Path:
 
 @pytest.fixture
 def app(tmp_path, seeded_db):
-    db = tmp_path / "alur.sqlite3"
-    shutil.copy(seeded_db, db)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "ALUR_DATABASE_URL": f"sqlite:///{db}",
-            "ALUR_UPLOAD_DIR": str(tmp_path / "files"),
-            "ALUR_MAX_UPLOAD_MB": MAX_UPLOAD_MB,
-        }
-    )
-    yield app
-    app.extensions["alur"].db.dispose()
+    with app_on_copy(
+        seeded_db, tmp_path, SECRET_KEY="test", ALUR_MAX_UPLOAD_MB=MAX_UPLOAD_MB
+    ) as app:
+        yield app
 
 
 @pytest.fixture

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
+from tests.webapp import app_on_copy
 from tests.webui.conftest import csrf_token, post
 from webui import create_app
 
@@ -63,27 +62,21 @@ def test_failed_sign_ins_from_one_address_are_limited_too(app, client):
 
 
 def test_behind_a_trusted_proxy_the_client_address_counts(tmp_path, seeded_db):
-    shutil.copy(seeded_db, tmp_path / "db.sqlite3")
-    app = create_app(
-        {
-            "TESTING": True,
-            "ALUR_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "ALUR_TRUSTED_PROXIES": 1,
-        }
-    )
-    client = app.test_client()
-    first, other = {"HTTP_X_FORWARDED_FOR": "10.0.0.5"}, {"HTTP_X_FORWARDED_FOR": "10.0.0.6"}
-    for _ in range(5):
-        post(client, "/login", {"username": "kabid", "password": "x"}, environ_base=first)
-    assert (
-        post(
-            client, "/login", {"username": "kabid", "password": "x"}, environ_base=first
-        ).status_code
-        == 429
-    )
-    response = post(client, "/login", {"username": "kabid", "password": "demo"}, environ_base=other)
-    assert response.status_code == 302
-    app.extensions["alur"].db.dispose()
+    with app_on_copy(seeded_db, tmp_path, ALUR_TRUSTED_PROXIES=1) as app:
+        client = app.test_client()
+        first, other = {"HTTP_X_FORWARDED_FOR": "10.0.0.5"}, {"HTTP_X_FORWARDED_FOR": "10.0.0.6"}
+        for _ in range(5):
+            post(client, "/login", {"username": "kabid", "password": "x"}, environ_base=first)
+        assert (
+            post(
+                client, "/login", {"username": "kabid", "password": "x"}, environ_base=first
+            ).status_code
+            == 429
+        )
+        response = post(
+            client, "/login", {"username": "kabid", "password": "demo"}, environ_base=other
+        )
+        assert response.status_code == 302
 
 
 def test_successful_sign_ins_do_not_count(client):

@@ -64,6 +64,41 @@ def test_steps_done_current_and_sent_back_are_marked(login_as, started, alur):
     assert "Diselesaikan" in page and "Langkah siap" in page and "Demo Subkor Pemerintahan" in page
 
 
+def test_decision_gateways_take_their_steps_mark_and_the_answer_marks_its_path(
+    login_as, started, alur
+):
+    instance = started()
+    task = advance_to(alur, instance.id, 11)
+    marks = _marks(login_as("auditor").get(f"/instances/{instance.id}").text)
+    assert marks["Langkah_11"] == "current" and "Keputusan_11" not in marks  # not decided yet
+    alur.complete(task.id, username_for(task.role), Completion(decision="Ya"))
+    task = open_task(alur, instance.id)
+    alur.complete(task.id, username_for(task.role), Completion(decision="Tidak", note="Pagu"))
+    marks = _marks(login_as("auditor").get(f"/instances/{instance.id}").text)
+    # step 11 said Ya (Flow_13 to step 12), step 12 said Tidak (Flow_17 back to step 10)
+    assert {k: marks.get(k) for k in ("Keputusan_11", "Keputusan_12", "Keputusan_13")} == {
+        "Keputusan_11": "done",
+        "Keputusan_12": "done",
+        "Keputusan_13": None,
+    }
+    assert {k for k, v in marks.items() if v == "taken"} == {"Flow_13", "Flow_17"}
+    assert marks["Langkah_10"] == "current"
+    # step 10 done again: step 11 is current once more, so its gateway and path are not marked
+    task = open_task(alur, instance.id)
+    alur.complete(task.id, username_for(task.role), Completion())
+    marks = _marks(login_as("auditor").get(f"/instances/{instance.id}").text)
+    assert marks["Langkah_11"] == "current" and "Keputusan_11" not in marks
+    assert {k for k, v in marks.items() if v == "taken"} == {"Flow_17"}
+
+
+def test_the_bpmn_view_explains_the_path_marker(login_as, started):
+    instance = started()
+    kabid = login_as("kabid")
+    assert "Jalur yang diambil pada keputusan" in kabid.get(f"/instances/{instance.id}").text
+    page = kabid.get(f"/instances/{instance.id}?view=sop").text
+    assert "Jalur yang diambil pada keputusan" not in page  # the flowchart draws no paths
+
+
 def test_overdue_step_is_marked_overdue(login_as, started, alur):
     instance = started()
     with alur.session() as s:
@@ -258,7 +293,13 @@ def test_finished_instance(login_as, started, alur):
     assert alur.instance(instance.id).state == "completed"
     page = login_as("auditor").get(f"/instances/{instance.id}").text
     assert "Selesai" in page and "Posisi sekarang" not in page and "Batalkan proses" not in page
-    assert set(_marks(page).values()) == {"done"} and len(_marks(page)) == 11
+    marks = _marks(page)
+    steps = {k: v for k, v in marks.items() if k.startswith("Langkah_")}
+    assert set(steps.values()) == {"done"} and len(steps) == 11
+    # every decision answered Ya: its gateway done, its Ya flow (step 11's to the end) taken
+    gateways = {f"Keputusan_{n}": "done" for n in (8, 9, 10, 11)}
+    taken = {flow: "taken" for flow in ("Flow_10", "Flow_13", "Flow_16", "Flow_19")}
+    assert marks == steps | gateways | taken
 
 
 def test_kelengkapan_gaps_are_shown_to_auditors(login_as, started, alur):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+
 from engine.runtime import Completion
+from engine.tables import HumanTask
 from tests.webui.conftest import open_task
 
 
@@ -30,3 +35,25 @@ def test_a_step_of_another_role_is_shown_without_a_link(login_as, started, alur)
     page = login_as("kabid").get("/mine/").text
     assert "Langkah 4: Menyusun Rencana Movev" in page
     assert f'href="/tasks/{task.id}"' not in page and "Fungsional Tertentu" in page
+
+
+def test_each_current_step_shows_its_due_and_overdue_rows_are_marked(login_as, started, alur):
+    started("sop_a", "Masih ada waktu")
+    late = started("sop_b", "Sudah lewat")
+    with alur.session() as s:
+        s.execute(
+            update(HumanTask)
+            .where(HumanTask.instance_id == late.id)
+            .values(due_at=datetime.now(UTC) - timedelta(days=2))
+        )
+    page = login_as("kabid").get("/mine/").text
+    late_row, on_time_row = _row(page, "Sudah lewat"), _row(page, "Masih ada waktu")
+    assert late_row.startswith(' class="overdue">')
+    assert 'class="due late"' in late_row and "terlambat" in late_row
+    assert on_time_row.startswith(' class="">') and "terlambat" not in on_time_row
+    assert 'class="due"' in on_time_row and " lagi</span>" in on_time_row
+
+
+def _row(page: str, title: str) -> str:
+    """The table row (from just after '<tr') that names the process."""
+    return next(row for row in page.split("<tr")[1:] if title in row)

@@ -135,6 +135,24 @@ def test_send_back_needs_a_reason(login_as, started, alur):
     page = login_as("fungsional tertentu").get(f"/tasks/{back.id}").text
     assert "Dikembalikan dari langkah 11" in page and "Angka pagu belum sesuai" in page
     assert "subkor.pemerintahan mengembalikan draf" in page
+    assert "Kelengkapan yang dinyatakan tidak ada" not in page  # every item was ticked
+
+
+def test_a_returned_draft_shows_the_kelengkapan_the_reviewer_found_missing(login_as, started, alur):
+    task = advance_to(alur, started().id, 11)
+    items = alur.instance(task.instance_id).definition.sop["steps"][10]["kelengkapan"]
+    form = all_ticked(alur, task) | {"decision": "Tidak", "note": "Lengkapi dulu"}
+    del form["check-0"]
+    form["gap-0"] = "notulen rapat belum dilampirkan"
+    subkor = login_as("subkor.pemerintahan")
+    assert post(subkor, f"/tasks/{task.id}/complete", form).status_code == 302
+    back = open_task(alur, task.instance_id)
+    page = login_as("fungsional tertentu").get(f"/tasks/{back.id}").text
+    start = page.index('id="returned-title"')
+    notice = page[start : page.index("</section>", start)]
+    assert "Lengkapi dulu" in notice and "Kelengkapan yang dinyatakan tidak ada" in notice
+    assert f"<dt>Tidak ada: {items[0]}</dt><dd>notulen rapat belum dilampirkan</dd>" in notice
+    assert all(f"Tidak ada: {item}" not in notice for item in items[1:])
 
 
 def test_upload_is_stored_and_downloadable(login_as, started, alur):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from engine.alur import Alur
 from engine.config import Settings
 from engine.users import add, create_token
-from webui import create_app
+from tests.webapp import app_on_copy
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 KABID = "kabid pemerintahan dan sosial budaya"
@@ -48,12 +47,8 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 @pytest.fixture
 def app(tmp_path, seeded):
-    db = tmp_path / "api.sqlite3"
-    shutil.copy(seeded[0], db)
-    settings = Settings(database_url=f"sqlite:///{db}", upload_dir=tmp_path / "files")
-    app = create_app({"TESTING": True, "ALUR_SETTINGS": settings})
-    yield app
-    app.extensions["alur"].db.dispose()
+    with app_on_copy(seeded[0], tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

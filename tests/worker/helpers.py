@@ -17,6 +17,7 @@ from engine.alur import Alur
 from engine.config import Settings
 from engine.tables import User, utcnow
 from engine.worker import Worker, WorkerSettings
+from tests.barrier_pool import meet
 
 DATA = Path(__file__).resolve().parent / "data"
 TIMER, DEADLINE, BOUNDARY = "uji_timer", "uji_tenggat", "uji_batas"
@@ -88,20 +89,12 @@ class Mailbox:
 
 
 # -- worker processes (multiprocessing, spawn): each builds its own Alur on the same database --
-_barrier = None
-
-
-def init_worker(barrier) -> None:
-    global _barrier
-    _barrier = barrier
-
-
 def worker_round(url: str, settings: WorkerSettings, now: datetime) -> dict:
     """Build an Alur, wait for the other workers, run one round; the round's counts."""
     alur = Alur(Settings(database_url=url, upload_dir=Path("/nonexistent")))
     try:
         alur.unread_count("ana")  # connect before the barrier: the race is about the round
-        _barrier.wait(timeout=60)
+        meet()
         return asdict(Worker(alur, settings).run_round(now=now))
     finally:
         alur.db.dispose()

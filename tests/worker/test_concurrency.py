@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
@@ -12,7 +11,8 @@ from sqlalchemy import func, select
 
 from engine.tables import Event, HumanTask, Instance, Notification
 from engine.worker import WorkerSettings
-from tests.worker.helpers import DEADLINE, TIMER, init_worker, wait_until, worker_round
+from tests.barrier_pool import barrier_pool
+from tests.worker.helpers import DEADLINE, TIMER, wait_until, worker_round
 
 WORKERS = 3
 TIMERS, DEADLINES = 15, 25
@@ -22,14 +22,8 @@ TIMEOUT = 300  # seconds for one round of all workers; a hang fails the test ins
 @pytest.fixture(scope="module")
 def pool():
     """WORKERS spawned processes that meet at a barrier before each round, so rounds overlap."""
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(WORKERS)
-    workers = context.Pool(WORKERS, initializer=init_worker, initargs=(barrier,))
-    try:
+    with barrier_pool(WORKERS) as workers:
         yield workers
-    finally:
-        workers.terminate()
-        workers.join()
 
 
 def run_rounds(pool, url, settings, now) -> list[dict]:

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from psycopg import sql
 from sqlalchemy import inspect, text
 
 from engine import migrate
 from engine.db import make_engine
-from tests.worker.conftest import postgres_admin, postgres_url
+from tests import databases
 
 INITIAL = "465194be0411"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=databases.KINDS)
 def empty_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
-    name = f"alur_wmig_{uuid.uuid4().hex[:12]}"
-    with postgres_admin() as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield postgres_url(name)
-        finally:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    with databases.postgres_database("alur_wmig") as name:
+        yield databases.postgres_url(name)
 
 
 def columns(engine, table: str) -> set[str]:
