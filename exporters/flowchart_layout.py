@@ -16,8 +16,8 @@ from exporters.flowchart_frame import (
 from exporters.flowchart_model import Kind, Page, Symbol
 from exporters.flowchart_paging import letters, paginate
 from exporters.flowchart_plan import END, Plan, plan
-from exporters.flowchart_routes import main_flow, participant_links, tidak_off_page, tidak_route
-from exporters.flowchart_symbols import TOP_OFFSET, Row, band_height, note_lines, place
+from exporters.flowchart_routes import main_flow, participant_links
+from exporters.flowchart_symbols import BELOW_OFFSET, OFFSET, Row, band_height, note_lines, place
 from exporters.flowchart_table import (
     ACTOR_WIDTH,
     body_cells,
@@ -26,6 +26,7 @@ from exporters.flowchart_table import (
     header_height,
     text_height,
 )
+from exporters.flowchart_tidak import tidak_off_page, tidak_route
 from exporters.overlay import InstanceOverlay
 
 MARGIN = 20.0
@@ -53,7 +54,9 @@ class _Sheet:
         self.fixed = 2 * MARGIN + self.title_h + header_height(self.cols)
         self.fixed += LEGEND_HEIGHT if overlay else 0
         self.notes = {s.no: note_lines(s, overlay, ACTOR_WIDTH - 14) for s in self.steps}
-        self.reserved: set[int] = set()  # steps with room above for a Tidak's off-page connector
+        self.reserved: set[int] = set()  # steps (and END) with room above for an incoming
+        # Tidak's off-page connector
+        self.reserved_below: set[int] = set()  # diamonds with room below for their connector
         self.actor_cols = [replace(c, x=c.x + MARGIN) for c in self.cols if c.key == "actor"]
         self.index = {actor: i for i, actor in enumerate(sop.actors)}
 
@@ -67,7 +70,9 @@ class _Sheet:
         top, bottom = self.items(i, first, last)
         if self.steps[i].no in self.reserved:
             top = Kind.CONNECTOR  # at least as tall as the start capsule beside it
-        band = band_height(self.steps[i], top, bottom, self.notes[self.steps[i].no])
+        no = self.steps[i].no
+        stacked = (no in self.reserved_below) + (bottom is Kind.END and END in self.reserved)
+        band = band_height(self.steps[i], top, bottom, self.notes[no], stacked)
         return math.ceil(max(text_height(self.steps[i], self.cols), band))  # whole points
 
     def pages(self, rows_per_page: int | None) -> list[Page]:
@@ -83,10 +88,11 @@ class _Sheet:
                 page_of.__getitem__,
                 self.reserved,
             )
-            wanted = the_plan.wants_top - {END}
-            if wanted <= self.reserved:
+            wanted = the_plan.wants_top
+            if wanted <= self.reserved and the_plan.wants_below <= self.reserved_below:
                 break
             self.reserved |= wanted
+            self.reserved_below |= the_plan.wants_below
         marks = letters(self.sop, groups, the_plan.tidak, page_of)
         return [
             self.page(p, group, groups, the_plan, marks, page_of) for p, group in enumerate(groups)
@@ -110,23 +116,30 @@ class _Sheet:
         y += header_height(self.cols)
         rows: dict[int, Row] = {}
         by_actor = dict(zip(self.sop.actors, self.actor_cols, strict=True))
+        # Tidak arrows coming down beside the symbol's centre, and connectors below diamonds
+        from_above = {t.target for t in the_plan.tidak if t.entry == "top" and not t.join}
+        below = {t.decision: t for t in the_plan.tidak if t.below}
         for i in group:
-            h = self.height(i, i == edge[0], i == edge[1])
-            before = self.index[steps[i - 1].actor] if i else self.index[steps[i].actor]
-            offset = TOP_OFFSET if before <= self.index[steps[i].actor] else -TOP_OFFSET
-            top_in = steps[i].no in self.reserved
-            rows[steps[i].no] = row = Row(
+            no, h = steps[i].no, self.height(i, i == edge[0], i == edge[1])
+            top = OFFSET if the_plan.above[no] == "right" else -OFFSET
+            out = below.get(no)
+            low = BELOW_OFFSET if out and out.turn == "right" else -BELOW_OFFSET
+            rows[no] = row = Row(
                 steps[i],
                 y,
                 h,
                 *self.items(i, i == edge[0], i == edge[1]),
-                tidak_top=offset if top_in else 0.0,
+                tidak_top=top if no in from_above else 0.0,
+                tidak_below=low if out else 0.0,
+                end_in=END in self.reserved,
             )
             page.cells += body_cells(steps[i], self.cols, MARGIN, y, h)
             pair = (
                 marks.get(("flow", steps[i - 1].no), "") if i else "",
-                marks.get(("flow", steps[i].no), ""),
-                marks.get(("tidak", steps[i].no, "top"), ""),
+                marks.get(("flow", no), ""),
+                marks.get(("tidak", no, "top"), ""),
+                marks.get(("tidak", out.target, out.entry), "") if out else "",
+                marks.get(("tidak", END, "top"), ""),
             )
             symbols, labels = place(row, by_actor, self.overlay, pair)
             page.symbols += symbols
@@ -146,8 +159,6 @@ class _Sheet:
     def _tidak(
         self, page: Page, p: int, the_plan: Plan, marks: dict, page_of: dict, tops: dict
     ) -> None:
-        lanes: dict = {}
-
         def column_of(symbol: Symbol) -> int:
             return next(i for i, c in enumerate(self.actor_cols) if c.x <= symbol.cx < c.x + c.w)
 
@@ -157,8 +168,7 @@ class _Sheet:
                 if tidak.cross:
                     tidak_off_page(page, tidak, letter, "out", self.actor_cols, column_of)
                 else:
-                    top = tops.get(tidak.target, 0.0)
-                    tidak_route(page, tidak, self.actor_cols, column_of, lanes, top)
+                    tidak_route(page, tidak, self.actor_cols, tops.get(tidak.target, 0.0))
             if tidak.cross and page_of[tidak.target] == p:
                 tidak_off_page(page, tidak, letter, "in", self.actor_cols, column_of)
 

@@ -57,6 +57,13 @@ class Symbol:
             return self.cy - h / 2 * (1 - abs(x - self.cx) / (w / 2))
         return self.cy - h / 2 * (CONNECTOR_SHOULDER if self.kind is Kind.CONNECTOR else 1)
 
+    def bottom_at(self, x: float) -> float:
+        """Where a vertical line at x leaves the bottom of a box or diamond."""
+        w, h = self.size
+        if self.kind is Kind.DECISION:
+            return self.cy + h / 2 * (1 - abs(x - self.cx) / (w / 2))
+        return self.cy + h / 2
+
     def port(self, side: str) -> Point:
         """The point on the outline where a line leaves or enters: top, bottom, left, right."""
         w, h = self.size

@@ -19,7 +19,8 @@ GAP = 15.0  # symbol edge to row border, at least; the top margin holds the "tra
 ITEM_GAP = 12.0  # symbol to start/end capsule or off-page connector: room for an arrow
 NOTE_SIZE = 6.0
 YA_ROOM = 9.0  # under a diamond, the "Ya" label comes before the small print
-TOP_OFFSET = 15.0  # two things above one symbol sit this far either side of its centre
+OFFSET = 15.0  # things side by side above a symbol (or a Tidak beside Ya below) sit this far off
+BELOW_OFFSET = 12.0  # a Tidak's off-page connector below a diamond: clear of the Ya line
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,9 @@ class Row:
     height: float
     top_item: Kind | None = None  # START or CONNECTOR above the symbol
     bottom_item: Kind | None = None  # END or CONNECTOR below it
-    tidak_top: float = 0.0  # x offset of a page-crossing Tidak's connector above it (0: none)
+    tidak_top: float = 0.0  # x offset of Tidak arrows coming down from above (0: none)
+    tidak_below: float = 0.0  # x offset of a page-crossing Tidak's connector below it (0: none)
+    end_in: bool = False  # room above the end capsule for a page-crossing Tidak's connector
 
     @property
     def cy(self) -> float:
@@ -56,13 +59,24 @@ def _note_height(step: Step, lines: list[str]) -> float:
 
 
 def band_height(
-    step: Step, top_item: Kind | None, bottom_item: Kind | None, notes: list[str]
+    step: Step,
+    top_item: Kind | None,
+    bottom_item: Kind | None,
+    notes: list[str],
+    stacked: int = 0,
 ) -> float:
-    """Least row height that keeps the symbol centred with its companions above and below."""
+    """Least row height that keeps the symbol centred with its companions above and below.
+
+    stacked: how many off-page connectors of Tidak arrows sit below the symbol, one under the
+    other, above any bottom item.
+    """
     half = SIZES[step_kind(step)][1] / 2
     up = half + (ITEM_GAP + SIZES[top_item][1] + 6 if top_item else GAP)
-    down = half + _note_height(step, notes)
-    down += ITEM_GAP + SIZES[bottom_item][1] + 6 if bottom_item else GAP
+    down = half + _note_height(step, notes) + stacked * (ITEM_GAP + SIZES[Kind.CONNECTOR][1])
+    if bottom_item:
+        down += ITEM_GAP + SIZES[bottom_item][1] + 6
+    else:
+        down += 6 if stacked else GAP
     return 2 * max(up, down)
 
 
@@ -71,8 +85,9 @@ def place(
 ) -> tuple[list[Symbol], list[Label]]:
     """The row's symbols (main first) and the small print.
 
-    letters: the connector letters of the flow coming in above, the flow going out below and
-    a page-crossing Tidak coming in above ("" where there is none).
+    letters: the connector letters of the flow coming in above, the flow going out below, a
+    page-crossing Tidak coming in above, one going out below and one coming into the end capsule
+    ("" where there is none).
     """
     step, col = row.step, column[row.step.actor]
     mark = overlay.mark(step.no) if overlay else None
@@ -82,8 +97,19 @@ def place(
     half = SIZES[kind][1] / 2
     symbols += _above(row, col.cx, row.cy - half - ITEM_GAP, letters)
     lines = note_lines(step, overlay, col.w - 14)
+    below = row.cy + half + _note_height(step, lines) + ITEM_GAP  # top of what comes below
+    if row.tidak_below:
+        cy = below + SIZES[Kind.CONNECTOR][1] / 2
+        x = col.cx + row.tidak_below
+        symbols.append(_connector(f"tidak{step.no}_out", x, cy, letters[3], "out"))
+        below += SIZES[Kind.CONNECTOR][1] + ITEM_GAP
+    if row.end_in and row.bottom_item is Kind.END:  # comes down beside the flow into the end
+        if letters[4]:
+            cy = below + SIZES[Kind.CONNECTOR][1] / 2
+            symbols.append(_connector("end_top_in", col.cx + OFFSET, cy, letters[4], "in"))
+        below += SIZES[Kind.CONNECTOR][1] + ITEM_GAP
     if row.bottom_item is not None:
-        cy = row.cy + half + _note_height(step, lines) + ITEM_GAP + SIZES[row.bottom_item][1] / 2
+        cy = below + SIZES[row.bottom_item][1] / 2
         if row.bottom_item is Kind.END:
             symbols.append(Symbol("end", Kind.END, col.cx, cy))
         else:
@@ -115,17 +141,14 @@ def _connector(name: str, cx: float, cy: float, letter: str, direction: str) -> 
 
 
 def _above(row: Row, cx: float, bottom: float, letters: tuple[str, ...]) -> list[Symbol]:
-    """Start capsule or incoming connectors, side by side when a Tidak connector comes too."""
+    """Start capsule or incoming connector, moved aside when a Tidak comes down beside it."""
     no, result = row.step.no, []
-    tidak_in = bool(row.tidak_top and letters[2])
+    x = cx - row.tidak_top  # the other side of the centre, or the centre
     if row.top_item is Kind.START:
-        x = cx - TOP_OFFSET if tidak_in else cx
         result.append(Symbol("start", Kind.START, x, bottom - SIZES[Kind.START][1] / 2))
     cy = bottom - SIZES[Kind.CONNECTOR][1] / 2
     if row.top_item is Kind.CONNECTOR:
-        x = cx - TOP_OFFSET if tidak_in else cx
         result.append(_connector(f"step{no}_in", x, cy, letters[0], "in"))
-    if tidak_in:
-        x = cx + (TOP_OFFSET if row.top_item else row.tidak_top)
-        result.append(_connector(f"step{no}_top_in", x, cy, letters[2], "in"))
+    if row.tidak_top and letters[2]:
+        result.append(_connector(f"step{no}_top_in", cx + row.tidak_top, cy, letters[2], "in"))
     return result

@@ -1,4 +1,5 @@
-"""Flowchart pages, connectors, PDF/PNG output, the instance overlay and `alur chart`."""
+"""Flowchart pages, connectors, PDF/PNG output, the instance overlay and `alur chart`; and the
+checks that span all pages of one chart."""
 
 from __future__ import annotations
 
@@ -10,12 +11,20 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from engine.model import Sop, Step
 from exporters.flowchart import render_flowchart, render_pages
 from exporters.flowchart_cli import chart as chart_command
 from exporters.overlay import InstanceOverlay, StepMark, StepState
 from tests.conftest import sop_path
 from tests.test_flowchart import CASES, fixture_sop, load
-from tests.test_flowchart_rules import check_lines, check_symbols, check_table, check_text
+from tests.test_flowchart_rules import (
+    check_apart,
+    check_decisions,
+    check_lines,
+    check_symbols,
+    check_table,
+    check_text,
+)
 from tests.test_flowchart_svg import TOL, Chart, inside
 
 
@@ -26,13 +35,67 @@ def paged(case: str) -> tuple:
     return sop, per_page, charts
 
 
-def page_steps(chart: Chart, sop) -> list:
+def page_steps(chart: Chart, sop: Sop) -> list[Step]:
+    """The steps whose symbols are on this page, in order."""
     ids = {n.id for n in chart.symbols() if n.id}
     return [s for s in sop.steps if f"step-{s.no}" in ids]
 
 
-def connectors(chart: Chart, direction: str) -> list:
-    return chart.with_class("connector", f"connector-{direction}")
+def check_connectors(charts: list[Chart], sop: Sop) -> None:
+    """Off-page connectors come in lettered pairs A, B, C ..., and every Tidak that crosses pages
+    leaves through one and arrives at its target through the other of the same letter."""
+
+    def letters(chart: Chart, direction: str) -> list[str]:
+        found = chart.with_class("connector", f"connector-{direction}")
+        return [c.texts[0].content for c in found]
+
+    outs = {x for ch in charts for x in letters(ch, "out")}
+    ins = {x for ch in charts for x in letters(ch, "in")}
+    assert outs == ins, "an off-page connector without its partner"
+    assert sorted(outs, key=lambda x: (len(x), x)) == [_letter(k) for k in range(len(outs))]
+    page_of = {s.no: k for k, ch in enumerate(charts) for s in page_steps(ch, sop)}
+    for step in sop.steps:
+        if step.decision is None or step.decision.no is None:
+            continue
+        if page_of[step.no] == page_of[step.decision.no]:
+            continue
+        here, there = charts[page_of[step.no]], charts[page_of[step.decision.no]]
+        tidak = [
+            e for e in here.edges if "tidak" in e.classes and e.source.endswith(f"_step{step.no}")
+        ]
+        assert len(tidak) == 1 and "connector-out" in here.nodes[tidak[0].target].classes
+        letter = here.nodes[tidak[0].target].texts[0].content
+        arriving = [
+            e
+            for e in there.edges
+            if "tidak" in e.classes
+            and e.target.endswith(f"_step{step.decision.no}")
+            and "connector-in" in there.nodes[e.source].classes
+            and there.nodes[e.source].texts[0].content == letter
+        ]
+        assert len(arriving) == 1, f"step {step.no}: Tidak does not arrive at {step.decision.no}"
+
+
+def _letter(k: int) -> str:
+    upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return upper[k] if k < 26 else upper[k // 26 - 1] + upper[k % 26]
+
+
+def check_pages(charts: list[Chart], sop: Sop) -> None:
+    """Every rule on every page, each step on exactly one page, connectors paired across."""
+    seen = []
+    for chart in charts:
+        steps = page_steps(chart, sop)
+        assert steps, "a page without steps"
+        check_table(chart, sop, steps)
+        check_symbols(chart, sop, steps)
+        check_lines(chart)
+        check_apart(chart)
+        check_text(chart)
+        check_decisions(chart, sop, steps)
+        seen += steps
+    assert [s.no for s in seen] == [s.no for s in sop.steps]
+    check_connectors(charts, sop)
 
 
 @pytest.fixture(scope="module", params=CASES)
@@ -43,16 +106,8 @@ def pages(request):
 def test_every_page_repeats_the_header_and_keeps_the_rules(pages):
     sop, per_page, charts = pages
     assert len(charts) == math.ceil(len(sop.steps) / per_page)
-    seen = []
-    for chart in charts:
-        steps = page_steps(chart, sop)
-        assert 0 < len(steps) <= per_page
-        check_table(chart, sop, steps)  # the whole two-row header, then this page's rows
-        check_symbols(chart, sop, steps)
-        check_lines(chart)
-        check_text(chart)
-        seen += steps
-    assert [s.no for s in seen] == [s.no for s in sop.steps]
+    assert all(0 < len(page_steps(chart, sop)) <= per_page for chart in charts)
+    check_pages(charts, sop)  # the whole two-row header on each page, then its rows; connectors
 
 
 def test_flow_leaves_and_enters_pages_through_lettered_pairs(pages):
@@ -84,31 +139,7 @@ def _joined(chart: Chart, symbol, kind: str, downwards: bool):
 
 def test_every_connector_letter_has_its_partner(pages):
     sop, _, charts = pages
-    outs = {c.texts[0].content for ch in charts for c in connectors(ch, "out")}
-    ins = {c.texts[0].content for ch in charts for c in connectors(ch, "in")}
-    assert outs == ins
-    assert sorted(outs) == [chr(ord("A") + k) for k in range(len(outs))]
-    page_of = {s.no: k for k, ch in enumerate(charts) for s in page_steps(ch, sop)}
-    for step in sop.steps:
-        if step.decision is None or step.decision.no is None:
-            continue
-        if page_of[step.no] == page_of[step.decision.no]:
-            continue
-        here, there = charts[page_of[step.no]], charts[page_of[step.decision.no]]
-        tidak = [
-            e for e in here.edges if "tidak" in e.classes and e.source.endswith(f"_step{step.no}")
-        ]
-        assert len(tidak) == 1 and "connector-out" in here.nodes[tidak[0].target].classes
-        letter = here.nodes[tidak[0].target].texts[0].content
-        arriving = [
-            e
-            for e in there.edges
-            if "tidak" in e.classes
-            and e.target.endswith(f"_step{step.decision.no}")
-            and "connector-in" in there.nodes[e.source].classes
-            and there.nodes[e.source].texts[0].content == letter
-        ]
-        assert len(arriving) == 1
+    check_connectors(charts, sop)
 
 
 def test_default_pages_have_a4_landscape_proportions():

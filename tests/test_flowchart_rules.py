@@ -121,6 +121,53 @@ def check_lines(chart: Chart) -> None:
                 )
 
 
+def _runs(edge) -> list[tuple[str, float, float, float]]:
+    """The edge's straight pieces as (axis, position across, start, end along)."""
+    runs = []
+    for a, b in itertools.pairwise(edge.polyline):
+        if abs(a[0] - b[0]) < 0.05:
+            runs.append(("v", a[0], min(a[1], b[1]), max(a[1], b[1])))
+        elif abs(a[1] - b[1]) < 0.05:
+            runs.append(("h", a[1], min(a[0], b[0]), max(a[0], b[0])))
+    return runs
+
+
+def check_apart(chart: Chart) -> None:
+    """No two lines run along each other, unless they go into the same symbol (they merge)."""
+    for e, f in itertools.combinations(chart.edges, 2):
+        if e.target == f.target:
+            continue
+        for (axis, at, start, end), (axis2, at2, start2, end2) in itertools.product(
+            _runs(e), _runs(f)
+        ):
+            assert not (
+                axis == axis2 and abs(at - at2) < 1 and min(end, end2) - max(start, start2) > 1
+            ), f"{e.source}->{e.target} runs along {f.source}->{f.target}"
+
+
+def check_decisions(chart: Chart, sop: Sop, steps: list[Step]) -> None:
+    """Each diamond on the page sends one Tidak arrow (to its target or an off-page connector)
+    and has its Ya and Tidak labels close by."""
+    on_page = {s.no for s in steps}
+    for step in (s for s in steps if s.decision is not None):
+        diamond = chart.by_id(f"step-{step.no}")
+        tidak = [e for e in chart.edges if "tidak" in e.classes and e.source == diamond.name]
+        assert len(tidak) == 1, f"step {step.no}: {len(tidak)} Tidak arrows"
+        target = chart.nodes[tidak[0].target]
+        no = step.decision.no
+        if no in on_page or (no is None and sop.steps[-1].no in on_page):
+            wanted = "end" if no is None else f"step-{no}"
+            assert wanted in (target.id, target.name.split("_", 1)[1]), f"step {step.no} Tidak"
+        else:
+            assert "connector-out" in target.classes, f"step {step.no}: Tidak not off the page"
+        labels = {t.content for t in chart.texts if _gap(t.box, diamond.box) < 16}
+        assert {"Ya", "Tidak"} <= labels, f"step {step.no}: labels {labels}"
+
+
+def _gap(a, b) -> float:
+    return math.hypot(max(0, a[0] - b[2], b[0] - a[2]), max(0, a[1] - b[3], b[1] - a[3]))
+
+
 def check_text(chart: Chart) -> None:
     """No two texts overlap, and no free label sits on a symbol or a line."""
     for a, b in itertools.combinations(chart.texts, 2):
@@ -176,6 +223,20 @@ def test_clean_line_passes_the_line_check():
 def test_line_check_catches_bad_lines(edge):
     with pytest.raises(AssertionError):
         check_lines(draw(_BOXES + edge + ";"))
+
+
+def test_apart_check_catches_lines_along_each_other():
+    merging = (
+        'a -> c [pos="e,232,100 68,100 120,100 180,100 227,100"]; '
+        'b -> c [pos="e,232,100 150,129 150,100 200,100 227,100"];'
+    )
+    check_apart(draw(_BOXES.replace('pos="150,100!"', 'pos="150,140!"') + merging))
+    along = (
+        'a -> b [pos="e,132,100 68,100 90,100 110,100 127,100"]; '
+        'a -> c [pos="e,232,100 68,100 120,100 180,100 227,100"];'
+    )
+    with pytest.raises(AssertionError):
+        check_apart(draw(_BOXES + along))
 
 
 def test_text_checks_catch_overlap_and_overflow():
