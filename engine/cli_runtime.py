@@ -30,6 +30,7 @@ from engine.cli_output import (
 )
 from engine.files import Upload
 from engine.inbox import InboxFilter
+from engine.model import step_dict
 from engine.runtime import Completion
 
 task_argument = click.argument("task_id", metavar="TASK", type=int)
@@ -185,8 +186,8 @@ def complete(task_id, username, decision, note, data, checks, files) -> None:
 def checklist(alur: Alur, task_id: int, checks: tuple[str, ...]) -> dict[str, bool | str]:
     """ITEM=ok -> True, ITEM=reason -> reason; an ITEM number stands for that Kelengkapan text."""
     task = alur.task(task_id)
-    steps = alur.instance(task.instance_id).definition.sop["steps"]
-    items = next((s.get("kelengkapan", []) for s in steps if s["no"] == task.step_no), [])
+    step = step_dict(alur.instance(task.instance_id).definition.sop, task.step_no) or {}
+    items = step.get("kelengkapan", [])
     result: dict[str, bool | str] = {}
     for check in checks:
         item, _, value = (part.strip() for part in check.partition("="))

@@ -186,6 +186,11 @@ def sop_to_dict(sop: Sop) -> dict:
     }
 
 
+def step_dict(sop: dict, no: int | None) -> dict | None:
+    """The step numbered no in an SOP given as sop_to_dict's JSON (None when there is none)."""
+    return next((s for s in sop["steps"] if s["no"] == no), None)
+
+
 def sop_from_dict(data: dict) -> Sop:
     """Inverse of sop_to_dict; Waktu is re-parsed from its text."""
     ident = dict(data.get("identity") or {})

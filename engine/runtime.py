@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import access, audit
 from engine.errors import Conflict, InvalidInput, PermissionDenied
-from engine.model import Waktu
+from engine.model import Waktu, step_dict
 from engine.roles import RoleMap
 from engine.tables import Definition, HumanTask, Instance, User, utcnow
 from engine.workcalendar import OfficeCalendar
@@ -236,7 +236,7 @@ def _human_task(ctx: Context, instance: Instance, spiff_task, now: datetime) -> 
 
 
 def _step(definition: Definition, step_no: int | None) -> dict | None:
-    return next((s for s in definition.sop["steps"] if s["no"] == step_no), None)
+    return step_dict(definition.sop, step_no)
 
 
 def _decision(step: dict | None, form: Completion) -> str | None:

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError, InvalidInput, PermissionDenied
 from engine.inbox import InboxFilter
+from engine.model import step_dict
 from engine.runtime import Completion
 from engine.tables import Definition, HumanTask, Instance, User, utcnow
 from webui.backend import alur
@@ -128,7 +129,7 @@ def _tasks_json(tasks: list[HumanTask]) -> list[dict]:
     about, now, out = {row.id: row for row in rows}, utcnow(), []
     for t in tasks:
         row = about[t.instance_id]
-        step = next((x for x in row.sop["steps"] if x["no"] == t.step_no), None) or {}
+        step = step_dict(row.sop, t.step_no) or {}
         overdue = bool(t.state == "open" and t.due_at and t.due_at < now)
         out.append(
             _plain(

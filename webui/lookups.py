@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g
 from sqlalchemy import select
 
+from engine.model import step_dict
 from engine.roles import normalise
 from engine.tables import Definition, Instance, User
 from webui.backend import alur
@@ -40,7 +41,7 @@ def role_label(role: str) -> str:
 
 
 def step(definition: Definition, step_no: int | None) -> dict | None:
-    return next((s for s in definition.sop["steps"] if s["no"] == step_no), None)
+    return step_dict(definition.sop, step_no)
 
 
 def person(username: str) -> str:
