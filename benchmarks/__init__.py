@@ -22,10 +22,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from engine import workflow_store
 from engine.alur import Alur
 from engine.config import Settings
-from engine.tables import Instance
+from engine.runtime import store
+from engine.storage.tables import Instance
 
 ROOT = Path(__file__).resolve().parents[1]
 BPMN_DIR = ROOT / "bpmn"
@@ -122,8 +122,8 @@ def header_workaround() -> Iterator[str | None]:
     missing 1 required positional argument: 'workflow'". While the engine has the bug, add the
     key inside this context only, so the cold path can be measured; yields what was done.
     """
-    store = workflow_store.WorkflowStore
-    original = store.__dict__["_header"]
+    cls = store.WorkflowStore
+    original = cls.__dict__["_header"]
     from benchmarks.history_cost import loop_workflow  # a tiny workflow to probe the header
 
     if "typename" in original.__func__(loop_workflow()):
@@ -134,11 +134,11 @@ def header_workaround() -> Iterator[str | None]:
         return {**original.__func__(workflow), "typename": "BpmnWorkflow"}
 
     note("engine bug: workflow header has no typename, cold loads fail; patched while measuring")
-    store._header = staticmethod(header)
+    cls._header = staticmethod(header)
     try:
         yield PATCH_NOTE
     finally:
-        store._header = original
+        cls._header = original
 
 
 LOCK_NOTE = "engine bug worked around: row lock FOR UPDATE OF instances (runtime.complete)"

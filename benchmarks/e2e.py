@@ -1,9 +1,9 @@
 """e2e_instances_per_s: whole runs of SOP C.3 (start plus 21 completions, every decision "Ya").
 
 Through the engine API on SQLite and PostgreSQL (start, inbox of the instance, complete), beside
-the same run in memory with SpiffWorkflow alone (engine.spiff.parse_specs + new_workflow), and in
-memory with a whole-workflow `spiff.dump` after every completion (what storing the library's JSON
-per step would cost without a database).
+the same run in memory with SpiffWorkflow alone (engine.runtime.spiff.parse_specs +
+new_workflow), and in memory with a whole-workflow `spiff.dump` after every completion (what
+storing the library's JSON per step would cost without a database).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from functools import partial
 from SpiffWorkflow.util.task import TaskState
 
 from benchmarks import BPMN_DIR, Emit, median, note
-from engine import spiff
 from engine.alur import Alur
-from engine.bpmn_reader import read_bpmn
+from engine.bpmn.reader import read_bpmn
 from engine.inbox import InboxFilter
-from engine.runtime import Completion
+from engine.runtime import spiff
+from engine.runtime.lifecycle import Completion
 
 SOP_FILE = BPMN_DIR / "sop_c_3.bpmn"
 USER = "pelaksana"

@@ -15,13 +15,13 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 
 from benchmarks import Emit, median, note, timed_ms
-from engine import spiff
 from engine.alur import Alur
-from engine.bpmn_writer import write_bpmn
+from engine.bpmn.writer import write_bpmn
 from engine.inbox import InboxFilter
-from engine.model import Decision, Sop, Step
-from engine.runtime import Completion
-from engine.tables import WorkflowTask
+from engine.runtime import spiff
+from engine.runtime.lifecycle import Completion
+from engine.sop import Decision, Sop, Step
+from engine.storage.tables import WorkflowTask
 
 SMALL_ROUNDS = 5  # 10 completed tasks
 TARGET_RATIO = 1.5

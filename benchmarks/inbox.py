@@ -19,9 +19,9 @@ from sqlalchemy import event, insert, text
 from benchmarks import BPMN_DIR, Emit, note, percentile, timed_ms
 from benchmarks.inbox_plan import plan_summary
 from engine.alur import Alur
-from engine.model import Waktu
 from engine.roles import normalise
-from engine.tables import HumanTask, Instance, User, UserRole, utcnow
+from engine.sop import Waktu
+from engine.storage.tables import HumanTask, Instance, User, UserRole, utcnow
 
 TARGET_MS = 20.0
 # how many users hold each role (the rest of the users are fungsional umum / tertentu)

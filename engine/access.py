@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.inbox import is_supervisor
-from engine.tables import Definition, Event, HumanTask, Instance, User
+from engine.storage.tables import Definition, Event, HumanTask, Instance, User
 
 READ_ALL_ROLES = frozenset({"auditor"})
 

@@ -11,17 +11,27 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit, definitions, inbox, migrate, notify, runtime, users
+from engine import access, audit, definitions, inbox, notifications, users
 from engine.config import Settings
-from engine.db import make_engine, session_factory
 from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import FileStore, Upload
 from engine.inbox import InboxFilter
 from engine.roles import RoleMap, normalise
-from engine.runtime import Completion, Context
-from engine.tables import Definition, Event, HumanTask, Instance, Notification, StoredFile, User
+from engine.runtime import lifecycle
+from engine.runtime.lifecycle import Completion, Context
+from engine.runtime.store import WorkflowStore
+from engine.storage import migrate
+from engine.storage.db import make_engine, session_factory
+from engine.storage.tables import (
+    Definition,
+    Event,
+    HumanTask,
+    Instance,
+    Notification,
+    StoredFile,
+    User,
+)
 from engine.workcalendar import OfficeCalendar
-from engine.workflow_store import WorkflowStore
 
 log = logging.getLogger(__name__)
 
@@ -76,25 +86,25 @@ class Alur:
         """Where a user's notifications are e-mailed ('' stops the e-mail)."""
         with self.session() as s:
             user = users.get(s, username)
-            user.email = notify.check_address(email)
+            user.email = notifications.check_address(email)
             return user
 
     # -- notifications (the inbox bell) -----------------------------------------------------
     def unread_count(self, username: str) -> int:
         with self.session(read_only=True) as s:
-            return notify.unread_count(s, username)
+            return notifications.unread_count(s, username)
 
     def notifications(
         self, username: str, limit: int = 20, unread_only: bool = False
     ) -> list[Notification]:
         """A user's notifications, newest first."""
         with self.session(read_only=True) as s:
-            return notify.listing(s, username, limit, unread_only)
+            return notifications.listing(s, username, limit, unread_only)
 
     def mark_read(self, username: str, ids: list[int] | None = None) -> int:
         """Mark the user's notifications read (all when ids is None); how many changed."""
         with self.session() as s:
-            return notify.mark_read(s, username, ids)
+            return notifications.mark_read(s, username, ids)
 
     def user_for_token(self, token: str) -> User | None:
         """The user a personal API token belongs to (None: unknown, revoked or inactive)."""
@@ -136,7 +146,7 @@ class Alur:
     ) -> Instance:
         def work(s: Session):
             definition, user = definitions.get(s, key, version), users.get(s, username)
-            instance, handle = runtime.start(s, self.ctx, definition, user, title, data or {})
+            instance, handle = lifecycle.start(s, self.ctx, definition, user, title, data or {})
             return instance, instance, handle
 
         return self.write_workflow(work)
@@ -147,7 +157,7 @@ class Alur:
             user = users.get(s, username)
             if not (inbox.is_supervisor(user) or instance.started_by == username):
                 raise PermissionDenied("hanya pemula, Kabid atau admin yang dapat membatalkan")
-            runtime.cancel(s, instance, user, reason)
+            lifecycle.cancel(s, instance, user, reason)
             self.store.discard(instance_id)
             return instance
 
@@ -247,7 +257,7 @@ class Alur:
                 self._file_row(s, task, user, u, d) for u, d in zip(uploads, digests, strict=True)
             ]
             form.file_ids = [*form.file_ids, *(row.id for row in rows)]
-            instance, handle = runtime.complete(s, self.ctx, task, user, form)
+            instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
             return task, instance, handle
 
         return self.write_workflow(work)
@@ -256,7 +266,7 @@ class Alur:
     def _file_row(s: Session, task: HumanTask, user: User, upload: Upload, digest: str):
         if task.state != "open":
             raise Conflict(f"tugas {task.id} sudah {task.state}; berkas tidak dilampirkan")
-        runtime.may_complete(task, user)
+        lifecycle.may_complete(task, user)
         row = StoredFile(
             sha256=digest,
             name=Path(upload.name).name,

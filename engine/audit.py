@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.tables import Event, HumanTask, utcnow
+from engine.storage.tables import Event, HumanTask, utcnow
 
 KINDS = (
     "started",

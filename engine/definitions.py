@@ -10,14 +10,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.bpmn_reader import properties, read_bpmn
+from engine.bpmn.reader import properties, read_bpmn
+from engine.bpmn.validate import Problem, validate_bytes
+from engine.bpmn.xmlsafe import parse_xml
 from engine.errors import DeployError, NotFound
-from engine.model import sop_to_dict
 from engine.roles import RoleMap
-from engine.tables import Definition
-from engine.validate import Problem, validate_bytes
-from engine.workflow_store import WorkflowStore
-from engine.xmlsafe import parse_xml
+from engine.runtime.store import WorkflowStore
+from engine.sop import sop_to_dict
+from engine.storage.tables import Definition
 
 log = logging.getLogger(__name__)
 STARTER_PROPERTY = "pemula"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from engine.tables import HumanTask, User, utcnow
+from engine.storage.tables import HumanTask, User, utcnow
 
 SUPERVISOR_PREFIXES = ("kabid", "kepala bidang")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.tables import Event, Instance
+from engine.storage.tables import Event, Instance
 
 
 def instances_of(session: Session, username: str, limit: int = 100) -> list[Instance]:

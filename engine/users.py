@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, NotFound
 from engine.roles import normalise
-from engine.tables import ApiToken, User, UserRole, utcnow
+from engine.storage.tables import ApiToken, User, UserRole, utcnow
 
 _hasher = PasswordHasher()
 PASSWORD_MIN = 8  # characters of a password people choose themselves

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from engine.model import Waktu, WaktuUnit
+from engine.sop import Waktu, WaktuUnit
 
 Window = tuple[time, time] | None  # opening and closing time of one weekday; None: closed
 

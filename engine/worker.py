@@ -19,10 +19,11 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from engine import notify, runtime
+from engine import notifications
 from engine.alur import Alur
-from engine.model import Waktu
-from engine.tables import HumanTask, Instance, utcnow
+from engine.runtime import lifecycle
+from engine.sop import Waktu
+from engine.storage.tables import HumanTask, Instance, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class WorkerSettings:
     interval: float = DEFAULT_INTERVAL  # seconds between rounds
     escalate_after: Waktu = field(default_factory=lambda: Waktu.parse(DEFAULT_ESCALATE_AFTER))
     batch: int = 100  # rows claimed per transaction
-    smtp: notify.SmtpSettings = field(default_factory=notify.SmtpSettings)
+    smtp: notifications.SmtpSettings = field(default_factory=notifications.SmtpSettings)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> WorkerSettings:
@@ -48,7 +49,7 @@ class WorkerSettings:
         interval = float(env.get("ALUR_WORKER_INTERVAL") or DEFAULT_INTERVAL)
         if interval <= 0:
             raise ValueError("ALUR_WORKER_INTERVAL must be more than 0 seconds")
-        return cls(interval, escalate_after, smtp=notify.SmtpSettings.from_env(env))
+        return cls(interval, escalate_after, smtp=notifications.SmtpSettings.from_env(env))
 
 
 @dataclass
@@ -142,7 +143,7 @@ class Worker:
             )
             if instance is None:  # another worker has it, or has done it
                 return False, None, None
-            return True, instance, runtime.wake(s, self.alur.ctx, instance, ACTOR)
+            return True, instance, lifecycle.wake(s, self.alur.ctx, instance, ACTOR)
 
         return self.alur.write_workflow(work)
 
@@ -161,12 +162,14 @@ class Worker:
                 reminders = 0
                 for task in tasks:
                     task.overdue = True
-                    subject, text = notify.reminder(task, titles[task.instance_id], self._at(task))
-                    holders = notify.holders(s, task)
+                    subject, text = notifications.reminder(
+                        task, titles[task.instance_id], self._at(task)
+                    )
+                    holders = notifications.holders(s, task)
                     if not holders:
                         log.warning("task %s is overdue and nobody holds %r", task.id, task.role)
-                    reminders += notify.record(
-                        s, holders, notify.REMINDER, task, subject, text, email
+                    reminders += notifications.record(
+                        s, holders, notifications.REMINDER, task, subject, text, email
                     )
             report.overdue += len(tasks)
             report.reminders += reminders
@@ -187,19 +190,19 @@ class Worker:
                 # escalation time grows with due_at, so the due ones are a prefix of the page
                 due = [t for t in tasks if self.alur.calendar.due(t.due_at, late) <= now]
                 titles = _titles(s, due)
-                bosses = notify.supervisors(s) if due else []
+                bosses = notifications.supervisors(s) if due else []
                 notes = 0
                 for task in due:
                     task.escalated_at = now
-                    holders = {u.username for u in notify.holders(s, task)}
+                    holders = {u.username for u in notifications.holders(s, task)}
                     recipients = [u for u in bosses if u.username not in holders]
                     if not recipients:
                         log.warning("task %s: no supervisor to escalate to", task.id)
-                    subject, text = notify.escalation(
+                    subject, text = notifications.escalation(
                         task, titles[task.instance_id], self._at(task), late.text
                     )
-                    notes += notify.record(
-                        s, recipients, notify.ESCALATION, task, subject, text, email
+                    notes += notifications.record(
+                        s, recipients, notifications.ESCALATION, task, subject, text, email
                     )
             report.escalated += len(due)
             report.escalations += notes
@@ -229,26 +232,26 @@ class Worker:
         once. The row lock keeps two workers from sending the same one.
         """
         smtp, after = self.settings.smtp, 0
-        with notify.Mailer(smtp) as mailer:
+        with notifications.Mailer(smtp) as mailer:
             while True:
                 with self.alur.session() as s:
-                    note = s.scalar(notify.outbox_query(after))
+                    note = s.scalar(notifications.outbox_query(after))
                     if note is None:
                         return
                     after = note.id
                     try:
-                        mailer.send(notify.email_message(smtp, note))
-                    except notify.PER_MESSAGE_ERRORS as error:
-                        notify.mark_failed(note, error)
+                        mailer.send(notifications.email_message(smtp, note))
+                    except notifications.PER_MESSAGE_ERRORS as error:
+                        notifications.mark_failed(note, error)
                         log.warning("notification %s: e-mail refused: %s", note.id, error)
                         report.email_failed += 1
                         continue
                     except (smtplib.SMTPException, OSError) as error:
-                        notify.mark_failed(note, error)
+                        notifications.mark_failed(note, error)
                         log.warning("SMTP %s:%s unusable: %s", smtp.host, smtp.port, error)
                         report.email_failed += 1
                         return
-                    notify.mark_sent(note, utcnow())
+                    notifications.mark_sent(note, utcnow())
                 report.emailed += 1
 
 

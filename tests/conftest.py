@@ -37,7 +37,7 @@ def code(request) -> str:
     return request.param
 
 
-# --- engine CLI (tests/test_cli_engine.py): a fresh SQLite database per test, an `alur` runner ---
+# --- engine CLI (tests/engine/cli/): a fresh SQLite database per test, an `alur` runner ---
 @pytest.fixture
 def cli_env(tmp_path, monkeypatch) -> Path:
     """ALUR_DATABASE_URL and ALUR_UPLOAD_DIR under tmp_path; no ALUR_USER or role map inherited."""

@@ -9,37 +9,31 @@ from flask import Flask
 
 def create_app(test_config: Mapping | None = None) -> Flask:
     """Build the app: configuration, one init_app per subsystem, then the blueprints."""
-    from webui import (
+    from webui import api, config, errors, facade, i18n, security, templating
+    from webui.views import (
         admin,
-        api,
+        assets,
         auth,
-        backend,
-        config,
-        errors,
         health,
-        i18n,
         inbox,
         instances,
-        layout,
         mine,
         notifications,
         processes,
         profile,
-        security,
         start,
         tasks,
-        vendor,
     )
 
     app = Flask(__name__)
     config.load(app, test_config)
-    backend.init_app(app)
+    facade.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     profile.init_app(app)
     errors.init_app(app)
-    layout.init_app(app)
+    templating.init_app(app)
 
     # Blueprints, one per screen family: a new one is a name in the import above and a line here.
     app.register_blueprint(auth.bp)
@@ -53,7 +47,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(profile.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(i18n.bp)
-    app.register_blueprint(vendor.bp)
+    app.register_blueprint(assets.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.extensions["csrf"].exempt(api.bp)  # bearer tokens, no cookies: no CSRF

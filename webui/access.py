@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine import access, runtime
+from engine import access
 from engine.errors import PermissionDenied
 from engine.inbox import is_supervisor
-from engine.tables import HumanTask, Instance, User
-from webui import lookups
-from webui.backend import alur
+from engine.runtime import lifecycle
+from engine.storage.tables import HumanTask, Instance, User
+from webui import request_cache
+from webui.facade import alur
 
 ANALYST_ROLE = "analis"
 
@@ -25,7 +26,7 @@ def may_act(task: HumanTask, user: User) -> bool:
     if task.state != "open":
         return False
     try:
-        runtime.may_complete(task, user)
+        lifecycle.may_complete(task, user)
     except PermissionDenied:
         return False
     return True
@@ -43,7 +44,7 @@ def viewable_task(task_id: int) -> tuple[HumanTask, User]:
             _(
                 "Task %(id)s belongs to the role %(role)s; you do not hold it.",
                 id=task.id,
-                role=lookups.role_label(task.role),
+                role=request_cache.role_label(task.role),
             )
         )
     return task, user
@@ -51,7 +52,7 @@ def viewable_task(task_id: int) -> tuple[HumanTask, User]:
 
 def readable_instance(instance_id: int) -> tuple[Instance, User]:
     """The instance and the signed-in user when the engine lets them read it, else 403."""
-    instance, user = lookups.instance(instance_id), me()
+    instance, user = request_cache.instance(instance_id), me()
     if not alur().may_read(instance.id, user.username):
         raise PermissionDenied(
             _("You took no part in process %(id)s, so you may not read it.", id=instance.id)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from engine import users
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.roles import normalise
-from engine.tables import ApiToken, User
-from webui.backend import alur
+from engine.storage.tables import ApiToken, User
+from webui.facade import alur
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 PASSWORD_MIN = users.PASSWORD_MIN

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError
 from webui import api
-from webui.layout import megabytes
+from webui.templating import megabytes
 
 
 def init_app(app: Flask) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from engine.alur import Alur
 from engine.config import Settings
-from engine.tables import Event, HumanTask, Instance
+from engine.storage.tables import Event, HumanTask, Instance
 
 
 @dataclass

@@ -15,7 +15,7 @@ import pytest
 
 import engine.audit
 import engine.inbox
-import engine.runtime
+import engine.runtime.lifecycle
 from tests import databases
 from tests.engine.helpers import seed
 
@@ -43,6 +43,6 @@ class Clock:
 def clock(monkeypatch) -> Clock:
     """Freeze the engine's "now" (task creation, completion, overdue queries, audit times)."""
     frozen = Clock(datetime.now().astimezone())
-    for module in (engine.runtime, engine.inbox, engine.audit):
+    for module in (engine.runtime.lifecycle, engine.inbox, engine.audit):
         monkeypatch.setattr(module, "utcnow", frozen)
     return frozen

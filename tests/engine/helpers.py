@@ -12,8 +12,8 @@ from engine.alur import Alur
 from engine.config import Settings
 from engine.errors import Conflict
 from engine.inbox import InboxFilter
-from engine.runtime import Completion
-from engine.tables import Event, HumanTask, Instance, WorkflowTask
+from engine.runtime.lifecycle import Completion
+from engine.storage.tables import Event, HumanTask, Instance, WorkflowTask
 from tests.barrier_pool import meet
 
 ROOT = Path(__file__).resolve().parents[2]

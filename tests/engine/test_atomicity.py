@@ -7,9 +7,9 @@ from SpiffWorkflow.util.task import TaskState
 
 import engine.audit
 from engine.alur import Alur
-from engine.runtime import Completion
-from engine.tables import Instance
-from engine.workflow_store import WorkflowStore
+from engine.runtime.lifecycle import Completion
+from engine.runtime.store import WorkflowStore
+from engine.storage.tables import Instance
 from tests.engine.helpers import holder, only_task, run_to_step, snapshot, starter
 
 KEY = "sop_b"

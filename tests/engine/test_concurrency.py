@@ -8,7 +8,7 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 
 from engine.alur import Alur
-from engine.tables import Instance
+from engine.storage.tables import Instance
 from tests.barrier_pool import barrier_pool
 from tests.engine.helpers import (
     drive_instance,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidInput
-from engine.runtime import Completion
+from engine.runtime.lifecycle import Completion
 from tests.engine.helpers import holder, only_task, run_to_step, snapshot, starter
 
 KEY = "sop_b"  # step 8 (Sub Koordinator) decides: Ya -> 9, Tidak -> 7

@@ -8,7 +8,7 @@ import pytest
 
 from engine.errors import InvalidInput
 from engine.files import Upload
-from engine.runtime import Completion
+from engine.runtime.lifecycle import Completion
 from tests.engine.helpers import complete_step, holder, only_task, run_to_step, snapshot, starter
 
 KEY = "sop_b"

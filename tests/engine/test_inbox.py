@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.inbox import InboxFilter
-from engine.runtime import Completion
+from engine.runtime.lifecycle import Completion
 from tests.engine.helpers import NOBODY, holder, only_task, role_for, run_to_step, starter
 
 WIB = ZoneInfo("Asia/Pontianak")

@@ -3,13 +3,13 @@
 Each "Tidak" round of SOP B (7 draft -> 8 review -> back to 7) adds three tasks below the last
 ones, so the task tree deepens by three levels a round (the open draft sits at depth 8 + 3n).
 SpiffWorkflow's tree walk (TaskIterator, max_depth=1000) stops at depth 1000: before the engine
-scanned the task index instead (engine.spiff.AlurWorkflow), round 331 put the draft at depth
+scanned the task index instead (engine.runtime.spiff.AlurWorkflow), round 331 put the draft at depth
 1001, the walk missed it and the instance reported itself finished with the draft still open.
 """
 
 from __future__ import annotations
 
-from engine.runtime import Completion
+from engine.runtime.lifecycle import Completion
 from tests.engine.helpers import holder, only_task, run_to_step, starter
 
 KEY = "sop_b"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.runtime import Completion
-from engine.tables import HumanTask
+from engine.runtime.lifecycle import Completion
+from engine.storage.tables import HumanTask
 from tests.engine.helpers import (
     PROCESS_KEYS,
     complete_step,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.bpmn_reader import read_bpmn
-from engine.bpmn_writer import write_bpmn
+from engine.bpmn.reader import read_bpmn
+from engine.bpmn.writer import write_bpmn
 from engine.errors import DeployError
 from tests.engine.helpers import ADMIN, BPMN_DIR, complete_step, only_task, starter
 

@@ -13,7 +13,7 @@ from engine import users
 from engine.alur import Alur
 from engine.config import Settings
 from engine.inbox import InboxFilter
-from engine.runtime import Completion
+from engine.runtime.lifecycle import Completion
 from tests.conftest import BPMN_DIR
 from tests.webapp import app_on_copy
 from webui import demo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine.tables import HumanTask, utcnow
+from engine.storage.tables import HumanTask, utcnow
 from tests.webui.conftest import open_task
 
 

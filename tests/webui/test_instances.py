@@ -11,8 +11,8 @@ from sqlalchemy import update
 
 from engine.files import Upload
 from engine.inbox import InboxFilter
-from engine.runtime import Completion
-from engine.tables import HumanTask
+from engine.runtime.lifecycle import Completion
+from engine.storage.tables import HumanTask
 from tests.webui.conftest import advance_to, open_task, post, username_for
 
 MARKS = re.compile(r"data-marks='([^']*)'")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from engine.runtime import Completion
-from engine.tables import HumanTask
+from engine.runtime.lifecycle import Completion
+from engine.storage.tables import HumanTask
 from tests.webui.conftest import open_task
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from engine.tables import Notification
+from engine.storage.tables import Notification
 from tests.webui.conftest import open_task, post
 
 

@@ -1,0 +1,299 @@
+"""Deploy-time checks of BPMN files: safe XML, XSD, references, lanes, Spiff build, expressions."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser import BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.camunda.parser import CamundaParser
+
+from engine.bpmn import names as n
+from engine.bpmn.xmlsafe import XmlError, parse_xml
+from engine.runtime.expressions import check_expression, check_script
+
+logger = logging.getLogger(__name__)
+
+_EVENTS = "startEvent endEvent intermediateCatchEvent intermediateThrowEvent boundaryEvent"
+_GATEWAYS = "exclusiveGateway parallelGateway inclusiveGateway eventBasedGateway complexGateway"
+FLOW_NODES = frozenset(f"{_EVENTS} callActivity {_GATEWAYS}".split()) | n.TASKS | n.SUBPROCESSES
+_PREFIXES = {n.BPMN: "bpmn", n.BPMNDI: "bpmndi", n.DC: "dc", n.DI: "di", n.CAMUNDA: "camunda"}
+_ID_NAMESPACES = {n.BPMN, n.BPMNDI, n.DC, n.DI}
+_REF_ATTRIBUTES = {
+    "sequenceFlow": ("sourceRef", "targetRef"),
+    "messageFlow": ("sourceRef", "targetRef"),
+    "association": ("sourceRef", "targetRef"),
+    "participant": ("processRef",),
+    "boundaryEvent": ("attachedToRef",),
+    "messageEventDefinition": ("messageRef",),
+    "signalEventDefinition": ("signalRef",),
+    "errorEventDefinition": ("errorRef",),
+    "escalationEventDefinition": ("escalationRef",),
+    "sendTask": ("messageRef",),
+    "receiveTask": ("messageRef",),
+    "BPMNShape": ("bpmnElement",),
+    "BPMNEdge": ("bpmnElement",),
+    "BPMNPlane": ("bpmnElement",),
+}
+_REF_TEXTS = ("flowNodeRef", "incoming", "outgoing", "sourceRef", "targetRef")
+_EXPRESSIONS = {
+    "conditionExpression": "condition",
+    "condition": "condition",
+    "completionCondition": "completion condition",
+    "loopCondition": "loop condition",
+    "loopCardinality": "loop cardinality",
+    "timeDate": "timer expression",
+    "timeDuration": "timer expression",
+    "timeCycle": "timer expression",
+    "messagePath": "correlation expression",
+}
+_ISO_TIME = re.compile(
+    r"(R\d*/)?P(?=\d|T\d)[\dYMWDTHS.,]*|\d{4}-\d\d-\d\d([T ][\d:.]+)?(Z|[+-]\d\d:?\d\d)?"
+)
+_XSD_DUPLICATE_ID = re.compile(r"attribute 'id': '(.*)' is not a valid value of the atomic type")
+_schema_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a BPMN file, located by line and element id (or tag)."""
+
+    file: str
+    line: int | None
+    element: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        element = f"[{self.element}] " if self.element else ""
+        return f"{where}: {element}{self.message}"
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _short(text: str) -> str:
+    """Namespace URIs in '{uri}name' written as 'prefix:name'."""
+    return re.sub(
+        r"\{([^}]*)\}", lambda m: _PREFIXES[m[1]] + ":" if m[1] in _PREFIXES else m[0], text
+    )
+
+
+def _in_bpmn(el: etree._Element) -> bool:
+    return etree.QName(el).namespace == n.BPMN
+
+
+def _label(el: etree._Element) -> str:
+    return el.get("id") or _local(el)
+
+
+@cache
+def _schema() -> BpmnValidator:
+    """SpiffWorkflow's bundled OMG BPMN 2.0 schema, compiled once per process (local files)."""
+    logger.info("compiling the BPMN 2.0 XSD")
+    return BpmnValidator()
+
+
+class _Checker:
+    """Collects the problems of one parsed document."""
+
+    def __init__(self, filename: str, tree: etree._ElementTree):
+        self.filename, self.tree, self.root = filename, tree, tree.getroot()
+        self.problems: list[Problem] = []
+        self.ids: dict[str, etree._Element] = {}
+        self.duplicates: list[etree._Element] = []
+        for el in self.root.iter():
+            ident = el.get("id") if isinstance(el.tag, str) else None
+            if ident and etree.QName(el).namespace in _ID_NAMESPACES:
+                if ident in self.ids:
+                    self.duplicates.append(el)
+                else:
+                    self.ids[ident] = el
+
+    def add(self, where: etree._Element | int | None, element: str | None, message: str) -> None:
+        line = where.sourceline if isinstance(where, etree._Element) else where
+        self.problems.append(Problem(self.filename, line, element, message))
+
+    def find(self, ref: str | None) -> etree._Element | None:
+        """The element a reference names (a 'prefix:id' QName is accepted too)."""
+        ref = (ref or "").strip()
+        found = self.ids.get(ref)
+        return found if found is not None else self.ids.get(ref.rpartition(":")[2])
+
+    def check_schema(self) -> None:
+        validator = _schema()
+        doc = copy.deepcopy(self.tree)
+        validator.preprocess(doc)  # as SpiffWorkflow does: bpmn-js correlation expressions
+        with _schema_lock:
+            validator.validator.validate(doc)
+            errors = list(validator.validator.error_log)
+        nsmap = {k: v for k, v in self.root.nsmap.items() if k}
+        for error in errors:
+            duplicate = _XSD_DUPLICATE_ID.search(error.message)
+            if duplicate and any(d.get("id") == duplicate[1] for d in self.duplicates):
+                continue  # reported in plain words by the duplicate id check
+            try:
+                found = doc.xpath(error.path, namespaces=nsmap) if error.path else []
+            except etree.XPathError:
+                found = []
+            element = _label(found[0]) if found else None
+            self.add(error.line or None, element, "not valid BPMN 2.0: " + _short(error.message))
+
+    def check_references(self) -> None:
+        for el in self.duplicates:
+            first = self.ids[el.get("id")].sourceline
+            self.add(
+                el, el.get("id"), f"duplicate id '{el.get('id')}' (first used on line {first})"
+            )
+        for el in self.root.iter():
+            local = _local(el)
+            for attr in _REF_ATTRIBUTES.get(local, ()):
+                value = el.get(attr)
+                if value is not None and self.find(value) is None:
+                    self.add(el, _label(el), f"{attr} '{value}' does not match any id in this file")
+            if local in _REF_TEXTS and _in_bpmn(el) and self.find(el.text) is None:
+                owner = el.getparent()
+                text = (el.text or "").strip()
+                self.add(el, _label(owner), f"{local} '{text}' does not match any id in this file")
+            if el.get("default") is not None and _in_bpmn(el):
+                self._check_default(el)
+
+    def _check_default(self, el: etree._Element) -> None:
+        flow = self.find(el.get("default"))
+        if flow is None:
+            message = f"default flow '{el.get('default')}' does not match any id in this file"
+        elif _local(flow) != "sequenceFlow" or self.find(flow.get("sourceRef")) is not el:
+            message = f"default flow '{el.get('default')}' is not a sequence flow leaving it"
+        else:
+            return
+        self.add(el, _label(el), message)
+
+    def check_lanes(self) -> None:
+        for process in self.root.iter(f"{{{n.BPMN}}}process"):
+            lane_sets = process.findall(f"{{{n.BPMN}}}laneSet")
+            if lane_sets:
+                self._check_process_lanes(process, lane_sets)
+
+    def _check_process_lanes(self, process: etree._Element, lane_sets: list) -> None:
+        names: dict[str, etree._Element] = {}
+        for lane in process.iter(f"{{{n.BPMN}}}lane"):
+            name = (lane.get("name") or "").strip()
+            if not name:
+                self.add(lane, _label(lane), "lane has no name; name it after its Pelaksana role")
+            elif name in names:
+                first = names[name]
+                used = f"'{_label(first)}' (line {first.sourceline})"
+                message = f"lane name '{name}' is also used by lane {used}; names must be unique"
+                self.add(lane, _label(lane), message)
+            else:
+                names[name] = lane
+        placed: set[str] = set()
+        for lane_set in [*lane_sets, *process.iter(f"{{{n.BPMN}}}childLaneSet")]:
+            owner: dict[str, etree._Element] = {}
+            for lane in lane_set.findall(f"{{{n.BPMN}}}lane"):
+                for ref in lane.findall(f"{{{n.BPMN}}}flowNodeRef"):
+                    node = (ref.text or "").strip()
+                    placed.add(node)
+                    other = owner.setdefault(node, lane)
+                    if other is not lane:
+                        both = f"'{other.get('name')}' and '{lane.get('name')}'"
+                        self.add(ref, node, f"is in two lanes, {both}; a step has one Pelaksana")
+        for node in process:
+            if _local(node) in FLOW_NODES - {"boundaryEvent"} and node.get("id") not in placed:
+                what = f"{_local(node)} '{node.get('name') or node.get('id')}'"
+                self.add(
+                    node, _label(node), f"{what} is in no lane; put it in its Pelaksana's lane"
+                )
+
+    def check_spiff(self, require_executable: bool) -> None:
+        parser = CamundaParser()
+        try:
+            parser.add_bpmn_xml(self.tree, self.filename)
+            process_ids = parser.get_process_ids()
+        except Exception as err:  # any library failure is a problem to report, not a crash
+            self._spiff_problem(err, None)
+            return
+        if require_executable and not process_ids:
+            self.add(self.root, None, 'no process has isExecutable="true": nothing here can run')
+        for pid in process_ids:
+            try:
+                parser.get_spec(pid)
+            except Exception as err:
+                self._spiff_problem(err, pid)
+
+    def _spiff_problem(self, err: Exception, pid: str | None) -> None:
+        if isinstance(err, ValidationException):
+            element = err.id or pid
+            line = err.line_number or getattr(self.find(element), "sourceline", None)
+            message = ". ".join([str(err.args[0]) if err.args else "", *err.notes])
+        else:
+            element, line = pid, getattr(self.find(pid), "sourceline", None)
+            message = f"{type(err).__name__}: {err}"
+        logger.info("SpiffWorkflow refused %s: %s", self.filename, message)
+        self.add(line or None, element, f"SpiffWorkflow cannot build the process: {message}")
+
+    def check_expressions(self) -> None:
+        for el in self.root.iter():
+            local = _local(el)
+            text = (el.text or "").strip()
+            if local == "formalExpression" and _local(el.getparent()).startswith("correlation"):
+                local = "messagePath"
+            if local == "script" and _local(el.getparent()) == "scriptTask":
+                what, reason = "script", check_script(el.text or "") if text else None
+            elif local in _EXPRESSIONS and _in_bpmn(el) and text:
+                what, reason = _EXPRESSIONS[local], check_expression(text)
+                if not reason and what == "timer expression" and _ISO_TIME.fullmatch(text):
+                    reason = f'ISO 8601 values are evaluated as expressions: quote it, "{text}"'
+            else:
+                continue
+            if reason:
+                message = f"{what} refused by the safe evaluator: {reason}"
+                self.add(el, _label(_owner(el)), message)
+
+
+def _owner(el: etree._Element) -> etree._Element:
+    """The flow node or flow an expression belongs to (else the nearest element with an id)."""
+    fallback = None
+    for parent in el.iterancestors():
+        if _local(parent) in FLOW_NODES or _local(parent) == "sequenceFlow":
+            return parent
+        if fallback is None and parent.get("id"):
+            fallback = parent
+    return fallback if fallback is not None else el
+
+
+def validate_bytes(
+    data: bytes, filename: str, *, require_executable: bool = False
+) -> list[Problem]:
+    """All problems of one BPMN document, in check order; empty when it can be deployed."""
+    try:
+        tree = parse_xml(data, filename)
+    except XmlError as err:
+        return [Problem(filename, err.line, None, err.message)]
+    checker = _Checker(filename, tree)
+    checker.check_schema()
+    before = len(checker.problems)
+    checker.check_references()
+    references_ok = len(checker.problems) == before
+    checker.check_lanes()
+    if references_ok:  # else SpiffWorkflow only reports the same mistake in confusing words
+        checker.check_spiff(require_executable)
+    checker.check_expressions()
+    return checker.problems
+
+
+def validate_file(path: str | Path, *, require_executable: bool = False) -> list[Problem]:
+    """All problems of one BPMN file (see validate_bytes)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        return [Problem(str(path), None, None, f"cannot read file: {err.strerror}")]
+    return validate_bytes(data, str(path), require_executable=require_executable)

@@ -1,0 +1,169 @@
+"""Shared plumbing of the engine commands: opening the engine, errors, tables and JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+from sqlalchemy import inspect as inspect_db
+from sqlalchemy.exc import DBAPIError
+
+from engine.alur import Alur
+from engine.config import Settings
+from engine.errors import DeployError, EngineError
+from engine.inbox import InboxFilter
+from engine.storage.tables import Definition, Event, HumanTask, Instance, utcnow
+
+ALUR = "alur.engine"
+STATES = {"running": "berjalan", "completed": "selesai", "cancelled": "dibatalkan"}
+EVENTS = {
+    "started": "dimulai",
+    "task_created": "tugas dibuat",
+    "claimed": "diambil",
+    "unclaimed": "dilepas",
+    "reassigned": "dialihkan",
+    "completed": "diselesaikan",
+    "sent_back": "dikembalikan",
+    "file_attached": "berkas dilampirkan",
+    "cancelled": "dibatalkan",
+    "finished": "selesai",
+}
+DETAIL_KEYS = ("title", "role", "decision", "note", "reason", "name", "to", "was")
+TASK_KEYS = (
+    "id instance_id process_key step_no name lane role assignee state created_at due_at"
+    " claimed_by claimed_at completed_by completed_at decision data"
+)
+INSTANCE_KEYS = "id process_key title state started_by started_at ended_at cancel_reason data"
+DEFINITION_KEYS = "key version code name filename sha256 starter_roles deployed_by deployed_at"
+EVENT_KEYS = "id instance_id kind actor at step_no data"
+
+
+class EngineCommand(click.Command):
+    """A command that reports an EngineError as `Error: message` with exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DeployError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            raise click.ClickException(error.message) from error
+        except EngineError as error:
+            raise click.ClickException(error.message) from error
+        except DBAPIError as error:
+            alur = ctx.meta.get(ALUR)
+            if alur is None or inspect_db(alur.db).has_table("alembic_version"):
+                raise
+            message = "basis data belum disiapkan: jalankan `alur db upgrade`"
+            raise click.ClickException(message) from error
+
+
+def open_alur() -> Alur:
+    """The engine for this command, from the environment; its connections close with the command."""
+    ctx = click.get_current_context()
+    try:
+        alur = Alur(Settings.from_env())
+    except (ValueError, OSError) as error:
+        raise click.ClickException(f"konfigurasi: {error}") from error
+    ctx.meta[ALUR] = alur
+    ctx.call_on_close(alur.db.dispose)
+    return alur
+
+
+acting_user = click.option(
+    "--user", "-u", "username", envvar="ALUR_USER", required=True,
+    help="The acting user (default: $ALUR_USER).",
+)  # fmt: skip
+
+
+def json_object(_ctx, _param, value: str | None) -> dict:
+    try:
+        data = json.loads(value) if value else {}
+    except json.JSONDecodeError as error:
+        raise click.BadParameter(f"bukan JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise click.BadParameter('harus objek JSON, mis. {"nomor": "12"}')
+    return data
+
+
+def echo_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=_iso))
+
+
+def _iso(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def echo_table(headers: list[str], rows: list[list], empty: str) -> None:
+    """Left-aligned columns two spaces apart; `empty` when there is no row."""
+    if not rows:
+        click.echo(empty)
+        return
+    cells = [headers, *[[str(c) if c not in (None, "") else "-" for c in r] for r in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def local(alur: Alur, moment: datetime | None) -> str:
+    """A moment in the office's time zone, as Indonesian offices write it."""
+    return moment.astimezone(alur.calendar.timezone).strftime("%d-%m-%Y %H:%M") if moment else ""
+
+
+def is_overdue(task: HumanTask) -> bool:
+    return task.state == "open" and task.due_at is not None and task.due_at < utcnow()
+
+
+def fields(row, keys: str) -> dict:
+    """The attributes of a row named in keys (space-separated), for JSON output in that order."""
+    return {k: getattr(row, k) for k in keys.split()}
+
+
+def task_json(t: HumanTask) -> dict:
+    return {**fields(t, TASK_KEYS), "overdue": is_overdue(t)}
+
+
+def instance_json(i: Instance) -> dict:
+    return {**fields(i, INSTANCE_KEYS), "version": i.definition.version}
+
+
+def definition_json(d: Definition) -> dict:
+    return {**fields(d, DEFINITION_KEYS), "steps": len(d.sop.get("steps", []))}
+
+
+def event_json(e: Event) -> dict:
+    return {**fields(e, EVENT_KEYS), "task_id": e.human_task_id}
+
+
+def echo_tasks(alur: Alur, tasks: list[HumanTask], empty: str = "tidak ada tugas") -> None:
+    rows = [
+        [
+            t.id,
+            t.process_key,
+            t.instance_id,
+            t.step_no,
+            short(t.name),
+            t.assignee or t.role,
+            local(alur, t.due_at) + (" terlambat" if is_overdue(t) else ""),
+            t.claimed_by,
+        ]
+        for t in tasks
+    ]
+    headers = ["id", "SOP", "instans", "langkah", "kegiatan", "peran", "tenggat", "diambil oleh"]
+    echo_table(headers, rows, empty)
+
+
+def echo_next(alur: Alur, instance_id: int) -> None:
+    """What the instance waits for now, or that it has ended."""
+    instance = alur.instance(instance_id)
+    if instance.state != "running":
+        click.echo(f"instans {instance.id} {STATES.get(instance.state, instance.state)}")
+        return
+    echo_tasks(alur, alur.tasks(flt=InboxFilter(instance_id=instance_id)), "tidak ada tugas")

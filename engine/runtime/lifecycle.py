@@ -1,0 +1,257 @@
+"""Running instances: start, complete a human task, cancel; keep human-task rows in step."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import access, audit
+from engine.errors import Conflict, InvalidInput, PermissionDenied
+from engine.roles import RoleMap
+from engine.runtime.store import Handle, WorkflowStore
+from engine.sop import Waktu, step_dict
+from engine.storage.tables import Definition, HumanTask, Instance, User, utcnow
+from engine.workcalendar import OfficeCalendar
+
+YES, NO = "Ya", "Tidak"
+_TIMER_EVENTS = (
+    "TimeDateEventDefinition",
+    "DurationTimerEventDefinition",
+    "CycleTimerEventDefinition",
+)
+
+
+@dataclass
+class Completion:
+    """What a person hands in when completing a task."""
+
+    decision: str | None = None  # "Ya" / "Tidak" on a decision step
+    note: str = ""
+    checklist: dict[str, bool | str] = field(default_factory=dict)  # Kelengkapan -> ok / gap
+    data: dict = field(default_factory=dict)  # process variables
+    file_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    store: WorkflowStore
+    roles: RoleMap
+    calendar: OfficeCalendar
+
+
+def start(
+    session: Session, ctx: Context, definition: Definition, user: User, title: str, data: dict
+) -> tuple[Instance, Handle]:
+    if not access.may_start(definition, user):
+        raise PermissionDenied(
+            f"{user.username} tidak boleh memulai {definition.code or definition.key}: "
+            f"perlu peran {', '.join(definition.starter_roles)}"
+        )
+    since = time.time()
+    instance = Instance(
+        definition=definition,
+        definition_id=definition.id,
+        process_key=definition.key,
+        title=title.strip() or definition.name,
+        started_by=user.username,
+        data=data,
+    )
+    session.add(instance)
+    session.flush()
+    handle = ctx.store.new(definition)
+    handle.workflow.data.update(data)
+    for task in handle.workflow.get_tasks(state=TaskState.READY, manual=False):
+        task.data.update(data)
+    audit.record(session, instance.id, "started", user.username, title=instance.title)
+    _advance(session, ctx, instance, handle, user.username, since, returned=None)
+    return instance, handle
+
+
+def complete(
+    session: Session, ctx: Context, task: HumanTask, user: User, form: Completion
+) -> tuple[Instance, Handle]:
+    """Complete one human task; the caller commits, or rolls back on any error."""
+    # FOR UPDATE OF instances: PostgreSQL refuses to lock the joined (nullable) definition side
+    instance = session.get(Instance, task.instance_id, with_for_update={"of": Instance})
+    session.refresh(task, with_for_update=True)
+    if task.state != "open":
+        who = task.completed_by or "orang lain"
+        raise Conflict(f"tugas {task.id} sudah diselesaikan oleh {who}", task=task.id)
+    may_complete(task, user)
+    step = _step(instance.definition, task.step_no)
+    decision = _decision(step, form)
+    since = time.time()
+    handle = ctx.store.load(session, instance)
+    spiff_task = handle.workflow.get_task_from_id(UUID(task.task_id))
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise Conflict(f"tugas {task.id} tidak lagi menunggu", task=task.id)
+    spiff_task.data.update(form.data)
+    if decision:
+        spiff_task.data[f"keputusan_{task.step_no}"] = decision
+    spiff_task.run()
+    now = utcnow()
+    task.state, task.completed_by, task.completed_at = "completed", user.username, now
+    task.decision = decision
+    task.data = {
+        **task.data,
+        "note": form.note,
+        "checklist": form.checklist,
+        "files": form.file_ids,
+    }
+    task.working_minutes = ctx.calendar.working_minutes_between(task.created_at, now)
+    audit.record(
+        session,
+        instance.id,
+        "completed",
+        user.username,
+        task,
+        decision=decision,
+        note=form.note,
+        checklist=form.checklist,
+        files=form.file_ids,
+        data=form.data,
+    )
+    returned = None
+    if decision == NO:
+        returned = {
+            "from_step": task.step_no,
+            "by": user.username,
+            "reason": form.note,
+            "at": now.isoformat(),
+        }
+        audit.record(session, instance.id, "sent_back", user.username, task, reason=form.note)
+    _advance(session, ctx, instance, handle, user.username, since, returned)
+    return instance, handle
+
+
+def may_complete(task: HumanTask, user: User) -> None:
+    """Only the named assignee, else the claimant, else a holder of the task's role."""
+    if not user.active:
+        raise PermissionDenied(f"pengguna {user.username} tidak aktif")
+    if task.assignee and task.assignee != user.username:
+        raise PermissionDenied(f"tugas {task.id} ditugaskan kepada {task.assignee}")
+    if task.claimed_by and task.claimed_by != user.username:
+        raise PermissionDenied(f"tugas {task.id} sedang dikerjakan oleh {task.claimed_by}")
+    if not task.assignee and task.role not in user.role_names:
+        raise PermissionDenied(
+            f"{user.username} tidak memegang peran '{task.role}' untuk tugas {task.id}"
+        )
+
+
+def cancel(session: Session, instance: Instance, user: User, reason: str) -> None:
+    if not reason.strip():
+        raise InvalidInput("alasan pembatalan wajib diisi")
+    if instance.state != "running":
+        raise Conflict(f"instans {instance.id} sudah {instance.state}")
+    for task in _open_tasks(session, instance.id):
+        task.state = "cancelled"
+    instance.state, instance.ended_at, instance.cancel_reason = "cancelled", utcnow(), reason
+    audit.record(session, instance.id, "cancelled", user.username, reason=reason)
+
+
+def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
+    """Run engine steps, then mirror READY user tasks into human-task rows and save."""
+    workflow: BpmnWorkflow = handle.workflow
+    workflow.do_engine_steps()
+    open_rows = {t.task_id: t for t in _open_tasks(session, instance.id)}
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    for task_id, row in open_rows.items():
+        if task_id not in ready:
+            row.state = "cancelled"
+    now = utcnow()
+    for task_id, spiff_task in ready.items():
+        if task_id in open_rows:
+            continue
+        row = _human_task(ctx, instance, spiff_task, now)
+        if returned:
+            row.data = {"dikembalikan": returned}
+        session.add(row)
+        session.flush()
+        audit.record(session, instance.id, "task_created", actor, row, role=row.role)
+    if workflow.is_completed():
+        instance.state, instance.ended_at = "completed", now
+        audit.record(session, instance.id, "finished", actor)
+    ctx.store.save(session, instance, handle, since)
+    instance.next_wakeup_at = None if instance.state != "running" else next_wakeup(workflow)
+
+
+def wake(session: Session, ctx: Context, instance: Instance, actor: str) -> Handle:
+    """Fire the instance's due timers and run on, as a completion does; the caller commits."""
+    since = time.time()
+    handle = ctx.store.load(session, instance)
+    handle.workflow.refresh_timers()
+    _advance(session, ctx, instance, handle, actor, since, returned=None)
+    return handle
+
+
+def next_wakeup(workflow: BpmnWorkflow) -> datetime | None:
+    """When the earliest timer the workflow waits on fires (now when its time is not known yet)."""
+    times = [
+        _fire_time(event.value)
+        for event in workflow.waiting_events()
+        if event.event_type in _TIMER_EVENTS
+    ]
+    return min(times, default=None)
+
+
+def _fire_time(value) -> datetime:
+    """A timer's pending value: an ISO time (a cycle's next one); anything else wakes it now."""
+    try:
+        moment = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        return utcnow()
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _human_task(ctx: Context, instance: Instance, spiff_task, now: datetime) -> HumanTask:
+    definition = instance.definition
+    spec = spiff_task.task_spec
+    step_no = definition.task_steps.get(spec.name)
+    step = _step(definition, step_no)
+    lane = spec.lane or ""
+    waktu = Waktu.parse(step.get("waktu_text", "")) if step else Waktu()
+    return HumanTask(
+        instance_id=instance.id,
+        process_key=instance.process_key,
+        task_id=str(spiff_task.id),
+        step_no=step_no,
+        name=step["activity"] if step else (spec.bpmn_name or spec.name),
+        lane=lane,
+        role=ctx.roles.role(instance.process_key, lane),
+        assignee=ctx.roles.assignee(lane),
+        created_at=now,
+        due_at=ctx.calendar.due(now, waktu),
+        data={},
+    )
+
+
+def _step(definition: Definition, step_no: int | None) -> dict | None:
+    return step_dict(definition.sop, step_no)
+
+
+def _decision(step: dict | None, form: Completion) -> str | None:
+    if not step or not step.get("decision"):
+        if form.decision:
+            raise InvalidInput("langkah ini bukan keputusan; jangan kirim Ya/Tidak")
+        return None
+    answer = {"ya": YES, "tidak": NO}.get((form.decision or "").strip().lower())
+    if answer is None:
+        raise InvalidInput(f"langkah {step['no']} adalah keputusan: pilih Ya atau Tidak")
+    if answer == NO and not form.note.strip():
+        raise InvalidInput("Tidak (kembalikan) wajib disertai alasan")
+    return answer
+
+
+def _open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
+    query = select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == "open")
+    return list(session.scalars(query))

@@ -1,0 +1,94 @@
+"""SpiffWorkflow wiring: one parser family (Camunda), the safe script engine, the serializer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter
+from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from engine.bpmn.xmlsafe import parse_xml
+from engine.runtime.expressions import SafeScriptEngine
+
+Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
+_FLAT_FILTERS = {"state", "manual", "lane", "spec_name", "spec_class", "updated_ts"}
+
+
+class AlurWorkflow(BpmnWorkflow):
+    """A BpmnWorkflow whose task queries scan its task index instead of walking the task tree.
+
+    Every "Tidak" round of a review loop adds its tasks below the previous ones, so the tree
+    grows one level per task. The library's tree walk then costs O(history) per query, several
+    times per step, and stops at depth 1000 (a deep instance would report itself completed
+    with work still open). The index scan visits each task once, in creation order, at any depth.
+    """
+
+    def get_tasks_iterator(self, first_task=None, **kwargs) -> Iterator:
+        if first_task is not None or kwargs.keys() - _FLAT_FILTERS - {"skip_subprocesses"}:
+            return super().get_tasks_iterator(first_task, **kwargs)
+        skip = kwargs.pop("skip_subprocesses", False)
+        task_filter = BpmnTaskFilter(**kwargs)
+        return (task for task in self._all_tasks(skip) if task_filter.matches(task))
+
+    def _all_tasks(self, skip_subprocesses: bool) -> Iterator:
+        yield from list(self.tasks.values())
+        if not skip_subprocesses:
+            for subprocess in list(self.subprocesses.values()):
+                if not subprocess.completed:
+                    yield from list(subprocess.tasks.values())
+
+    def is_completed(self) -> bool:
+        if not self.completed:
+            unfinished = TaskState.NOT_FINISHED_MASK
+            if not any(task.state & unfinished for task in self.tasks.values()):
+                self.completed = True
+        return self.completed
+
+    def update_waiting_tasks(self) -> None:
+        for task in [t for t in self.tasks.values() if t.state == TaskState.WAITING]:
+            task.task_spec._update(task)
+
+
+def parse_specs(xml: bytes, process_id: str, filename: str = "<bpmn>") -> Specs:
+    """Build the process spec (and its subprocess specs) from BPMN bytes."""
+    parser = CamundaParser()
+    parser.add_bpmn_xml(parse_xml(xml, filename=filename), filename=filename)  # never lxml defaults
+    return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+
+
+def new_workflow(specs: Specs) -> AlurWorkflow:
+    """A fresh instance that evaluates every condition through the safe evaluator."""
+    spec, subprocesses = specs
+    return AlurWorkflow(spec, subprocesses, script_engine=script_engine())
+
+
+@cache
+def serializer() -> BpmnWorkflowSerializer:
+    """The library's serializer; stored workflows keep the library's own typename."""
+    registry = BpmnWorkflowSerializer.configure(DEFAULT_CONFIG)
+    BpmnWorkflowConverter(AlurWorkflow, registry, typename="BpmnWorkflow")
+    return BpmnWorkflowSerializer(registry)
+
+
+@cache
+def script_engine() -> SafeScriptEngine:
+    return SafeScriptEngine()
+
+
+def dump(workflow: BpmnWorkflow) -> str:
+    """The whole workflow (spec included) as the library's versioned JSON."""
+    return serializer().serialize_json(workflow)
+
+
+def load(data: str) -> AlurWorkflow:
+    """Inverse of dump; the script engine is not serialized, so it is set again here."""
+    workflow = serializer().deserialize_json(data)
+    workflow.script_engine = script_engine()
+    return workflow

@@ -1,0 +1,180 @@
+"""Instance state as the library's own JSON, written per task: a step writes what it changed.
+
+The spec is stored once per definition version. An instance row keeps the workflow header
+(data, root, flags); each SpiffWorkflow task is one row. A save writes only the tasks whose state
+changed since the step began, the tasks added or removed, and their parents and children. A
+process-local cache keeps recently used workflows keyed by the instance's revision, so the next
+step in the same process skips the load; any other writer bumps the revision and forces a reload.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.runtime import spiff
+from engine.storage.tables import Definition, Instance, WorkflowTask
+
+
+@dataclass
+class Handle:
+    """A workflow checked out of the store, with what the database holds for it."""
+
+    instance_id: int | None
+    workflow: BpmnWorkflow
+    revision: int = -1
+    parents: dict[UUID, UUID | None] = field(default_factory=dict)
+    next_seq: int = 0
+
+
+class WorkflowStore:
+    def __init__(self, cache_size: int = 256):
+        self._cache: OrderedDict[int, Handle] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self._specs: dict[int, tuple] = {}
+
+    @staticmethod
+    def spec_dict(xml: bytes, key: str, filename: str) -> dict:
+        """The serialized spec (with subprocess specs) stored once on a definition."""
+        spec, subprocesses = spiff.parse_specs(xml, key, filename)
+        registry = spiff.serializer().registry
+        return _jsonable(
+            {
+                "spec": registry.convert(spec),
+                "subprocess_specs": {k: registry.convert(v) for k, v in subprocesses.items()},
+            }
+        )
+
+    def new(self, definition: Definition) -> Handle:
+        """A fresh workflow of the definition, not yet in the database."""
+        return Handle(None, spiff.new_workflow(self._restored_specs(definition)))
+
+    def load(self, session: Session, instance: Instance) -> Handle:
+        """The instance's workflow, from the cache when its revision still matches."""
+        with self._lock:
+            cached = self._cache.pop(instance.id, None)
+        if cached is not None and cached.revision == instance.revision:
+            return cached
+        rows = session.execute(
+            select(WorkflowTask.body)
+            .where(WorkflowTask.instance_id == instance.id)
+            .order_by(WorkflowTask.seq)
+        ).scalars()
+        dct = dict(instance.workflow)
+        dct.update(instance.definition.spec)
+        dct["tasks"] = {row["id"]: row for row in rows}
+        dct["typename"] = spiff.serializer().registry.typenames[BpmnWorkflow]  # not in the header
+        spiff.serializer().migrate(dct)
+        workflow = spiff.serializer().from_dict(dct)
+        workflow.script_engine = spiff.script_engine()
+        top = session.execute(
+            select(func.max(WorkflowTask.seq)).where(WorkflowTask.instance_id == instance.id)
+        ).scalar()
+        parents = {t.id: t._parent for t in workflow.tasks.values()}
+        return Handle(instance.id, workflow, instance.revision, parents, (top or 0) + 1)
+
+    def save(self, session: Session, instance: Instance, handle: Handle, since: float) -> None:
+        """Write the header and the tasks changed since `since` (time.time() before the step)."""
+        registry = spiff.serializer().registry
+        tasks = handle.workflow.tasks
+        added = tasks.keys() - handle.parents.keys()
+        removed = handle.parents.keys() - tasks.keys()
+        dirty = {tid for tid, task in tasks.items() if task.last_state_change >= since} | added
+        dirty |= {handle.parents[tid] for tid in removed} | {tasks[tid]._parent for tid in added}
+        dirty |= {child for tid in list(dirty) if tid in tasks for child in tasks[tid]._children}
+        dirty = {tid for tid in dirty if tid in tasks}
+        bodies = _jsonable({tid: registry.convert(tasks[tid]) for tid in dirty}, keys=True)
+        iid = instance.id
+        if removed:
+            session.execute(
+                delete(WorkflowTask).where(
+                    WorkflowTask.instance_id == iid,
+                    WorkflowTask.task_id.in_([str(t) for t in removed]),
+                )
+            )
+        changed = [
+            {"instance_id": iid, "task_id": str(t), "body": bodies[t]} for t in dirty - added
+        ]
+        if changed:
+            session.execute(update(WorkflowTask), changed)
+        fresh = [tid for tid in tasks if tid in added]  # insertion order: parents first
+        if fresh:
+            session.execute(
+                insert(WorkflowTask),
+                [
+                    {
+                        "instance_id": iid,
+                        "task_id": str(t),
+                        "seq": handle.next_seq + i,
+                        "body": bodies[t],
+                    }
+                    for i, t in enumerate(fresh)
+                ],
+            )
+        instance.workflow = self._header(handle.workflow)
+        handle.instance_id = iid
+        handle.next_seq += len(fresh)
+        handle.parents = {tid: task._parent for tid, task in tasks.items()}
+
+    def committed(self, handle: Handle, revision: int) -> None:
+        """After a commit: keep the workflow for the instance's next step in this process."""
+        handle.revision = revision
+        with self._lock:
+            self._cache[handle.instance_id] = handle
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def discard(self, instance_id: int | None) -> None:
+        """After a failure: forget the in-memory state, the database is the truth."""
+        with self._lock:
+            self._cache.pop(instance_id, None)
+
+    @staticmethod
+    def _header(workflow: BpmnWorkflow) -> dict:
+        """The workflow's own attributes (what the library's converter writes besides tasks)."""
+        serializer = spiff.serializer()
+        registry = serializer.registry
+        registry._encoder_mode = True
+        try:
+            header = {
+                "data": registry.convert(registry.clean(workflow.data)),
+                "correlations": workflow.correlations,
+                "last_task": str(workflow.last_task.id) if workflow.last_task else None,
+                "success": workflow.success,
+                "completed": workflow.completed,
+                "root": str(workflow.task_tree.id),
+                "subprocesses": {
+                    str(k): registry.convert(v) for k, v in workflow.subprocesses.items()
+                },
+                "bpmn_events": registry.convert(workflow.bpmn_events),
+                "typename": registry.typenames[type(workflow)],
+                serializer.VERSION_KEY: serializer.VERSION,
+            }
+        finally:
+            registry._encoder_mode = False
+        return _jsonable(header)
+
+    def _restored_specs(self, definition: Definition) -> tuple:
+        """Spec objects are read-only at run time: restore them once per definition."""
+        if definition.id not in self._specs:
+            registry = spiff.serializer().registry
+            spec = registry.restore(definition.spec["spec"])
+            subs = {k: registry.restore(v) for k, v in definition.spec["subprocess_specs"].items()}
+            self._specs[definition.id] = (spec, subs)
+        return self._specs[definition.id]
+
+
+def _jsonable(value, keys: bool = False):
+    """The registry's output can hold encoder-only types; pass it through the library's encoder."""
+    encoder = spiff.serializer()._encoder_cls
+    if keys:
+        return {k: json.loads(json.dumps(v, cls=encoder)) for k, v in value.items()}
+    return json.loads(json.dumps(value, cls=encoder))

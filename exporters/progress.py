@@ -1,0 +1,102 @@
+"""An instance's progress drawn over a chart: which steps are done, current or overdue, by whom.
+
+The overlay is built from the instance's human tasks as plain rows. A step's latest task decides:
+completed -> DONE (who, and the day in the office time zone), open -> CURRENT, or OVERDUE once its
+due time has passed; cancelled, or no task -> drawn plain. Rows are mappings or objects with id,
+step_no, state, completed_by, completed_at and due_at (engine HumanTask rows fit as they are).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+from enum import StrEnum
+from typing import Any
+
+
+class StepState(StrEnum):
+    DONE = "done"
+    CURRENT = "current"
+    OVERDUE = "overdue"
+
+
+# (fill, stroke, legend text) per state; Bahasa Indonesia first, as the UI speaks.
+STATE_STYLE: dict[StepState, tuple[str, str, str]] = {
+    StepState.DONE: ("#c8e6c9", "#2e7d32", "Selesai"),
+    StepState.CURRENT: ("#bbdefb", "#1565c0", "Sedang berjalan"),
+    StepState.OVERDUE: ("#ffcdd2", "#c62828", "Terlambat"),
+}
+
+
+@dataclass(frozen=True)
+class StepMark:
+    """One step's state; for done steps who completed it and when."""
+
+    state: StepState
+    actor: str = ""
+    date: date | None = None
+
+    def note(self) -> list[str]:
+        """The small print under a done step's symbol: actor, then date (dd-mm-yyyy)."""
+        if self.state is not StepState.DONE:
+            return []
+        when = self.date.strftime("%d-%m-%Y") if self.date else ""
+        return [text for text in (self.actor.strip(), when) if text]
+
+
+@dataclass
+class InstanceOverlay:
+    """Per step number the mark to draw; steps without a mark are drawn plain."""
+
+    steps: dict[int, StepMark] = field(default_factory=dict)
+    title: str = ""  # e.g. "Instans #42", printed with the legend
+
+    def mark(self, no: int) -> StepMark | None:
+        return self.steps.get(no)
+
+
+def _field(row: Any, name: str) -> Any:
+    return row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
+
+
+def _aware(moment: datetime) -> datetime:
+    """Naive datetimes are UTC, as the engine stores them."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def latest_tasks(rows: Iterable[Any]) -> dict[int, Any]:
+    """Step number -> its latest task row (the highest id; input order when ids are missing)."""
+    latest: dict[int, tuple[int, int, Any]] = {}
+    for order, row in enumerate(rows):
+        step_no = _field(row, "step_no")
+        if step_no is None:
+            continue
+        key = (_field(row, "id") or 0, order)
+        if step_no not in latest or key > latest[step_no][:2]:
+            latest[step_no] = (*key, row)
+    return {no: row for no, (_, _, row) in latest.items()}
+
+
+def overlay_from_rows(
+    rows: Iterable[Any],
+    users: Mapping[str, str],
+    tz: tzinfo,
+    now: datetime | None = None,
+    title: str = "",
+) -> InstanceOverlay:
+    """The overlay of one instance; users maps a username to the name to print (full name)."""
+    now = _aware(now or datetime.now(UTC))
+    overlay = InstanceOverlay(title=title)
+    for no, row in latest_tasks(rows).items():
+        state = _field(row, "state")
+        if state == "completed":
+            who = _field(row, "completed_by") or ""
+            done = _field(row, "completed_at")
+            day = _aware(done).astimezone(tz).date() if done else None
+            overlay.steps[no] = StepMark(StepState.DONE, users.get(who) or who, day)
+        elif state == "open":
+            due = _field(row, "due_at")
+            late = due is not None and _aware(due) < now
+            overlay.steps[no] = StepMark(StepState.OVERDUE if late else StepState.CURRENT)
+    return overlay

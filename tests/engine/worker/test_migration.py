@@ -1,0 +1,59 @@
+"""Revision 0002 upgrades a 0001 database with rows in it, and downgrades again, on both kinds."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, text
+
+from engine.storage import migrate
+from engine.storage.db import make_engine
+from tests import databases
+
+INITIAL = "465194be0411"
+
+
+@pytest.fixture(params=databases.KINDS)
+def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    with databases.postgres_database("alur_wmig") as name:
+        yield databases.postgres_url(name)
+
+
+def columns(engine, table: str) -> set[str]:
+    return {c["name"] for c in inspect(engine).get_columns(table)}
+
+
+def test_0002_upgrades_and_downgrades(empty_url):
+    engine = make_engine(empty_url)
+    try:
+        migrate.upgrade(engine, INITIAL)
+        with engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO users (username, full_name, password_hash, active, is_admin,"
+                    " created_at) VALUES ('ana', 'Ana', '', true, false, CURRENT_TIMESTAMP)"
+                )
+            )
+        migrate.upgrade(engine)
+        assert "email" in columns(engine, "users")
+        assert "next_wakeup_at" in columns(engine, "instances")
+        assert "escalated_at" in columns(engine, "human_tasks")
+        assert "notifications" in inspect(engine).get_table_names()
+        with engine.connect() as c:
+            assert c.execute(text("SELECT email FROM users")).scalar_one() == ""
+
+        config = migrate.alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            migrate.command.downgrade(config, INITIAL)
+        assert "email" not in columns(engine, "users")
+        assert "next_wakeup_at" not in columns(engine, "instances")
+        assert "notifications" not in inspect(engine).get_table_names()
+        with engine.connect() as c:
+            assert c.execute(text("SELECT username FROM users")).scalar_one() == "ana"
+        migrate.upgrade(engine)
+        assert "notifications" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()

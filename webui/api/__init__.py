@@ -1,0 +1,241 @@
+"""The JSON API under /api/v1: personal bearer tokens, processes, instances, the inbox, tasks."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+from flask import Blueprint, g, jsonify, request, url_for
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import EngineError, InvalidInput, PermissionDenied
+from engine.inbox import InboxFilter
+from engine.runtime.lifecycle import Completion
+from engine.sop import step_dict
+from engine.storage.tables import Definition, HumanTask, Instance, User, utcnow
+from webui.api.openapi import document
+from webui.facade import alur
+
+log = logging.getLogger(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+START_FIELDS = {"title": str, "data": dict, "version": int}
+COMPLETE_FIELDS = {"data": dict, "decision": (str, type(None)), "note": str, "checklist": dict}
+ID = "int(max=9223372036854775807)"  # a database integer; larger ids do not route
+FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+class Unauthenticated(EngineError):
+    code, status = "unauthorized", 401
+
+
+@bp.errorhandler(EngineError)
+def engine_error(error: EngineError):
+    response = jsonify(error={"code": error.code, "message": error.message})
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="alur"'
+    return response, error.status
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    code = (error.name or "error").lower().replace(" ", "_")
+    return error_response(error.code, code, error.description)
+
+
+def error_response(status: int, code: str, message: str):
+    """The API's error body: {"error": {"code", "message"}} with the status."""
+    return jsonify(error={"code": code, "message": message}), status
+
+
+@bp.before_request
+def authenticate() -> None:
+    """Every API call but the OpenAPI document needs `Authorization: Bearer <token>`."""
+    if request.endpoint == "api.openapi":
+        return
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("kirim header Authorization: Bearer <token>")
+    g.api_user = _token_user(token.strip())
+
+
+def _token_user(token: str) -> User:
+    """The active owner of an unrevoked token (the engine keeps its last_used_at current)."""
+    user = alur().user_for_token(token)
+    if user is None:
+        log.info("API token refused from %s", request.remote_addr)
+        raise Unauthenticated("token tidak dikenal, dicabut, atau penggunanya tidak aktif")
+    return user
+
+
+def _may_read(user: User, instance: Instance) -> None:
+    """The engine's rule (engine.access.may_read_instance), as a 403 when it says no."""
+    if not alur().may_read(instance.id, user.username):
+        raise PermissionDenied(f"{user.username} tidak terlibat dalam instans {instance.id}")
+
+
+def _body(fields: dict, required: tuple[str, ...] = ()) -> dict:
+    """The request's JSON object, checked against {field: type}; any fault is a 422."""
+    raw = request.get_data(cache=True)
+    try:
+        # int("NaN") raises ValueError: NaN and Infinity are not JSON
+        body = json.loads(raw, parse_constant=int) if raw.strip() else {}
+        json.dumps(body, ensure_ascii=False).encode()  # lone surrogates are no UTF-8 text
+    except (ValueError, RecursionError) as error:
+        raise InvalidInput(f"badan permintaan bukan JSON yang sah: {error}") from None
+    if not isinstance(body, dict):
+        raise InvalidInput("badan permintaan harus berupa objek JSON")
+    if unknown := sorted(set(body) - set(fields)):
+        raise InvalidInput(f"kolom tidak dikenal: {', '.join(unknown)}")
+    if missing := [f for f in required if f not in body]:
+        raise InvalidInput(f"kolom wajib tidak ada: {', '.join(missing)}")
+    for name, value in body.items():
+        if fields[name] is int and isinstance(value, float) and value.is_integer():
+            body[name] = value = int(value)  # as in JSON Schema, 3.0 is an integer
+        if isinstance(value, bool) and fields[name] is int or not isinstance(value, fields[name]):
+            raise InvalidInput(f"kolom {name!r} bertipe salah")
+    return body
+
+
+def _flag(name: str) -> bool | None:
+    value = request.args.get(name, "").lower()
+    if value and value not in FLAGS:
+        raise InvalidInput(f"parameter {name!r} harus true atau false")
+    return FLAGS.get(value)
+
+
+def _plain(row, names: str, **extra) -> dict:
+    """The named attributes of a row as JSON values (datetimes as ISO 8601), plus extra."""
+    values = {n: getattr(row, n) for n in names.split()}
+    return {n: v.isoformat() if isinstance(v, datetime) else v for n, v in values.items()} | extra
+
+
+TASK = (
+    "id instance_id process_key step_no name lane role assignee state created_at due_at"
+    " claimed_by claimed_at completed_by completed_at decision"
+)
+
+
+def _tasks_json(tasks: list[HumanTask]) -> list[dict]:
+    """Tasks with their instance title and SOP step (question, Kelengkapan, Waktu, Output)."""
+    with alur().session() as s:
+        rows = s.execute(
+            select(Instance.id, Instance.title, Definition.code, Definition.sop)
+            .join(Definition, Instance.definition_id == Definition.id)
+            .where(Instance.id.in_({t.instance_id for t in tasks}))
+        ).all()
+    about, now, out = {row.id: row for row in rows}, utcnow(), []
+    for t in tasks:
+        row = about[t.instance_id]
+        step = step_dict(row.sop, t.step_no) or {}
+        overdue = bool(t.state == "open" and t.due_at and t.due_at < now)
+        out.append(
+            _plain(
+                t,
+                TASK,
+                instance_title=row.title,
+                process_code=row.code,
+                overdue=overdue,
+                returned=(t.data or {}).get("dikembalikan"),
+                question=(step.get("decision") or {}).get("question"),
+                kelengkapan=step.get("kelengkapan", []),
+                output=step.get("output", []),
+                waktu=step.get("waktu_text", ""),
+            )
+        )
+    return out
+
+
+def _instance_json(instance: Instance) -> dict:
+    open_tasks = alur().tasks(flt=InboxFilter(instance_id=instance.id))
+    return _plain(
+        instance,
+        "id title state started_by started_at ended_at cancel_reason data",
+        process=_plain(instance.definition, "key code name version"),
+        open_tasks=_tasks_json(open_tasks),
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.get("/processes")
+def processes():
+    latest: dict[str, dict] = {}
+    for d in alur().processes():  # newest version first within each key
+        if d.key in latest:
+            latest[d.key]["versions"].append(d.version)
+            continue
+        latest[d.key] = _plain(
+            d,
+            "key code name version starter_roles deployed_at",
+            versions=[d.version],
+            actors=d.sop["actors"],
+            steps=len(d.sop["steps"]),
+        )
+    return jsonify(processes=list(latest.values()))
+
+
+@bp.post("/processes/<key>/instances")
+def start(key: str):
+    body = _body(START_FIELDS, required=("title",))
+    if not 1 <= body.get("version", 1) <= 2**31:
+        raise InvalidInput("versi harus bilangan bulat positif")
+    if "\x00" in body["title"]:  # PostgreSQL text cannot hold NUL
+        raise InvalidInput("judul tidak boleh berisi karakter NUL")
+    instance = alur().start(key, g.api_user.username, **body)  # title, data, version
+    location = url_for("api.instance", instance_id=instance.id)
+    return jsonify(_instance_json(instance)), 201, {"Location": location}
+
+
+@bp.get(f"/instances/<{ID}:instance_id>")
+def instance(instance_id: int):
+    found = alur().instance(instance_id)
+    _may_read(g.api_user, found)
+    return jsonify(_instance_json(found))
+
+
+@bp.get(f"/instances/<{ID}:instance_id>/history")
+def history(instance_id: int):
+    _may_read(g.api_user, alur().instance(instance_id))
+    events = [
+        _plain(e, "id kind actor at step_no data", task_id=e.human_task_id)
+        for e in alur().history(instance_id)
+    ]
+    return jsonify(instance_id=instance_id, events=events)
+
+
+@bp.get("/tasks")
+def tasks():
+    flt = InboxFilter(
+        process=request.args.get("process") or None,
+        overdue=_flag("overdue"),
+        mine_only=bool(_flag("mine")),
+        unclaimed_only=bool(_flag("unclaimed")),
+    )
+    return jsonify(tasks=_tasks_json(alur().inbox(g.api_user.username, flt)))
+
+
+@bp.post(f"/tasks/<{ID}:task_id>/claim")
+def claim(task_id: int):
+    task = alur().claim(task_id, g.api_user.username)
+    return jsonify(task=_tasks_json([task])[0])
+
+
+@bp.post(f"/tasks/<{ID}:task_id>/complete")
+def complete(task_id: int):
+    body = _body(COMPLETE_FIELDS)
+    if not all(isinstance(v, bool | str) for v in body.get("checklist", {}).values()):
+        raise InvalidInput("nilai checklist harus true/false atau catatan kekurangan")
+    task = alur().complete(task_id, g.api_user.username, Completion(**body))
+    found = _instance_json(alur().instance(task.instance_id))
+    return jsonify(
+        task=_tasks_json([task])[0],
+        instance={k: found[k] for k in ("id", "title", "state")},
+        finished=found["state"] == "completed",
+        next=found["open_tasks"],
+    )

@@ -1,0 +1,105 @@
+"""The task form: Kelengkapan checklist, decision, note and output files, read and checked."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
+
+from engine.files import Upload
+from engine.runtime.lifecycle import NO, YES, Completion
+from webui.templating import megabytes
+
+NOTE_MAX = 4000
+
+
+@dataclass
+class TaskForm:
+    items: list[str] = field(default_factory=list)  # the step's Kelengkapan
+    is_decision: bool = False
+    decision: str = ""
+    note: str = ""
+    checked: set[int] = field(default_factory=set)
+    gaps: dict[int, str] = field(default_factory=dict)
+    uploads: list[Upload] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    file_errors: list[str] = field(default_factory=list)
+    reselect: bool = False  # files were sent but not kept: ask to choose them again
+
+    @classmethod
+    def for_step(cls, step: dict | None) -> TaskForm:
+        step = step or {}
+        return cls(
+            items=list(step.get("kelengkapan") or []), is_decision=bool(step.get("decision"))
+        )
+
+    def read(self, form: ImmutableMultiDict, files: MultiDict, max_bytes: int, types: set[str]):
+        """Take the submitted values and files; collect an error per field."""
+        self.decision = form.get("decision", "")
+        self.note = form.get("note", "").strip()[:NOTE_MAX]
+        for i, item in enumerate(self.items):
+            if form.get(f"check-{i}"):
+                self.checked.add(i)
+            gap = form.get(f"gap-{i}", "").strip()[:500]
+            if gap:
+                self.gaps[i] = gap
+            if i not in self.checked and not gap:
+                self.errors[f"check-{i}"] = _(
+                    "%(item)s: tick it, or explain what is missing.", item=item
+                )
+        if self.is_decision:
+            if self.decision not in (YES, NO):
+                self.errors["decision"] = _("Choose Approve (Ya) or Send back (Tidak).")
+            elif self.decision == NO and not self.note:
+                self.errors["note"] = _("Give the reason for sending the draft back.")
+        for storage in files.getlist("files"):
+            self._take(storage, max_bytes, types)
+        return self
+
+    def _take(self, storage: FileStorage, max_bytes: int, types: set[str]) -> None:
+        name = Path(storage.filename or "").name
+        if not name:
+            return
+        suffix = Path(name).suffix.lower().lstrip(".")
+        if suffix not in types:
+            self.file_errors.append(
+                _(
+                    "%(name)s: this type of file is not accepted (allowed: %(types)s).",
+                    name=name,
+                    types=", ".join(sorted(types)),
+                )
+            )
+            return
+        data = storage.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            self.file_errors.append(
+                _(
+                    "%(name)s is larger than %(mb)s MB, the limit for one file. Nothing was saved; "
+                    "make the file smaller or split it.",
+                    name=name,
+                    mb=megabytes(max_bytes),
+                )
+            )
+            return
+        if not data:
+            self.file_errors.append(_("%(name)s is empty.", name=name))
+            return
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        self.uploads.append(Upload(name, data, kind))
+
+    def checklist(self) -> dict[str, bool | str]:
+        return {
+            item: True if i in self.checked else self.gaps.get(i, "")
+            for i, item in enumerate(self.items)
+        }
+
+    def completion(self, file_ids: list[int]) -> Completion:
+        return Completion(
+            decision=self.decision if self.is_decision else None,
+            note=self.note,
+            checklist=self.checklist(),
+            file_ids=file_ids,
+        )

@@ -1,0 +1,38 @@
+"""Diagram downloads: the SOP AP flowchart (SVG, PNG, PDF) and the BPMN file of a definition."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, request, send_file
+
+from engine.sop import sop_from_dict
+from engine.storage.tables import Definition
+from exporters.flowchart import FORMATS, render_flowchart
+from exporters.progress import InstanceOverlay
+
+MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
+
+
+def flowchart(definition: Definition, fmt: str, name: str, overlay: InstanceOverlay | None = None):
+    """The flowchart shown in the page, or as a download with ?download=1."""
+    if fmt not in FORMATS:
+        abort(404)
+    data = render_flowchart(sop_from_dict(definition.sop), fmt, overlay)
+    return _send(data, MIMETYPES[fmt], f"{name}.{fmt}")
+
+
+def bpmn(definition: Definition):
+    """The BPMN XML of a version: fetched by the diagram viewer, or saved with ?download=1."""
+    name = f"{definition.key}-v{definition.version}.bpmn"
+    return _send(definition.xml, "application/xml", name)
+
+
+def _send(data: bytes, mimetype: str, name: str):
+    return send_file(
+        BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=request.args.get("download") == "1",
+        download_name=name,
+        max_age=0,
+    )

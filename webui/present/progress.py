@@ -1,0 +1,97 @@
+"""Where an instance stands, step by step: done, current or overdue, and the time each took."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.bpmn.reader import decision_gateways
+from engine.sop import Waktu, WaktuError
+from engine.storage.tables import Definition, HumanTask, Instance
+from exporters.progress import InstanceOverlay, StepState, latest_tasks, overlay_from_rows
+from webui import request_cache
+from webui.facade import alur
+from webui.templating import now
+
+TITLE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One completed task: the working minutes it took against its Mutu Baku Waktu."""
+
+    task: HumanTask
+    step: dict | None
+    minutes: int | None
+    standard: int | None  # minutes; None when the SOP gives no Waktu
+
+    @property
+    def over(self) -> bool:
+        known = self.minutes is not None and self.standard is not None
+        return known and self.minutes > self.standard
+
+
+@dataclass
+class Progress:
+    tasks: list[HumanTask]  # every human task of the instance, oldest first
+    overlay: InstanceOverlay  # step number -> done (who, when) / current / overdue
+
+    @property
+    def open(self) -> list[HumanTask]:
+        return [t for t in self.tasks if t.state == "open"]
+
+    def element_marks(self, definition: Definition) -> dict[str, str]:
+        """BPMN element id -> the viewer's marker name.
+
+        Steps are 'done', 'current' or 'overdue'; a done decision step's gateway is 'done' too,
+        and the flow its answer (Ya / Tidak) took from there is 'taken'.
+        """
+        marks = self.overlay.steps
+        found = {
+            element: str(marks[no].state)
+            for element, no in sorted(definition.task_steps.items())
+            if no in marks
+        }
+        latest = latest_tasks(self.tasks)
+        for element, gateway in decision_gateways(definition.xml, definition.task_steps).items():
+            task = latest.get(definition.task_steps[element])
+            if task is None or task.state != "completed":
+                continue
+            found[gateway.id] = str(StepState.DONE)
+            if flow := gateway.flows.get(task.decision or ""):
+                found[flow] = "taken"
+        return found
+
+    def timings(self, steps: list[dict]) -> list[Timing]:
+        by_no = {s["no"]: s for s in steps}
+        return [
+            Timing(t, step, t.working_minutes, standard_minutes(step))
+            for t in self.tasks
+            if t.state == "completed"
+            for step in [by_no.get(t.step_no)]
+        ]
+
+
+def of(instance: Instance) -> Progress:
+    """The instance's human tasks and the overlay the flowchart exporter draws from them."""
+    tasks = alur().task_history(instance.id)
+    names = {t.completed_by: request_cache.person(t.completed_by) for t in tasks if t.completed_by}
+    title = f"Instans #{instance.id}"
+    if instance.title:
+        title += f": {instance.title[:TITLE_CHARS]}"
+    overlay = overlay_from_rows(tasks, names, alur().calendar.timezone, now(), title)
+    return Progress(tasks, overlay)
+
+
+def standard_minutes(step: dict | None) -> int | None:
+    """A step's Mutu Baku Waktu in working minutes (hari kerja at the calendar's average day)."""
+    if not step:
+        return None
+    if step.get("waktu_menit") is not None:
+        return int(step["waktu_menit"])
+    try:
+        waktu = Waktu.parse(step.get("waktu_text", ""))
+    except WaktuError:
+        return None
+    if waktu.working_days is not None:
+        return round(waktu.working_days * alur().calendar.average_day_minutes)
+    return None

@@ -1,0 +1,106 @@
+"""An instance's audit trail as people read it: what happened, by whom, with which files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from engine.runtime.lifecycle import NO
+from engine.storage.tables import Event, Instance, StoredFile
+from webui import request_cache
+from webui.facade import alur
+
+
+def kind_label(kind: str) -> str:
+    labels = {
+        "started": _("Started"),
+        "task_created": _("Step ready"),
+        "claimed": _("Taken"),
+        "unclaimed": _("Given back"),
+        "reassigned": _("Reassigned"),
+        "completed": _("Completed"),
+        "sent_back": _("Sent back"),
+        "file_attached": _("File attached"),
+        "cancelled": _("Cancelled"),
+        "finished": _("Finished"),
+    }
+    return labels.get(kind, kind)
+
+
+@dataclass
+class Entry:
+    event: Event
+    label: str
+    step: dict | None
+    detail: str = ""  # e.g. the role a step went to, or who a task was handed to
+    note: str = ""
+    files: list[StoredFile] = field(default_factory=list)
+    gaps: dict[str, str] = field(default_factory=dict)  # Kelengkapan item -> why it was missing
+
+    @property
+    def decision(self) -> str:
+        return self.event.data.get("decision") or ""
+
+
+def entries(instance: Instance) -> list[Entry]:
+    """Every audit event of the instance, oldest first."""
+    files = {f.id: f for f in alur().files_of(instance.id)}
+    found = []
+    for event in alur().history(instance.id):
+        data = event.data or {}
+        ids = data.get("files") or ([data["file"]] if "file" in data else [])
+        found.append(
+            Entry(
+                event=event,
+                label=kind_label(event.kind),
+                step=request_cache.step(instance.definition, event.step_no),
+                detail=_detail(event),
+                note=data.get("note") or data.get("reason") or "",
+                files=[files[i] for i in ids if i in files],
+                gaps=gaps(data),
+            )
+        )
+    return found
+
+
+def gaps(data: dict | None) -> dict[str, str]:
+    """The Kelengkapan items a completion reported missing: item -> what is missing and why."""
+    return {
+        item: answer
+        for item, answer in ((data or {}).get("checklist") or {}).items()
+        if isinstance(answer, str) and answer.strip()
+    }
+
+
+def gaps_sent_back(events: list[Event], task_id: int) -> dict[str, str]:
+    """The gaps of the review whose Tidak opened task_id again ({} for any other task).
+
+    One transaction records the reviewer's 'completed', 'sent_back', then the new task's
+    'task_created'; the events come in id order.
+    """
+    created = next(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.kind == "task_created" and e.human_task_id == task_id
+        ),
+        None,
+    )
+    review = next((e for e in reversed(events[: created or 0]) if e.kind == "completed"), None)
+    if review is None or (review.data or {}).get("decision") != NO:
+        return {}
+    return gaps(review.data)
+
+
+def _detail(event: Event) -> str:
+    data = event.data or {}
+    if event.kind == "task_created" and data.get("role"):
+        return _("for %(role)s", role=request_cache.role_label(data["role"]))
+    if event.kind == "reassigned":
+        return _("to %(user)s", user=request_cache.person(data.get("to") or ""))
+    if event.kind == "unclaimed" and data.get("was"):
+        return _("was taken by %(user)s", user=request_cache.person(data["was"]))
+    if event.kind == "started" and data.get("title"):
+        return data["title"]
+    return ""

@@ -1,0 +1,64 @@
+"""Per-request look-ups over the engine: processes by key, instances by id, role labels."""
+
+from __future__ import annotations
+
+from flask import g
+from sqlalchemy import select
+
+from engine.roles import normalise
+from engine.sop import step_dict
+from engine.storage.tables import Definition, Instance, User
+from webui.facade import alur
+
+
+def latest_processes() -> dict[str, Definition]:
+    """The newest version of every deployed process, by key, in deploy order."""
+    if "processes" not in g:
+        found: dict[str, Definition] = {}
+        for definition in alur().processes():  # newest first within a key
+            found.setdefault(definition.key, definition)
+        g.processes = dict(sorted(found.items(), key=lambda item: item[1].code or item[0]))
+    return g.processes
+
+
+def instance(instance_id: int) -> Instance:
+    cache = g.setdefault("instances", {})
+    if instance_id not in cache:
+        cache[instance_id] = alur().instance(instance_id)
+    return cache[instance_id]
+
+
+def role_label(role: str) -> str:
+    """The lane name a role came from ('Sub. Koordinator Pemerintahan'), else the role."""
+    if "role_labels" not in g:
+        labels: dict[str, str] = {}
+        for definition in latest_processes().values():
+            for lane in definition.sop.get("actors", []):
+                labels.setdefault(alur().roles.role(definition.key, lane), lane)
+                labels.setdefault(normalise(lane), lane)
+        g.role_labels = labels
+    return g.role_labels.get(role) or role[:1].upper() + role[1:]
+
+
+def step(definition: Definition, step_no: int | None) -> dict | None:
+    return step_dict(definition.sop, step_no)
+
+
+def person(username: str) -> str:
+    """A user's full name (their username when they have none or are unknown)."""
+    if "people" not in g:
+        with alur().session(read_only=True) as s:
+            g.people = {
+                row.username: row.full_name
+                for row in s.execute(select(User.username, User.full_name))
+            }
+    return g.people.get(username) or username
+
+
+def lane_roles() -> dict[str, str]:
+    """Every role the lanes of the deployed processes map to -> the lane name it comes from."""
+    found: dict[str, str] = {}
+    for definition in latest_processes().values():
+        for lane in definition.sop.get("actors", []):
+            found.setdefault(alur().roles.role(definition.key, lane), lane)
+    return dict(sorted(found.items()))

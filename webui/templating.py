@@ -1,0 +1,93 @@
+"""What every page shows: the signed-in person, the inbox count, and the display filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, g
+from flask_babel import format_date, format_decimal, format_time, format_timedelta
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webui import access, request_cache
+from webui.facade import alur
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_context)
+    app.add_template_filter(when, "when")
+    app.add_template_filter(isodate, "isodate")
+    app.add_template_filter(due, "due")
+    app.add_template_filter(request_cache.role_label, "role")
+    app.add_template_filter(filesize, "filesize")
+    app.add_template_filter(request_cache.person, "person")
+    app.add_template_filter(minutes, "minutes")
+    app.add_template_filter(megabytes, "megabytes")
+
+
+def _context() -> dict:
+    if not current_user.is_authenticated:
+        return {}
+    if "nav" not in g:
+        user = access.me()
+        g.nav = {
+            "inbox_count": len(alur().inbox(user.username)),
+            "unread_count": alur().unread_count(user.username),
+            "all_instances": access.reads_everything(user),
+            "analyst": access.is_analyst(user),
+            "admin": user.active and user.is_admin,
+        }
+    return {**g.nav, "now": now()}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def when(moment: datetime | None) -> str:
+    """A date and time in the office's time zone, e.g. '28 Nov 2026 14.05'."""
+    if moment is None:
+        return ""
+    return f"{format_date(moment, 'medium')} {format_time(moment, 'short')}"
+
+
+def isodate(text: str | None) -> datetime | None:
+    """An ISO 8601 string from task data back to a datetime (None when unreadable)."""
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def due(due_at: datetime | None) -> dict:
+    """How long until a due date, or how late: {'text', 'overdue', 'at'}."""
+    if due_at is None:
+        return {"text": _("no time limit"), "overdue": False, "at": ""}
+    delta = due_at - now()
+    span = format_timedelta(abs(delta), granularity="minute", threshold=1.5)
+    if delta.total_seconds() < 0:
+        return {"text": _("%(span)s overdue", span=span), "overdue": True, "at": when(due_at)}
+    return {"text": _("%(span)s left", span=span), "overdue": False, "at": when(due_at)}
+
+
+def filesize(size: int) -> str:
+    """'812 byte', '35 KB', '2,4 MB' (the locale's decimal mark)."""
+    if size < 1024:
+        return _("%(n)s bytes", n=size)
+    if size < 1024 * 1024:
+        return _("%(n)s KB", n=format_decimal(size / 1024, "#,##0"))
+    return _("%(n)s MB", n=megabytes(size))
+
+
+def megabytes(size: int) -> str:
+    """A byte count as megabytes with at most two decimals, e.g. '20' or '0,05'."""
+    return format_decimal(size / (1024 * 1024), "#,##0.##")
+
+
+def minutes(total: int | None) -> str:
+    """Working minutes as '45 min' or '3 h 05 min'; '-' when not known."""
+    if total is None:
+        return "-"
+    if total < 60:
+        return _("%(m)s min", m=total)
+    return _("%(h)s h %(m)02d min", h=total // 60, m=total % 60)

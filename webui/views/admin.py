@@ -1,0 +1,128 @@
+"""User administration (admins only): create users, give roles, reset passwords, deactivate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine.errors import Conflict, InvalidInput
+from engine.storage.tables import User
+from webui import access, accounts, request_cache
+from webui.facade import alur
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+FULL_NAME_MAX = 200
+
+
+@bp.before_request
+@login_required
+def admins_only():
+    access.require_admin()
+
+
+@bp.get("/users")
+def users():
+    return render_template("admin/users.html", people=accounts.listing())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    values = {"username": "", "full_name": "", "roles": [], "extra": "", "is_admin": False}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = _role_values() | {"username": request.form.get("username", "").strip()}
+        password = request.form.get("password", "")
+        if error := accounts.check_username(values["username"]):
+            errors["username"] = error
+        if error := accounts.check_password(password):
+            errors["password"] = error
+        if not errors:
+            try:
+                accounts.create(
+                    values["username"],
+                    values["full_name"],
+                    password,
+                    values["roles"],
+                    values["is_admin"],
+                )
+            except Conflict as error:
+                errors["username"] = error.message
+            else:
+                flash(_("User %(name)s created.", name=values["username"]), "success")
+                return redirect(url_for("admin.user", username=values["username"]))
+    status = 422 if errors else 200
+    return render_template("admin/new.html", values=values, errors=errors, **_choices()), status
+
+
+@bp.get("/users/<username>")
+def user(username: str):
+    return _edit(alur().user(username), {})
+
+
+@bp.post("/users/<username>/roles")
+def roles(username: str):
+    values = _role_values()
+    try:
+        accounts.update(
+            username, values["full_name"], values["roles"], values["is_admin"], access.me().username
+        )
+    except InvalidInput as error:
+        return _edit(alur().user(username), {"roles": error.message}), 422
+    flash(_("Roles of %(name)s saved.", name=username), "success")
+    return redirect(url_for("admin.user", username=username))
+
+
+@bp.post("/users/<username>/password")
+def password(username: str):
+    alur().user(username)  # 404 for an unknown user
+    new = request.form.get("password", "")
+    if error := accounts.check_password(new):
+        return _edit(alur().user(username), {"password": error}), 422
+    accounts.set_password(username, new)
+    flash(_("The password of %(name)s was reset.", name=username), "success")
+    return redirect(url_for("admin.user", username=username))
+
+
+@bp.post("/users/<username>/active")
+def active(username: str):
+    alur().user(username)
+    wanted = request.form.get("active") == "1"
+    try:
+        accounts.set_active(username, wanted, access.me().username)
+    except InvalidInput as error:
+        return _edit(alur().user(username), {"active": error.message}), 422
+    if wanted:
+        flash(_("%(name)s can sign in again.", name=username), "success")
+    else:
+        flash(_("%(name)s can no longer sign in.", name=username), "success")
+    return redirect(url_for("admin.user", username=username))
+
+
+def _role_values() -> dict:
+    return {
+        "full_name": " ".join(request.form.get("full_name", "").split())[:FULL_NAME_MAX],
+        "roles": accounts.parse_roles(request.form.getlist("role"), request.form.get("extra", "")),
+        "extra": request.form.get("extra", ""),
+        "is_admin": request.form.get("is_admin") == "1",
+    }
+
+
+def _choices() -> dict:
+    """The roles to tick: every lane role of the deployed processes, then analis and auditor."""
+    offered = dict(request_cache.lane_roles())
+    offered.setdefault(access.ANALYST_ROLE, _("Analyst (deploys processes)"))
+    offered.setdefault("auditor", _("Auditor (reads everything)"))
+    return {"offered": offered}
+
+
+def _edit(person: User, errors: dict[str, str]):
+    choices = _choices()
+    extra = sorted(person.role_names - set(choices["offered"]))
+    return render_template(
+        "admin/user.html",
+        person=person,
+        errors=errors,
+        extra=", ".join(extra),
+        **choices,
+    )

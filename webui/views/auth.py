@@ -1,0 +1,133 @@
+"""Sign in with a username and password, sign out; who is signed in (Flask-Login)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from engine import users
+from engine.errors import NotFound
+from engine.storage.tables import User
+from webui.facade import alur
+from webui.i18n import safe_next
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+
+
+class Staff(UserMixin):
+    """The signed-in person as the pages see them: a snapshot of the engine's user row."""
+
+    def __init__(self, user: User):
+        self.username = user.username
+        self.full_name = user.full_name or user.username
+        self.roles = sorted(user.role_names)
+        self.is_admin = user.is_admin
+        self.active = user.active
+
+    def get_id(self) -> str:
+        return self.username
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(_l("Enter your username.")), Length(max=80)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=200)],
+    )
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    # Failed sign-ins only (the view sets g.login_failed): per address and username, so one
+    # office behind one NAT address is not locked out by a colleague; and per address.
+    limiter = app.extensions["alur_limiter"]
+    for setting, key in (
+        ("ALUR_LOGIN_LIMIT", _address_and_username),
+        ("ALUR_LOGIN_LIMIT_PER_ADDRESS", get_remote_address),
+    ):
+        limiter.limit(
+            lambda setting=setting: app.config[setting],
+            key_func=key,
+            methods=["POST"],
+            deduct_when=lambda response: g.get("login_failed", False),
+            exempt_when=lambda: request.endpoint != "auth.login",
+        )(bp)
+
+
+def _address_and_username() -> str:
+    username = request.form.get("username", "").strip().casefold()[:80]
+    return f"{get_remote_address()}/{username}"
+
+
+def load_user(username: str) -> Staff | None:
+    try:
+        user = alur().user(username)
+    except NotFound:
+        return None
+    return Staff(user) if user.active else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = _check(form.username.data.strip(), form.password.data)
+        if user is not None:
+            lang = session.get("lang")
+            session.clear()  # a fresh session on sign-in; keep only the language
+            if lang:
+                session["lang"] = lang
+            login_user(Staff(user))
+            return redirect(safe_next(request.args.get("next")) or url_for("inbox.index"))
+        g.login_failed = True
+        flash(_("Wrong username or password."), "error")
+    elif request.method == "POST":
+        g.login_failed = True
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@cache
+def _dummy_user() -> User:
+    return User(username="-", password_hash=users.hash_password("-"), active=True)
+
+
+def _check(username: str, password: str) -> User | None:
+    try:
+        user = alur().user(username)
+    except NotFound:
+        users.check_password(_dummy_user(), password)  # the same work as for a known name
+        return None
+    return user if users.check_password(user, password) else None

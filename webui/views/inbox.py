@@ -1,0 +1,51 @@
+"""The inbox: open tasks of my roles, unclaimed or claimed by me, filtered and sorted by due."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+
+from engine.inbox import InboxFilter
+from webui import request_cache
+from webui.facade import alur
+
+bp = Blueprint("inbox", __name__)
+VIEWS = ("all", "mine", "unclaimed")
+
+
+@bp.get("/")
+@login_required
+def index():
+    choice = {
+        "sop": request.args.get("sop", ""),
+        "view": request.args.get("view", "all"),
+        "overdue": request.args.get("overdue", ""),
+        "order": "late" if request.args.get("order") == "late" else "soon",
+    }
+    processes = request_cache.latest_processes()
+    if choice["sop"] not in processes:
+        choice["sop"] = ""
+    if choice["view"] not in VIEWS:
+        choice["view"] = "all"
+    flt = InboxFilter(
+        process=choice["sop"] or None,
+        overdue=True if choice["overdue"] == "1" else None,
+        mine_only=choice["view"] == "mine",
+        unclaimed_only=choice["view"] == "unclaimed",
+    )
+    tasks = alur().inbox(current_user.username, flt)  # soonest due first, no due date last
+    if choice["order"] == "late":
+        tasks.reverse()
+    rows = [
+        {
+            "task": t,
+            "instance": request_cache.instance(t.instance_id),
+            "sop": processes.get(t.process_key),
+        }
+        for t in tasks
+    ]
+    partial = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "inbox/_results.html" if partial else "inbox/index.html"
+    return render_template(template, rows=rows, choice=choice, processes=processes)
