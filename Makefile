@@ -33,6 +33,7 @@ node_modules/.installed: package.json package-lock.json
 test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 # Demo mode: SQLite under instance/, the six SOPs deployed, one demo user per role (printed).
@@ -53,6 +54,7 @@ faults: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup
 	$(VENV)/bin/ruff check --fix .

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PASSWORD, log_in, shot
+
+pytestmark = pytest.mark.slow  # a whole system or a real browser: make test runs it
 
 
 def test_switch_to_english_and_back(page: Page):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, no_horizontal_overflow, shot
+
+pytestmark = pytest.mark.slow  # a whole system or a real browser: make test runs it
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in, log_out, shot
+
+pytestmark = pytest.mark.slow  # a whole system or a real browser: make test runs it
 
 SOP_C1 = re.compile(r"^C\.1$")
 TITLE = "Uji peramban: Koordinasi RKPD 2027"

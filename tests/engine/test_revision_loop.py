@@ -9,6 +9,8 @@ scanned the task index instead (engine.runtime.spiff.AlurWorkflow), round 331 pu
 
 from __future__ import annotations
 
+import pytest
+
 from engine.runtime.lifecycle import Completion
 from tests.engine.helpers import holder, only_task, run_to_step, starter
 
@@ -17,6 +19,7 @@ ROUNDS = 345  # past round 331, where the tree walk's depth limit used to end th
 RELOAD_EVERY = 50
 
 
+@pytest.mark.slow
 def test_a_draft_survives_hundreds_of_send_backs_with_reloads(alur, make_alur):
     instance = alur.start(KEY, starter(alur, KEY))
     draft = run_to_step(alur, instance.id, 7)

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ops.disk_full import fill_upload_disk
 from ops.faults import kill_workers
+
+pytestmark = pytest.mark.slow  # a whole system or a real browser: make test runs it
 
 
 def test_kill_9_of_app_workers_inside_completions_loses_and_doubles_nothing(tmp_path):

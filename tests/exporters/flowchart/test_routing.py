@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,7 @@ def drawn(sop: Sop, per_page: int | None) -> list[Chart]:
     return [Chart(svg) for svg in render_pages(sop, "svg", rows_per_page=per_page)]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,
