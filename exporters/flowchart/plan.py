@@ -7,7 +7,7 @@ margin instead ("track").
 
 A Tidak arrow leaves a free side of its diamond (or, with both side vertices taken, the lower
 slope beside the Ya line), runs up or down a lane of its own in a column gutter (see
-flowchart_lanes) and enters a free side of its target, or its top: joining the flow along the
+gutters) and enters a free side of its target, or its top: joining the flow along the
 row's top margin, or, where a start capsule or connector sits above, coming down beside it.
 Across pages it goes into an off-page connector beside the diamond (or below it, when no free
 column is beside) and comes out of one beside (or above) the target. No line is planned through

@@ -3,7 +3,7 @@
 Every line is a list of right-angle points from one outline to another. Horizontal runs stay in
 a row's centre band (only that step's own things live there) or in a row's top margin; vertical
 runs stay on column centres or in column gutters, so no line crosses a symbol. Tidak arrows are
-drawn by flowchart_tidak.
+drawn by send_back.
 """
 
 from __future__ import annotations

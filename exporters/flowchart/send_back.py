@@ -1,4 +1,4 @@
-"""Tidak arrows: from a diamond along a gutter lane (see flowchart_lanes) back to their
+"""Tidak arrows: from a diamond along a gutter lane (see gutters) back to their
 target, or into off-page connectors when the target is on another page."""
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def tidak_off_page(
             page.symbol("end" if tidak.target == END else f"step{tidak.target}"),
             tidak.entry,
         )
-    if direction == "out" and tidak.below:  # placed below the diamond, see flowchart_symbols
+    if direction == "out" and tidak.below:  # placed below the diamond, see symbols
         conn = page.symbol(f"tidak{tidak.decision}_out")
         head = _leave(here, tidak)
         x, y = lane_x(tidak, actor_cols), head[-1][1]
@@ -90,7 +90,7 @@ def tidak_off_page(
     name = f"tidak{tidak.decision}_out" if direction == "out" else f"{here.name}_{side}_in"
     if any(r.source == name for r in page.routes):
         return  # Tidak arrows from several diamonds into one side share the incoming connector
-    if side == "top":  # placed above the target with its row, see flowchart_symbols.place
+    if side == "top":  # placed above the target with its row, see symbols.place
         conn = page.symbol(name)
         points = [conn.port("bottom"), (conn.cx, here.top_at(conn.cx))]
         page.routes.append(route(conn, here, points, role="tidak"))

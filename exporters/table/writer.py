@@ -28,7 +28,7 @@ ACTOR_WIDTH = 14
 
 
 def join_items(items: list[str]) -> str:
-    """A list as one cell that table_import splits back the same way."""
+    """A list as one cell that table.reader splits back the same way."""
     if any(", " in item or "\n" in item for item in items):
         text = "\n".join(items)
         return text + "\n" if len(items) == 1 else text  # one line would split on ", "
