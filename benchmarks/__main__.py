@@ -1,7 +1,7 @@
 """`python -m benchmarks`: every figure as a JSON line on stdout, then a line on the machine.
 
 Environment (defaults in brackets):
-  ALUR_BENCH_ONLY             figures to run: history,e2e,inbox [all]
+  ALUR_BENCH_ONLY             figures to run: history,e2e,inbox,expressions [all]
   ALUR_BENCH_DBS              databases for history and e2e [sqlite,postgresql]
   ALUR_BENCH_PG_URL           PostgreSQL server [postgresql://postgres@127.0.0.1:5432/postgres];
                               a database is created per figure and dropped after; unreachable:
@@ -14,6 +14,7 @@ Environment (defaults in brackets):
   ALUR_BENCH_INBOX_INSTANCES  open instances [100000]
   ALUR_BENCH_INBOX_USERS      users [3000]
   ALUR_BENCH_INBOX_CALLS      timed inbox calls per user and variant [200]
+  ALUR_BENCH_EXPRESSION_CALLS calls per condition for the expression budget's cost [20000]
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from benchmarks import (
     e2e,
     emit,
     env_int,
+    expressions,
     history_cost,
     inbox,
     note,
@@ -44,7 +46,7 @@ from benchmarks import (
 
 def main() -> None:
     started, load_start = time.perf_counter(), _loadavg()
-    only = set(os.environ.get("ALUR_BENCH_ONLY", "history,e2e,inbox").split(","))
+    only = set(os.environ.get("ALUR_BENCH_ONLY", "history,e2e,inbox,expressions").split(","))
     kinds = os.environ.get("ALUR_BENCH_DBS", "sqlite,postgresql").split(",")
     pg = "postgresql" in kinds + [os.environ.get("ALUR_BENCH_INBOX_DB", "postgresql")]
     pg = pg and pg_available()
@@ -65,6 +67,8 @@ def main() -> None:
             env_int("ALUR_BENCH_INBOX_CALLS", 200),
             database,
         )
+    if "expressions" in only:
+        expressions.run(emit, env_int("ALUR_BENCH_EXPRESSION_CALLS", 20_000))
     emit(machine(pg, time.perf_counter() - started, load_start))
 
 

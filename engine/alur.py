@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,7 +18,7 @@ from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import FileStore, Upload
 from engine.inbox import InboxFilter
 from engine.roles import RoleMap, normalise
-from engine.runtime import lifecycle
+from engine.runtime import failures, lifecycle
 from engine.runtime.lifecycle import Completion, Context
 from engine.runtime.store import WorkflowStore
 from engine.storage import migrate
@@ -298,7 +299,10 @@ class Alur:
         of None means work found nothing to do.
         """
         with self.session() as s:
-            result, instance, handle = work(s)
+            try:
+                result, instance, handle = work(s)
+            except SpiffWorkflowException as err:  # the model failed: nothing of it is stored
+                raise failures.as_engine_error(err) from err
         if handle is not None:
             self.store.committed(handle, instance.revision)
         return result

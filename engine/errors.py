@@ -45,3 +45,17 @@ class DeployError(EngineError):
     def __init__(self, problems: list):
         self.problems = problems
         super().__init__(f"{len(problems)} masalah; tidak ada yang dideploy", problems=problems)
+
+
+class ProcessError(EngineError):
+    """The deployed model itself could not run the next step (a condition, script or timer
+    failed): nothing of the step was stored; the task stays open for the analyst to fix."""
+
+    code, status = "process_error", 422
+
+
+class ExpressionLimit(ProcessError):
+    """A condition, script or timer of the model breached its budget (operations, value sizes,
+    wall time, timer bounds): stopped before it could hang the server; nothing was stored."""
+
+    code = "expression_limit"

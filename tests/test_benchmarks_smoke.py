@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from benchmarks import database, e2e, history_cost, inbox, pg_available
+from benchmarks import database, e2e, expressions, history_cost, inbox, pg_available
 from benchmarks.__main__ import machine
 
 KINDS = ["sqlite"]
@@ -60,6 +60,13 @@ def test_inbox_runs(lines, kind, capsys):
     assert len(p95) == 2  # the two-role and the one-role user
     assert all(x["rows_returned"] > 0 and x["plan_indexes"] for x in p95)
     assert all(x["uses_ix_human_tasks"] for x in p95)
+
+
+def test_expressions_runs(lines):
+    expressions.run(lines, calls=3)
+    _check(lines.got, {"expression_eval_ms"})
+    assert len(lines.got) == len(expressions.CONDITIONS)
+    assert all(x["without_budget_ms"] > 0 for x in lines.got)
 
 
 def test_machine_line():

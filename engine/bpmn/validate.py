@@ -17,7 +17,13 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 
 from engine.bpmn import names as n
 from engine.bpmn.xmlsafe import XmlError, parse_xml
-from engine.runtime.expressions import check_expression, check_script
+from engine.runtime import timers
+from engine.runtime.expressions import (
+    ExpressionError,
+    check_expression,
+    check_script,
+    constant_value,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +55,9 @@ _EXPRESSIONS = {
     "completionCondition": "completion condition",
     "loopCondition": "loop condition",
     "loopCardinality": "loop cardinality",
-    "timeDate": "timer expression",
-    "timeDuration": "timer expression",
-    "timeCycle": "timer expression",
     "messagePath": "correlation expression",
 }
-_ISO_TIME = re.compile(
-    r"(R\d*/)?P(?=\d|T\d)[\dYMWDTHS.,]*|\d{4}-\d\d-\d\d([T ][\d:.]+)?(Z|[+-]\d\d:?\d\d)?"
-)
+_TIMERS = {"timeDuration": "duration", "timeDate": "date", "timeCycle": "cycle"}
 _XSD_DUPLICATE_ID = re.compile(r"attribute 'id': '(.*)' is not a valid value of the atomic type")
 _schema_lock = threading.Lock()
 
@@ -248,15 +249,32 @@ class _Checker:
                 local = "messagePath"
             if local == "script" and _local(el.getparent()) == "scriptTask":
                 what, reason = "script", check_script(el.text or "") if text else None
+            elif local in _TIMERS and _in_bpmn(el) and text:
+                reason = _timer_problem(_TIMERS[local], text)
+                if reason:
+                    self.add(el, _label(_owner(el)), f"timer refused: {reason}")
+                continue
             elif local in _EXPRESSIONS and _in_bpmn(el) and text:
                 what, reason = _EXPRESSIONS[local], check_expression(text)
-                if not reason and what == "timer expression" and _ISO_TIME.fullmatch(text):
-                    reason = f'ISO 8601 values are evaluated as expressions: quote it, "{text}"'
             else:
                 continue
             if reason:
                 message = f"{what} refused by the safe evaluator: {reason}"
                 self.add(el, _label(_owner(el)), message)
+
+
+def _timer_problem(kind: str, text: str) -> str | None:
+    """A bare ISO value or an expression; a constant one is evaluated and bounded at deploy."""
+    if timers.is_literal(text.lstrip("+-")):  # -P1D is a bad duration, not minus a name
+        return timers.problem(kind, text)
+    reason = check_expression(text)
+    if reason:
+        return f"the expression is refused by the safe evaluator: {reason}"
+    try:
+        constant, value = constant_value(text)
+    except ExpressionError as err:
+        return err.reason
+    return timers.problem(kind, value) if constant else None
 
 
 def _owner(el: etree._Element) -> etree._Element:

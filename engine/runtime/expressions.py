@@ -16,16 +16,20 @@ from simpleeval import (
     EvalWithCompoundTypes,
     FunctionNotDefined,
     InvalidExpression,
+    IterableTooLong,
     NameNotDefined,
 )
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from engine.runtime import timers
+from engine.runtime.budget import Budget, LimitExceeded, bounded_pow, bounded_round
 
 logger = logging.getLogger(__name__)
 
 MAX_LENGTH = 20_000  # characters in one expression or script
-MAX_EXPONENT = 100
 MAX_DEPTH = 60  # AST levels; simpleeval recurses a few frames per level
 _JUEL = ("${", "#{")
 _JUEL_HINT = "this is a Camunda (JUEL) expression; write it in Python, e.g. approved == True"
@@ -38,13 +42,6 @@ def _safe_sum(values: Any, start: int | float = 0) -> int | float:
     return sum(values, start)
 
 
-def _safe_pow(base: Any, exponent: Any) -> Any:
-    """Power with a small exponent, so no expression can build a gigantic number."""
-    if abs(exponent) > MAX_EXPONENT:
-        raise ValueError(f"exponent {exponent} is larger than {MAX_EXPONENT}")
-    return operator.pow(base, exponent)
-
-
 def _safe_mod(left: Any, right: Any) -> Any:
     """Modulo for numbers; '%' string formatting is refused (it can build huge strings)."""
     if isinstance(left, str | bytes):
@@ -54,7 +51,7 @@ def _safe_mod(left: Any, right: Any) -> Any:
 
 FUNCTIONS = {
     "len": len, "str": str, "int": int, "float": float, "bool": bool,
-    "min": min, "max": max, "abs": abs, "round": round, "sum": _safe_sum,
+    "min": min, "max": max, "abs": abs, "round": bounded_round, "sum": _safe_sum,
     "sorted": sorted, "any": any, "all": all,
     "list": list, "tuple": tuple, "dict": dict, "set": set,
 }  # fmt: skip
@@ -73,7 +70,7 @@ _ALLOWED_ATTRS: dict[type | None, set] = {
     frozenset: _SET_METHODS,
 }
 METHODS = frozenset().union(*_ALLOWED_ATTRS.values())
-_OPERATORS = {**DEFAULT_OPERATORS, ast.Pow: _safe_pow, ast.Mod: _safe_mod}
+_OPERATORS = {**DEFAULT_OPERATORS, ast.Pow: bounded_pow, ast.Mod: _safe_mod}
 _NODES = (
     ast.Expression, ast.Constant, ast.Name, ast.Load, ast.BoolOp, ast.And, ast.Or,
     ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp, ast.Call, ast.keyword, ast.Attribute,
@@ -104,6 +101,24 @@ class ExpressionError(ValueError):
 
 class UnsafeExpressionError(ExpressionError):
     """An expression the safe evaluator refuses to run."""
+
+
+class ExpressionLimit(ExpressionError):
+    """An expression or script that breached its budget (operations, value sizes, wall time)."""
+
+
+class _BudgetedEval(EvalWithCompoundTypes):
+    """simpleeval that charges every node to a budget and weighs every value it yields."""
+
+    def __init__(self, budget: Budget, **kwargs):
+        super().__init__(**kwargs)
+        self.budget = budget
+
+    def _eval(self, node):
+        self.budget.step()
+        result = super()._eval(node)
+        self.budget.measure(result)
+        return result
 
 
 def _call_reason(node: ast.Call) -> str | None:
@@ -179,15 +194,57 @@ def _parse(text: str, mode: str) -> ast.AST:
 
 
 def check_expression(expr: str) -> str | None:
-    """None if the expression is acceptable to the safe evaluator, else the reason."""
+    """None if the expression is acceptable to the safe evaluator, else the reason.
+
+    Its constant parts (no data read) are evaluated under the run-time budget, so one that
+    would breach it, or always fail, is refused at deploy rather than in a completion.
+    """
     if not isinstance(expr, str) or not expr.strip():
         return "the expression is empty"
     if expr.strip().startswith(_JUEL):
         return _JUEL_HINT
     try:
-        return _check_tree(_parse(expr, "eval"))
+        tree = _parse(expr, "eval")
+        return _check_tree(tree) or _constant_problem(expr, tree)
     except ExpressionError as err:
         return err.reason
+
+
+def _constant_parts(node: ast.AST, called: set[int]) -> Iterator[ast.AST]:
+    """The largest sub-expressions that read no data (names only as called functions)."""
+    names = [n for n in ast.walk(node) if isinstance(n, ast.Name) and id(n) not in called]
+    if not names:
+        if isinstance(node, ast.expr) and not isinstance(node, ast.Constant | ast.Name):
+            yield node
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from _constant_parts(child, called)
+
+
+def _constant_problem(expr: str, tree: ast.Expression) -> str | None:
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    budget = Budget()
+    for part in _constant_parts(tree.body, called):
+        try:
+            _run(ast.unparse(part), part, {}, budget=budget)
+        except ExpressionLimit as err:
+            return f"would be {err.reason}"
+        except ExpressionError as err:
+            return f"{ast.unparse(part)[:60]} always fails: {err.reason}"
+    return None
+
+
+def constant_value(expr: str) -> tuple[bool, Any]:
+    """(True, value) when the expression reads no data, evaluated under the budget; else (False,
+    None). Refusals and failures raise ExpressionError."""
+    tree = _parse(expr, "eval")
+    reason = _check_tree(tree)
+    if reason:
+        raise UnsafeExpressionError(expr, reason)
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    if any(isinstance(n, ast.Name) and id(n) not in called for n in ast.walk(tree)):
+        return False, None
+    return True, _run(expr, tree.body, {})
 
 
 def _assignments(script: str) -> list[tuple[str, ast.expr, str, int]]:
@@ -223,15 +280,28 @@ def check_script(script: str) -> str | None:
     return None
 
 
-def _run(text: str, node: ast.AST, names: dict, line: int | None = None) -> Any:
+def _run(
+    text: str, node: ast.AST, names: dict, line: int | None = None, budget: Budget | None = None
+) -> Any:
     """Evaluate one checked node with simpleeval; every failure becomes an ExpressionError."""
-    evaluator = EvalWithCompoundTypes(
-        operators=_OPERATORS, functions=dict(FUNCTIONS), names=names, allowed_attrs=_ALLOWED_ATTRS
+    evaluator = _BudgetedEval(
+        budget or Budget(),
+        operators=_OPERATORS,
+        functions=dict(FUNCTIONS),
+        names=names,
+        allowed_attrs=_ALLOWED_ATTRS,
     )
     for refused in _REFUSED:  # a second guard behind the static check
         evaluator.nodes.pop(refused, None)
     try:
         result = evaluator.eval(text, previously_parsed=node)
+    except LimitExceeded as err:
+        logger.warning("expression %r stopped: %s", text[:200], err)
+        raise ExpressionLimit(text, f"stopped: {err} (the limit of one expression)", line) from err
+    except IterableTooLong as err:
+        raise ExpressionLimit(text, f"stopped: {err}", line) from err
+    except (MemoryError, RecursionError) as err:
+        raise ExpressionLimit(text, f"stopped: {type(err).__name__}", line) from err
     except NameNotDefined as err:
         close = difflib.get_close_matches(err.name, [str(k) for k in names], n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -263,9 +333,9 @@ def evaluate(expr: str, data: dict) -> Any:
 
 def execute(script: str, data: dict, context: dict | None = None) -> None:
     """Run 'name = expression' lines into data (all or nothing); context names are read-only."""
-    names, assigned = {**(context or {}), **data}, {}
+    names, assigned, budget = {**(context or {}), **data}, {}, Budget()
     for name, value, text, line in _assignments(script or ""):
-        names[name] = assigned[name] = _run(text, value, names, line)
+        names[name] = assigned[name] = _run(text, value, names, line, budget)
     data.update(assigned)
 
 
@@ -283,6 +353,14 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):
         raise NotImplementedError("service calls are not supported by the safe script engine")
 
 
+def _timer_of(task, expression: str) -> TimerEventDefinition | None:
+    """The timer whose value this expression gives, if the task waits on one."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition) and definition.expression == expression:
+        return definition
+    return None
+
+
 class SafeScriptEngine(PythonScriptEngine):
     """A PythonScriptEngine whose conditions and scripts go through the safe evaluator."""
 
@@ -295,11 +373,19 @@ class SafeScriptEngine(PythonScriptEngine):
             raise UnsafeExpressionError(expression, reason)
 
     def evaluate(self, task, expression, external_context=None):
+        timer = _timer_of(task, expression)
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            if timer is not None and timers.is_literal(expression):
+                value = expression.strip()  # P3D as the editors write it
+            else:
+                value = self.environment.evaluate(expression, task.data, external_context)
+            reason = timers.problem(timers.kind_of(timer), value) if timer is not None else None
+            if reason:
+                raise ExpressionLimit(expression, f"timer {reason}")
         except ExpressionError as err:
             message = f"Error evaluating expression '{expression}': {err.reason}"
             raise WorkflowTaskException(message, task=task, exception=err) from err
+        return value
 
     def execute(self, task, script, external_context=None):
         try:
