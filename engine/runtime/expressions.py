@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import logging
 import operator
 import textwrap
@@ -19,20 +20,16 @@ from simpleeval import (
     IterableTooLong,
     NameNotDefined,
 )
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.runtime import timers
 from engine.runtime.budget import Budget, LimitExceeded, bounded_pow, bounded_round
+from engine.runtime.dialects import feel, juel
+from engine.runtime.dialects import functions as dialect_functions
+from engine.runtime.dialects.lexer import DialectError
 
 logger = logging.getLogger(__name__)
 
 MAX_LENGTH = 20_000  # characters in one expression or script
 MAX_DEPTH = 60  # AST levels; simpleeval recurses a few frames per level
-_JUEL = ("${", "#{")
-_JUEL_HINT = "this is a Camunda (JUEL) expression; write it in Python, e.g. approved == True"
 
 
 def _safe_sum(values: Any, start: int | float = 0) -> int | float:
@@ -54,6 +51,7 @@ FUNCTIONS = {
     "min": min, "max": max, "abs": abs, "round": bounded_round, "sum": _safe_sum,
     "sorted": sorted, "any": any, "all": all,
     "list": list, "tuple": tuple, "dict": dict, "set": set,
+    **dialect_functions.FUNCTIONS,
 }  # fmt: skip
 _STR_METHODS = {
     "lower", "upper", "strip", "lstrip", "rstrip", "startswith", "endswith", "split",
@@ -193,6 +191,26 @@ def _parse(text: str, mode: str) -> ast.AST:
         raise UnsafeExpressionError(text, f"cannot be parsed ({type(err).__name__})") from err
 
 
+@functools.lru_cache(maxsize=1024)
+def _expression_tree(expr: str) -> ast.Expression:
+    """The expression as a Python tree: JUEL (${...}) and FEEL (=...) translated, else parsed."""
+    text = expr.strip()
+    if text.startswith(("${", "#{")):
+        dialect, translate = "JUEL", juel.translate
+    elif text.startswith("="):
+        dialect, translate = "FEEL", feel.translate
+    else:
+        return _parse(expr, "eval")
+    if len(text) > MAX_LENGTH:
+        raise UnsafeExpressionError(text[:60], f"longer than {MAX_LENGTH} characters")
+    try:
+        return translate(text)
+    except DialectError as err:
+        raise UnsafeExpressionError(expr, f"{dialect}: {err} (see the expression guide)") from err
+    except RecursionError as err:
+        raise UnsafeExpressionError(expr, f"{dialect}: nested too deeply") from err
+
+
 def check_expression(expr: str) -> str | None:
     """None if the expression is acceptable to the safe evaluator, else the reason.
 
@@ -201,10 +219,8 @@ def check_expression(expr: str) -> str | None:
     """
     if not isinstance(expr, str) or not expr.strip():
         return "the expression is empty"
-    if expr.strip().startswith(_JUEL):
-        return _JUEL_HINT
     try:
-        tree = _parse(expr, "eval")
+        tree = _expression_tree(expr)
         return _check_tree(tree) or _constant_problem(expr, tree)
     except ExpressionError as err:
         return err.reason
@@ -237,7 +253,7 @@ def _constant_problem(expr: str, tree: ast.Expression) -> str | None:
 def constant_value(expr: str) -> tuple[bool, Any]:
     """(True, value) when the expression reads no data, evaluated under the budget; else (False,
     None). Refusals and failures raise ExpressionError."""
-    tree = _parse(expr, "eval")
+    tree = _expression_tree(expr)
     reason = _check_tree(tree)
     if reason:
         raise UnsafeExpressionError(expr, reason)
@@ -321,9 +337,7 @@ def evaluate(expr: str, data: dict) -> Any:
     """Evaluate a condition or expression against task data with the safe evaluator."""
     if not isinstance(expr, str) or not expr.strip():
         raise ExpressionError(str(expr), "the expression is empty")
-    if expr.strip().startswith(_JUEL):
-        raise ExpressionError(expr, _JUEL_HINT)
-    tree = _parse(expr, "eval")
+    tree = _expression_tree(expr)
     reason = _check_tree(tree)
     if reason:
         logger.warning("refused expression %r: %s", expr, reason)
@@ -337,65 +351,3 @@ def execute(script: str, data: dict, context: dict | None = None) -> None:
     for name, value, text, line in _assignments(script or ""):
         names[name] = assigned[name] = _run(text, value, names, line, budget)
     data.update(assigned)
-
-
-class SafeEnvironment(BasePythonScriptEngineEnvironment):
-    """SpiffWorkflow's script environment with the safe evaluator in place of eval/exec."""
-
-    def evaluate(self, expression, context, external_context=None):
-        return evaluate(expression, {**(external_context or {}), **context})
-
-    def execute(self, script, context, external_context=None):
-        execute(script, context, external_context)
-        return True
-
-    def call_service(self, context, **kwargs):
-        raise NotImplementedError("service calls are not supported by the safe script engine")
-
-
-def _timer_of(task, expression: str) -> TimerEventDefinition | None:
-    """The timer whose value this expression gives, if the task waits on one."""
-    definition = getattr(task.task_spec, "event_definition", None)
-    if isinstance(definition, TimerEventDefinition) and definition.expression == expression:
-        return definition
-    return None
-
-
-class SafeScriptEngine(PythonScriptEngine):
-    """A PythonScriptEngine whose conditions and scripts go through the safe evaluator."""
-
-    def __init__(self) -> None:
-        super().__init__(environment=SafeEnvironment())
-
-    def validate(self, expression: str) -> None:
-        reason = check_expression(expression)
-        if reason:
-            raise UnsafeExpressionError(expression, reason)
-
-    def evaluate(self, task, expression, external_context=None):
-        timer = _timer_of(task, expression)
-        try:
-            if timer is not None and timers.is_literal(expression):
-                value = expression.strip()  # P3D as the editors write it
-            else:
-                value = self.environment.evaluate(expression, task.data, external_context)
-            reason = timers.problem(timers.kind_of(timer), value) if timer is not None else None
-            if reason:
-                raise ExpressionLimit(expression, f"timer {reason}")
-        except ExpressionError as err:
-            message = f"Error evaluating expression '{expression}': {err.reason}"
-            raise WorkflowTaskException(message, task=task, exception=err) from err
-        return value
-
-    def execute(self, task, script, external_context=None):
-        try:
-            return self.environment.execute(script, task.data, external_context)
-        except ExpressionError as err:
-            where = f"line {err.line} " if err.line else ""
-            message = f"Error running script, {where}'{err.expression}': {err.reason}"
-            raise WorkflowTaskException(
-                message, task=task, exception=err, line_number=err.line
-            ) from err
-
-    def call_service(self, task, **kwargs):
-        raise WorkflowTaskException("service calls are not supported", task=task)

@@ -15,7 +15,7 @@ from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.xmlsafe import parse_xml
-from engine.runtime.expressions import SafeScriptEngine
+from engine.runtime.script_engine import SafeScriptEngine
 
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 _FLAT_FILTERS = {"state", "manual", "lane", "spec_name", "spec_class", "updated_ts"}

@@ -13,7 +13,6 @@ from SpiffWorkflow.util.task import TaskState
 from engine.bpmn.xmlsafe import parse_xml
 from engine.runtime.expressions import (
     ExpressionError,
-    SafeScriptEngine,
     UnsafeExpressionError,
     _run,
     check_expression,
@@ -21,6 +20,7 @@ from engine.runtime.expressions import (
     evaluate,
     execute,
 )
+from engine.runtime.script_engine import SafeScriptEngine
 
 DATA = {"keputusan_12": "Ya", "a": 5, "b": "x", "files": ["surat.pdf"], "x": "Teks"}
 
@@ -96,7 +96,8 @@ def test_ordinary_conditions_work(expr, expected):
         ("'%s' % a", "string formatting"),
         ("sum([[1]], [])", "only adds numbers"),
         ("a ==", "syntax error"),
-        ("${approved}", "Camunda (JUEL)"),
+        ("${execution.getVariable('a')}", "JUEL: Camunda's execution object"),
+        ("=for x in y return x", "FEEL: FEEL 'for' expressions"),
     ],
 )
 def test_failures_name_the_expression(expr, words):
