@@ -4,67 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from enum import StrEnum
 
+from engine.waktu import Waktu, WaktuError, WaktuUnit
 
-class WaktuUnit(StrEnum):
-    MENIT = "menit"
-    JAM = "jam"
-    HARI = "hari"  # calendar days
-    HARI_KERJA = "hari kerja"  # working days of the office calendar
-
-
-_MINUTES_PER_UNIT = {WaktuUnit.MENIT: 1, WaktuUnit.JAM: 60, WaktuUnit.HARI: 24 * 60}
-_WAKTU_RE = re.compile(
-    r"^\s*(?P<amount>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?\s*"
-    r"(?P<unit>menit|jam|hari\s+kerja|hari)\s*\.?\s*$",
-    re.IGNORECASE,
-)
-_UNSPECIFIED = {"", "-", "–", "—"}
-
-
-class WaktuError(ValueError):
-    """A Waktu text that is neither a duration nor '-'."""
-
-
-@dataclass(frozen=True)
-class Waktu:
-    """Mutu Baku Waktu: the source's text and the duration it states (None: unspecified)."""
-
-    text: str = ""
-    amount: float | None = None
-    unit: WaktuUnit | None = None
-
-    @classmethod
-    def parse(cls, text: str | None) -> Waktu:
-        """Parse Indonesian durations: '2.550 menit', '300 Menit', '1,5 jam', '3 hari kerja'."""
-        raw = (text or "").strip()
-        if raw in _UNSPECIFIED:
-            return cls(text=raw)
-        match = _WAKTU_RE.match(raw)
-        if not match:
-            raise WaktuError(
-                f"Waktu {raw!r} tidak dikenali: tulis 'N menit', 'N jam', 'N hari', "
-                "'N hari kerja' atau '-'"
-            )
-        amount = float(match["amount"].replace(".", "") + "." + (match["frac"] or "0"))
-        unit = WaktuUnit(re.sub(r"\s+", " ", match["unit"].lower()))
-        return cls(text=raw, amount=int(amount) if amount.is_integer() else amount, unit=unit)
-
-    @property
-    def specified(self) -> bool:
-        return self.amount is not None
-
-    @property
-    def minutes(self) -> int | None:
-        """Duration in minutes; None when unspecified or given in working days."""
-        if self.amount is None or self.unit not in _MINUTES_PER_UNIT:
-            return None
-        return round(self.amount * _MINUTES_PER_UNIT[self.unit])
-
-    @property
-    def working_days(self) -> float | None:
-        return self.amount if self.unit is WaktuUnit.HARI_KERJA else None
+__all__ = [
+    "Decision",
+    "Identity",
+    "Signatory",
+    "Sop",
+    "Step",
+    "Waktu",
+    "WaktuError",
+    "WaktuUnit",
+    "sop_from_dict",
+    "sop_to_dict",
+]
 
 
 @dataclass
@@ -150,10 +104,15 @@ class Sop:
         return self.process_id or "sop_" + re.sub(r"[^0-9a-z]+", "_", self.code.lower()).strip("_")
 
     def step(self, no: int) -> Step:
+        """The step numbered no; KeyError when there is none."""
         for step in self.steps:
             if step.no == no:
                 return step
         raise KeyError(f"SOP {self.code} tidak punya langkah {no}")
+
+    def find(self, no: int | None) -> Step | None:
+        """The step numbered no, or None when there is none (or no is None)."""
+        return next((s for s in self.steps if s.no == no), None) if no is not None else None
 
 
 def sop_to_dict(sop: Sop) -> dict:
@@ -184,11 +143,6 @@ def sop_to_dict(sop: Sop) -> dict:
             for s in sop.steps
         ],
     }
-
-
-def step_dict(sop: dict, no: int | None) -> dict | None:
-    """The step numbered no in an SOP given as sop_to_dict's JSON (None when there is none)."""
-    return next((s for s in sop["steps"] if s["no"] == no), None)
 
 
 def sop_from_dict(data: dict) -> Sop:
