@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 from engine.waktu import Waktu, WaktuError, WaktuUnit
 
 __all__ = [
     "Decision",
     "Identity",
+    "Rule",
     "Signatory",
     "Sop",
+    "SopProblem",
     "Step",
     "Waktu",
     "WaktuError",
@@ -86,6 +89,34 @@ class Identity:
     pencatatan_pendataan: list[str] = field(default_factory=list)
 
 
+class Rule(StrEnum):
+    """A rule every SOP keeps (SopProblem.rule names the one broken)."""
+
+    STEPS = "steps"  # at least one step
+    ACTORS = "actors"  # at least one Pelaksana column
+    ACTOR_NAME = "actor_name"  # every Pelaksana column has a name
+    ACTOR_UNIQUE = "actor_unique"  # no two Pelaksana columns share one
+    STEP_NO = "step_no"  # no two steps share a number
+    ACTIVITY = "activity"  # every step says what is done (Kegiatan)
+    PERFORMER = "performer"  # a step's performer is a Pelaksana column
+    PARTICIPANT = "participant"  # so is each of its participants
+    TARGET = "target"  # a decision's Ya / Tidak leads to a step that exists (or the end)
+
+
+@dataclass(frozen=True)
+class SopProblem:
+    """One rule an SOP breaks: which, where (a step, or a Pelaksana column) and in words."""
+
+    rule: Rule
+    message: str
+    step: int | None = None  # the step's number, when it concerns a step
+    index: int | None = None  # its position in Sop.steps, or in Sop.actors for column rules
+    answer: str = ""  # Rule.TARGET: "Ya" or "Tidak"
+
+    def __str__(self) -> str:
+        return self.message
+
+
 @dataclass
 class Sop:
     """One procedure: code (A, C.2 ...), name, owner unit, actors and steps in order."""
@@ -113,6 +144,48 @@ class Sop:
     def find(self, no: int | None) -> Step | None:
         """The step numbered no, or None when there is none (or no is None)."""
         return next((s for s in self.steps if s.no == no), None) if no is not None else None
+
+    def problems(self) -> list[SopProblem]:
+        """Every rule this SOP breaks: the SOP's own first, then step by step."""
+        found: list[SopProblem] = []
+        if not self.steps:
+            found.append(SopProblem(Rule.STEPS, "tidak ada langkah"))
+        if not self.actors:
+            found.append(SopProblem(Rule.ACTORS, "tidak ada pelaksana"))
+        for i, actor in enumerate(self.actors):
+            if not actor.strip():
+                message = f"kolom Pelaksana {i + 1}: nama pelaksana kosong"
+                found.append(SopProblem(Rule.ACTOR_NAME, message, index=i))
+            elif actor in self.actors[:i]:
+                message = f"pelaksana {actor!r} ada di dua kolom Pelaksana"
+                found.append(SopProblem(Rule.ACTOR_UNIQUE, message, index=i))
+        numbers = [s.no for s in self.steps]
+        for i, step in enumerate(self.steps):
+            found += _step_problems(step, i, self.actors, numbers)
+        return found
+
+
+def _step_problems(step: Step, i: int, actors: list[str], numbers: list[int]) -> list[SopProblem]:
+    """The rules one step (at position i) breaks."""
+    found = []
+
+    def add(rule: Rule, message: str, answer: str = "") -> None:
+        found.append(SopProblem(rule, f"langkah {step.no}: {message}", step.no, i, answer))
+
+    if step.no in numbers[:i]:
+        add(Rule.STEP_NO, "nomor langkah ganda")
+    if not step.activity.strip():
+        add(Rule.ACTIVITY, "kegiatan kosong")
+    if step.actor not in actors:
+        add(Rule.PERFORMER, f"pelaksana {step.actor!r} bukan kolom Pelaksana")
+    for other in step.participants:
+        if other not in actors:
+            add(Rule.PARTICIPANT, f"peserta {other!r} bukan kolom Pelaksana")
+    if step.decision:
+        for answer, target in (("Ya", step.decision.yes), ("Tidak", step.decision.no)):
+            if target is not None and target not in numbers:
+                add(Rule.TARGET, f"{answer} menunjuk ke langkah {target} yang tidak ada", answer)
+    return found
 
 
 def sop_to_dict(sop: Sop) -> dict:
