@@ -20,7 +20,7 @@ from benchmarks import BPMN_DIR, Emit, note, percentile, timed_ms
 from benchmarks.inbox_plan import plan_summary
 from engine.alur import Alur
 from engine.roles import normalise
-from engine.sop import Waktu
+from engine.sop import Step
 from engine.storage.tables import HumanTask, Instance, User, UserRole, utcnow
 
 TARGET_MS = 20.0
@@ -33,7 +33,7 @@ def populate(alur: Alur, instances: int, users: int, seed: int = 7) -> dict:
     rng = random.Random(seed)
     alur.deploy([BPMN_DIR], "admin")
     definitions = alur.processes()
-    roles = sorted({normalise(s["actor"]) for d in definitions for s in d.sop["steps"]})
+    roles = sorted({normalise(s.actor) for d in definitions for s in d.model.steps})
     holders = {r: [] for r in roles}
     user_rows, role_rows, user_roles = [], [], {}
     plenty = [r for r in roles if r not in FEW]
@@ -52,12 +52,12 @@ def populate(alur: Alur, instances: int, users: int, seed: int = 7) -> dict:
     inst_rows, task_rows = [], []
     for iid in range(1, instances + 1):
         d = rng.choice(definitions)
-        steps = d.sop["steps"]
+        steps = d.model.steps
         at = rng.randrange(len(steps))
         started = now - timedelta(minutes=rng.randrange(1, 120 * 24 * 60))
         inst_rows.append(_instance(iid, d, rng.choice(user_rows)["username"], started))
         for i, step in enumerate(steps[: at + 1]):
-            role = normalise(step["actor"])
+            role = normalise(step.actor)
             created = started + (now - started) * (i / (at + 1))
             row = _task(iid, d.key, step, role, created)
             if i < at:
@@ -84,11 +84,11 @@ def _instance(iid, d, user, started) -> dict:
     }
 
 
-def _task(iid, key, step, role, created) -> dict:
-    minutes = Waktu.parse(step.get("waktu_text", "")).minutes
+def _task(iid, key, step: Step, role, created) -> dict:
+    minutes = step.waktu.minutes
     return {
         **{"instance_id": iid, "process_key": key, "task_id": str(uuid.uuid4())},
-        **{"step_no": step["no"], "name": step["activity"], "lane": step["actor"]},
+        **{"step_no": step.no, "name": step.activity, "lane": step.actor},
         **{"role": role, "assignee": None, "state": "open", "created_at": created},
         "due_at": created + timedelta(minutes=minutes) if minutes else None,
         **{"claimed_by": None, "claimed_at": None, "completed_by": None, "completed_at": None},

@@ -6,65 +6,22 @@ import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from engine.waktu import Waktu, WaktuError, WaktuUnit
 
-class WaktuUnit(StrEnum):
-    MENIT = "menit"
-    JAM = "jam"
-    HARI = "hari"  # calendar days
-    HARI_KERJA = "hari kerja"  # working days of the office calendar
-
-
-_MINUTES_PER_UNIT = {WaktuUnit.MENIT: 1, WaktuUnit.JAM: 60, WaktuUnit.HARI: 24 * 60}
-_WAKTU_RE = re.compile(
-    r"^\s*(?P<amount>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?\s*"
-    r"(?P<unit>menit|jam|hari\s+kerja|hari)\s*\.?\s*$",
-    re.IGNORECASE,
-)
-_UNSPECIFIED = {"", "-", "–", "—"}
-
-
-class WaktuError(ValueError):
-    """A Waktu text that is neither a duration nor '-'."""
-
-
-@dataclass(frozen=True)
-class Waktu:
-    """Mutu Baku Waktu: the source's text and the duration it states (None: unspecified)."""
-
-    text: str = ""
-    amount: float | None = None
-    unit: WaktuUnit | None = None
-
-    @classmethod
-    def parse(cls, text: str | None) -> Waktu:
-        """Parse Indonesian durations: '2.550 menit', '300 Menit', '1,5 jam', '3 hari kerja'."""
-        raw = (text or "").strip()
-        if raw in _UNSPECIFIED:
-            return cls(text=raw)
-        match = _WAKTU_RE.match(raw)
-        if not match:
-            raise WaktuError(
-                f"Waktu {raw!r} tidak dikenali: tulis 'N menit', 'N jam', 'N hari', "
-                "'N hari kerja' atau '-'"
-            )
-        amount = float(match["amount"].replace(".", "") + "." + (match["frac"] or "0"))
-        unit = WaktuUnit(re.sub(r"\s+", " ", match["unit"].lower()))
-        return cls(text=raw, amount=int(amount) if amount.is_integer() else amount, unit=unit)
-
-    @property
-    def specified(self) -> bool:
-        return self.amount is not None
-
-    @property
-    def minutes(self) -> int | None:
-        """Duration in minutes; None when unspecified or given in working days."""
-        if self.amount is None or self.unit not in _MINUTES_PER_UNIT:
-            return None
-        return round(self.amount * _MINUTES_PER_UNIT[self.unit])
-
-    @property
-    def working_days(self) -> float | None:
-        return self.amount if self.unit is WaktuUnit.HARI_KERJA else None
+__all__ = [
+    "Decision",
+    "Identity",
+    "Rule",
+    "Signatory",
+    "Sop",
+    "SopProblem",
+    "Step",
+    "Waktu",
+    "WaktuError",
+    "WaktuUnit",
+    "sop_from_dict",
+    "sop_to_dict",
+]
 
 
 @dataclass
@@ -132,6 +89,34 @@ class Identity:
     pencatatan_pendataan: list[str] = field(default_factory=list)
 
 
+class Rule(StrEnum):
+    """A rule every SOP keeps (SopProblem.rule names the one broken)."""
+
+    STEPS = "steps"  # at least one step
+    ACTORS = "actors"  # at least one Pelaksana column
+    ACTOR_NAME = "actor_name"  # every Pelaksana column has a name
+    ACTOR_UNIQUE = "actor_unique"  # no two Pelaksana columns share one
+    STEP_NO = "step_no"  # no two steps share a number
+    ACTIVITY = "activity"  # every step says what is done (Kegiatan)
+    PERFORMER = "performer"  # a step's performer is a Pelaksana column
+    PARTICIPANT = "participant"  # so is each of its participants
+    TARGET = "target"  # a decision's Ya / Tidak leads to a step that exists (or the end)
+
+
+@dataclass(frozen=True)
+class SopProblem:
+    """One rule an SOP breaks: which, where (a step, or a Pelaksana column) and in words."""
+
+    rule: Rule
+    message: str
+    step: int | None = None  # the step's number, when it concerns a step
+    index: int | None = None  # its position in Sop.steps, or in Sop.actors for column rules
+    answer: str = ""  # Rule.TARGET: "Ya" or "Tidak"
+
+    def __str__(self) -> str:
+        return self.message
+
+
 @dataclass
 class Sop:
     """One procedure: code (A, C.2 ...), name, owner unit, actors and steps in order."""
@@ -150,10 +135,57 @@ class Sop:
         return self.process_id or "sop_" + re.sub(r"[^0-9a-z]+", "_", self.code.lower()).strip("_")
 
     def step(self, no: int) -> Step:
+        """The step numbered no; KeyError when there is none."""
         for step in self.steps:
             if step.no == no:
                 return step
         raise KeyError(f"SOP {self.code} tidak punya langkah {no}")
+
+    def find(self, no: int | None) -> Step | None:
+        """The step numbered no, or None when there is none (or no is None)."""
+        return next((s for s in self.steps if s.no == no), None) if no is not None else None
+
+    def problems(self) -> list[SopProblem]:
+        """Every rule this SOP breaks: the SOP's own first, then step by step."""
+        found: list[SopProblem] = []
+        if not self.steps:
+            found.append(SopProblem(Rule.STEPS, "tidak ada langkah"))
+        if not self.actors:
+            found.append(SopProblem(Rule.ACTORS, "tidak ada pelaksana"))
+        for i, actor in enumerate(self.actors):
+            if not actor.strip():
+                message = f"kolom Pelaksana {i + 1}: nama pelaksana kosong"
+                found.append(SopProblem(Rule.ACTOR_NAME, message, index=i))
+            elif actor in self.actors[:i]:
+                message = f"pelaksana {actor!r} ada di dua kolom Pelaksana"
+                found.append(SopProblem(Rule.ACTOR_UNIQUE, message, index=i))
+        numbers = [s.no for s in self.steps]
+        for i, step in enumerate(self.steps):
+            found += _step_problems(step, i, self.actors, numbers)
+        return found
+
+
+def _step_problems(step: Step, i: int, actors: list[str], numbers: list[int]) -> list[SopProblem]:
+    """The rules one step (at position i) breaks."""
+    found = []
+
+    def add(rule: Rule, message: str, answer: str = "") -> None:
+        found.append(SopProblem(rule, f"langkah {step.no}: {message}", step.no, i, answer))
+
+    if step.no in numbers[:i]:
+        add(Rule.STEP_NO, "nomor langkah ganda")
+    if not step.activity.strip():
+        add(Rule.ACTIVITY, "kegiatan kosong")
+    if step.actor not in actors:
+        add(Rule.PERFORMER, f"pelaksana {step.actor!r} bukan kolom Pelaksana")
+    for other in step.participants:
+        if other not in actors:
+            add(Rule.PARTICIPANT, f"peserta {other!r} bukan kolom Pelaksana")
+    if step.decision:
+        for answer, target in (("Ya", step.decision.yes), ("Tidak", step.decision.no)):
+            if target is not None and target not in numbers:
+                add(Rule.TARGET, f"{answer} menunjuk ke langkah {target} yang tidak ada", answer)
+    return found
 
 
 def sop_to_dict(sop: Sop) -> dict:
@@ -184,11 +216,6 @@ def sop_to_dict(sop: Sop) -> dict:
             for s in sop.steps
         ],
     }
-
-
-def step_dict(sop: dict, no: int | None) -> dict | None:
-    """The step numbered no in an SOP given as sop_to_dict's JSON (None when there is none)."""
-    return next((s for s in sop["steps"] if s["no"] == no), None)
 
 
 def sop_from_dict(data: dict) -> Sop:

@@ -73,7 +73,7 @@ def demo_users(alur: Alur) -> list[DemoUser]:
     """One user per role of the deployed SOPs' lanes, then admin, analis and auditor."""
     by_name: dict[str, set[str]] = {}
     for definition in alur.processes():
-        for lane in definition.sop.get("actors", []):
+        for lane in definition.model.actors:
             role = alur.roles.role(definition.key, lane)
             name = USERNAMES.get(role) or USERNAMES.get(normalise(lane)) or role.replace(" ", ".")
             by_name.setdefault(name, set()).add(role)

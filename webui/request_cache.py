@@ -6,7 +6,7 @@ from flask import g
 from sqlalchemy import select
 
 from engine.roles import normalise
-from engine.sop import step_dict
+from engine.sop import Step
 from engine.storage.tables import Definition, Instance, User
 from webui.facade import alur
 
@@ -33,15 +33,16 @@ def role_label(role: str) -> str:
     if "role_labels" not in g:
         labels: dict[str, str] = {}
         for definition in latest_processes().values():
-            for lane in definition.sop.get("actors", []):
+            for lane in definition.model.actors:
                 labels.setdefault(alur().roles.role(definition.key, lane), lane)
                 labels.setdefault(normalise(lane), lane)
         g.role_labels = labels
     return g.role_labels.get(role) or role[:1].upper() + role[1:]
 
 
-def step(definition: Definition, step_no: int | None) -> dict | None:
-    return step_dict(definition.sop, step_no)
+def step(definition: Definition, step_no: int | None) -> Step | None:
+    """The SOP step numbered step_no (None when there is none)."""
+    return definition.model.find(step_no)
 
 
 def person(username: str) -> str:
@@ -59,6 +60,6 @@ def lane_roles() -> dict[str, str]:
     """Every role the lanes of the deployed processes map to -> the lane name it comes from."""
     found: dict[str, str] = {}
     for definition in latest_processes().values():
-        for lane in definition.sop.get("actors", []):
+        for lane in definition.model.actors:
             found.setdefault(alur().roles.role(definition.key, lane), lane)
     return dict(sorted(found.items()))

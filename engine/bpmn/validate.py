@@ -1,4 +1,4 @@
-"""Deploy-time checks of BPMN files: safe XML, XSD, references, lanes, Spiff build, expressions."""
+"""Deploy checks of BPMN files: safe XML, XSD, references, lanes, Spiff build, expressions, SOP."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.camunda.parser import CamundaParser
 
 from engine.bpmn import names as n
+from engine.bpmn.rules import sop_findings
 from engine.bpmn.xmlsafe import XmlError, parse_xml
 from engine.runtime import timers
 from engine.runtime.expressions import (
@@ -262,6 +263,11 @@ class _Checker:
                 message = f"{what} refused by the safe evaluator: {reason}"
                 self.add(el, _label(_owner(el)), message)
 
+    def check_sop(self, data: bytes) -> None:
+        """The SOP model's rules (see engine.bpmn.rules), placed at the step's element."""
+        for element, message in sop_findings(data):
+            self.add(self.find(element), element, message)
+
 
 def _timer_problem(kind: str, text: str) -> str | None:
     """A bare ISO value or an expression; a constant one is evaluated and bounded at deploy."""
@@ -305,6 +311,8 @@ def validate_bytes(
     if references_ok:  # else SpiffWorkflow only reports the same mistake in confusing words
         checker.check_spiff(require_executable)
     checker.check_expressions()
+    if not checker.problems:  # the SOP is read only from a file the reader can trust
+        checker.check_sop(data)
     return checker.problems
 
 

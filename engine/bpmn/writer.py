@@ -96,27 +96,10 @@ def process_graph(sop: Sop) -> tuple[list[Node], list[Flow]]:
 
 
 def _check(sop: Sop) -> None:
-    """Refuse a model the writer cannot turn into a runnable process."""
-    problems = []
-    if not sop.steps:
-        problems.append("tidak ada langkah")
-    if len(set(sop.actors)) != len(sop.actors) or not all(a.strip() for a in sop.actors):
-        problems.append("nama pelaksana harus unik dan tidak kosong")
-    numbers = {s.no for s in sop.steps}
-    for step in sop.steps:
-        if step.actor not in sop.actors:
-            problems.append(f"langkah {step.no}: pelaksana {step.actor!r} bukan kolom Pelaksana")
-        for other in step.participants:
-            if other not in sop.actors:
-                problems.append(f"langkah {step.no}: peserta {other!r} bukan kolom Pelaksana")
-        if step.decision:
-            for target in (step.decision.yes, step.decision.no):
-                if target is not None and target not in numbers:
-                    problems.append(f"langkah {step.no}: keputusan menunjuk langkah {target}")
-    if len(numbers) != len(sop.steps):
-        problems.append("nomor langkah ganda")
+    """Refuse a model that breaks any rule of Sop.problems: it would not make a runnable process."""
+    problems = sop.problems()
     if problems:
-        raise ValueError(f"SOP {sop.code}: " + "; ".join(problems))
+        raise ValueError(f"SOP {sop.code}: " + "; ".join(map(str, problems)))
 
 
 def _identity_properties(sop: Sop) -> list[tuple[str, str]]:

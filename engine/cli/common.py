@@ -135,7 +135,7 @@ def instance_json(i: Instance) -> dict:
 
 
 def definition_json(d: Definition) -> dict:
-    return {**fields(d, DEFINITION_KEYS), "steps": len(d.sop.get("steps", []))}
+    return {**fields(d, DEFINITION_KEYS), "steps": len(d.model.steps)}
 
 
 def event_json(e: Event) -> dict:

@@ -31,7 +31,6 @@ from engine.cli.common import (
 from engine.files import Upload
 from engine.inbox import InboxFilter
 from engine.runtime.lifecycle import Completion
-from engine.sop import step_dict
 
 task_argument = click.argument("task_id", metavar="TASK", type=int)
 instance_argument = click.argument("instance_id", metavar="INSTANCE", type=int)
@@ -186,8 +185,8 @@ def complete(task_id, username, decision, note, data, checks, files) -> None:
 def checklist(alur: Alur, task_id: int, checks: tuple[str, ...]) -> dict[str, bool | str]:
     """ITEM=ok -> True, ITEM=reason -> reason; an ITEM number stands for that Kelengkapan text."""
     task = alur.task(task_id)
-    step = step_dict(alur.instance(task.instance_id).definition.sop, task.step_no) or {}
-    items = step.get("kelengkapan", [])
+    step = alur.instance(task.instance_id).definition.model.find(task.step_no)
+    items = step.kelengkapan if step else []
     result: dict[str, bool | str] = {}
     for check in checks:
         item, _, value = (part.strip() for part in check.partition("="))

@@ -70,7 +70,7 @@ def add(
     admin_note = " (admin)" if user.is_admin else ""
     click.echo(f"{user.username}{admin_note}: {', '.join(sorted(user.role_names)) or '-'}")
     lane_roles = {
-        alur.roles.role(d.key, actor) for d in alur.processes() for actor in d.sop["actors"]
+        alur.roles.role(d.key, actor) for d in alur.processes() for actor in d.model.actors
     }
     for role in sorted(user.role_names - lane_roles) if lane_roles else ():
         click.echo(f"Peringatan: peran '{role}' tidak dipakai lajur SOP mana pun", err=True)

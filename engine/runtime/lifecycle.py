@@ -17,7 +17,7 @@ from engine import access, audit
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.roles import RoleMap
 from engine.runtime.store import Handle, WorkflowStore
-from engine.sop import Waktu, step_dict
+from engine.sop import Step, Waktu
 from engine.storage.tables import Definition, HumanTask, Instance, User, utcnow
 from engine.workcalendar import OfficeCalendar
 
@@ -86,7 +86,7 @@ def complete(
         who = task.completed_by or "orang lain"
         raise Conflict(f"tugas {task.id} sudah diselesaikan oleh {who}", task=task.id)
     may_complete(task, user)
-    step = _step(instance.definition, task.step_no)
+    step = instance.definition.model.find(task.step_no)
     decision = _decision(step, form)
     since = time.time()
     handle = ctx.store.load(session, instance)
@@ -217,15 +217,15 @@ def _human_task(ctx: Context, instance: Instance, spiff_task, now: datetime) -> 
     definition = instance.definition
     spec = spiff_task.task_spec
     step_no = definition.task_steps.get(spec.name)
-    step = _step(definition, step_no)
+    step = definition.model.find(step_no)
     lane = spec.lane or ""
-    waktu = Waktu.parse(step.get("waktu_text", "")) if step else Waktu()
+    waktu = step.waktu if step else Waktu()
     return HumanTask(
         instance_id=instance.id,
         process_key=instance.process_key,
         task_id=str(spiff_task.id),
         step_no=step_no,
-        name=step["activity"] if step else (spec.bpmn_name or spec.name),
+        name=step.activity if step else (spec.bpmn_name or spec.name),
         lane=lane,
         role=ctx.roles.role(instance.process_key, lane),
         assignee=ctx.roles.assignee(lane),
@@ -235,18 +235,14 @@ def _human_task(ctx: Context, instance: Instance, spiff_task, now: datetime) -> 
     )
 
 
-def _step(definition: Definition, step_no: int | None) -> dict | None:
-    return step_dict(definition.sop, step_no)
-
-
-def _decision(step: dict | None, form: Completion) -> str | None:
-    if not step or not step.get("decision"):
+def _decision(step: Step | None, form: Completion) -> str | None:
+    if not step or not step.decision:
         if form.decision:
             raise InvalidInput("langkah ini bukan keputusan; jangan kirim Ya/Tidak")
         return None
     answer = {"ya": YES, "tidak": NO}.get((form.decision or "").strip().lower())
     if answer is None:
-        raise InvalidInput(f"langkah {step['no']} adalah keputusan: pilih Ya atau Tidak")
+        raise InvalidInput(f"langkah {step.no} adalah keputusan: pilih Ya atau Tidak")
     if answer == NO and not form.note.strip():
         raise InvalidInput("Tidak (kembalikan) wajib disertai alasan")
     return answer

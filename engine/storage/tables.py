@@ -20,6 +20,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from engine.sop import Sop, sop_from_dict
+
+_MODELS: dict[tuple[int, str], Sop] = {}  # (definition id, sha256) -> its SOP, built once
+_MODELS_MAX = 1024
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -94,6 +99,24 @@ class Definition(Base):
     spec: Mapped[dict] = mapped_column(JSON)  # the SpiffWorkflow spec, stored once per version
     deployed_by: Mapped[str] = mapped_column(String(80), default="")
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def model(self) -> Sop:
+        """The typed SOP, built from the stored JSON once per version, shared: do not change it."""
+        return definition_sop(self.id, self.sha256, self.sop)
+
+
+def definition_sop(definition_id: int | None, sha256: str, data: dict) -> Sop:
+    """A stored version's SOP JSON as the typed model, built on first use and then shared."""
+    if definition_id is None:  # not stored yet: nothing to key the cache by
+        return sop_from_dict(data)
+    key = (definition_id, sha256)  # the digest too: ids repeat across databases in one process
+    found = _MODELS.get(key)
+    if found is None:
+        if len(_MODELS) >= _MODELS_MAX:
+            _MODELS.clear()
+        found = _MODELS[key] = sop_from_dict(data)
+    return found
 
 
 class Instance(Base):

@@ -72,7 +72,7 @@ def read_source(file: Path | None, instance_id: int | None) -> tuple[Sop, Instan
         except ValueError as error:  # XmlError, BpmnReadError
             raise click.ClickException(str(error)) from error
     definition, overlay = instance_overlay(instance_id)
-    sop = read_bpmn(definition.xml, process_id=definition.key)
+    sop = definition.model  # the deployed version's SOP, as the web UI draws it
     if file is not None:
         _compare(file, definition)
     return sop, overlay

@@ -15,7 +15,7 @@ from exporters.flowchart.frame import (
     title_lines,
 )
 from exporters.flowchart.paging import letters, paginate
-from exporters.flowchart.plan import END, Plan, plan
+from exporters.flowchart.plan import END, Plan, check, plan
 from exporters.flowchart.routes import main_flow, participant_links
 from exporters.flowchart.send_back import tidak_off_page, tidak_route
 from exporters.flowchart.symbols import BELOW_OFFSET, OFFSET, Row, band_height, note_lines, place
@@ -44,7 +44,7 @@ class _Sheet:
     """Sizes shared by every page, and the page-by-page assembly."""
 
     def __init__(self, sop: Sop, overlay: InstanceOverlay | None):
-        _validate(sop)
+        check(sop)
         self.sop, self.overlay, self.steps = sop, overlay, sop.steps
         self.cols = columns(sop)
         self.table_w = self.cols[-1].x + self.cols[-1].w
@@ -171,14 +171,3 @@ class _Sheet:
                     tidak_route(page, tidak, self.actor_cols, tops.get(tidak.target, 0.0))
             if tidak.cross and page_of[tidak.target] == p:
                 tidak_off_page(page, tidak, letter, "in", self.actor_cols, column_of)
-
-
-def _validate(sop: Sop) -> None:
-    if not sop.actors or not sop.steps:
-        raise ValueError(f"SOP {sop.code}: perlu paling sedikit satu pelaksana dan satu langkah")
-    for step in sop.steps:
-        for actor in [step.actor, *step.participants]:
-            if actor not in sop.actors:
-                raise ValueError(
-                    f"langkah {step.no}: pelaksana {actor!r} tidak ada di kolom Pelaksana"
-                )

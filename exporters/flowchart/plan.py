@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from engine.sop import Sop
+from engine.sop import Rule, Sop
 from exporters.flowchart.gutters import OFFSETS, Lanes, Level, border, lane_column
 
 END = 0  # pseudo step number of the end capsule
@@ -27,6 +27,8 @@ SIDES = ("left", "right")
 TAKEN = 1000.0  # cost of a line through a participant or an off-page connector: never chosen
 CROWDED = 500.0  # cost of a lane along another arrow's: only where every route is crowded
 BOTTOM_EXIT = 95.0  # cost of leaving the lower slope: only when no side vertex will do
+# rules an SOP may break and still be drawn: a box without a name, a column without a title
+DRAWN_ANYWAY = frozenset({Rule.ACTIVITY, Rule.ACTOR_NAME, Rule.ACTOR_UNIQUE})
 
 
 @dataclass
@@ -57,6 +59,13 @@ def _side(frm: float, to: float) -> str:
     return "right" if to > frm else "left"
 
 
+def check(sop: Sop) -> None:
+    """Refuse an SOP the flowchart cannot show (a rule of Sop.problems beyond DRAWN_ANYWAY)."""
+    problems = [p for p in sop.problems() if p.rule not in DRAWN_ANYWAY]
+    if problems:
+        raise ValueError(f"SOP {sop.code}: " + "; ".join(map(str, problems)))
+
+
 def plan(
     sop: Sop,
     column: Callable[[str], int],
@@ -66,7 +75,9 @@ def plan(
     """Decide exits and entries for every step; `column` maps an actor to its index.
 
     Steps in `top_ok` have room above their symbol for an incoming off-page connector.
+    Raises ValueError for an SOP that `check` refuses.
     """
+    check(sop)
     steps, result = sop.steps, Plan()
     lanes = Lanes(len(sop.actors))
     level = {s.no: i for i, s in enumerate(steps)} | {END: len(steps) - 1}  # row indexes
@@ -99,8 +110,6 @@ def plan(
             result.out[step.no] = flow_exit(step.no)
     for step in (s for s in steps if s.decision is not None):
         target = step.decision.no if step.decision.no is not None else END
-        if target not in col:
-            raise ValueError(f"langkah {step.no}: 'Tidak' menuju langkah {target} yang tidak ada")
         context = _Context(
             col,
             blocked,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.sop import Decision, Sop, Step, Waktu, WaktuError
+from engine.sop import Decision, Rule, Sop, Step, Waktu, WaktuError
 from exporters.table.sheets import (
     TableError,
     cell_text,
@@ -115,9 +115,6 @@ def _steps(sop: Sop, rows: list[tuple[int, list]], filename: str, errors: list[s
         i for i in range(first, last) if i not in (columns.get("ya"), columns.get("tidak"))
     ]
     sop.actors = [header[i].strip() for i in actor_columns]
-    for i in actor_columns:
-        if not header[i].strip():
-            errors.append(f"{filename}, baris {header_row}, kolom {i + 1}: nama pelaksana kosong")
     parsed = []
     for row_no, cells in rows[start + 1 :]:
         text = [cell_text(c) for c in cells] + [""] * (len(header) - len(cells))
@@ -134,8 +131,32 @@ def _steps(sop: Sop, rows: list[tuple[int, list]], filename: str, errors: list[s
             parsed.append((where, step, text))
     _decisions(parsed, columns, errors)
     sop.steps = [step for _, step, _ in parsed]
+    header_where = [f"{filename}, baris {header_row}, kolom {i + 1}" for i in actor_columns]
+    _model_problems(sop, header_where, [where for where, _, _ in parsed], errors)
     if not sop.steps and not errors:
         errors.append(f"{filename}: tidak ada langkah di bawah baris judul kolom")
+
+
+def _model_problems(sop: Sop, columns: list[str], rows: list[str], errors: list[str]) -> None:
+    """The SOP model's own rules (Sop.problems), each named by its Pelaksana column or row."""
+    for problem in sop.problems():
+        if problem.rule is Rule.ACTOR_NAME:
+            errors.append(f"{columns[problem.index]}: nama pelaksana kosong")
+        elif problem.rule is Rule.ACTOR_UNIQUE:
+            name = sop.actors[problem.index]
+            errors.append(f"{columns[problem.index]}: pelaksana {name!r} sudah ada di kolom lain")
+        elif problem.rule is Rule.STEP_NO:
+            where = rows[problem.index]
+            errors.append(f"{where}, kolom 'No': langkah {problem.step} sudah ada di baris lain")
+        elif problem.rule is Rule.ACTIVITY:
+            errors.append(f"{rows[problem.index]}, kolom 'Kegiatan': kosong")
+        elif problem.rule is Rule.TARGET:
+            decision = sop.steps[problem.index].decision
+            target = decision.yes if problem.answer == "Ya" else decision.no
+            where, answer = rows[problem.index], problem.answer
+            errors.append(f"{where}: {answer} menunjuk ke langkah {target} yang tidak ada")
+        # STEPS: said with the file name by the caller; ACTORS, PERFORMER, PARTICIPANT: every
+        # row already says which Pelaksana it marks
 
 
 def _step(text, columns, marks, where: str, errors: list[str]) -> Step | None:
@@ -144,8 +165,6 @@ def _step(text, columns, marks, where: str, errors: list[str]) -> Step | None:
         errors.append(f"{where}, kolom 'No': {raw_no!r} bukan nomor langkah")
         return None
     kegiatan = text[columns["kegiatan"]].strip()
-    if not kegiatan:
-        errors.append(f"{where}, kolom 'Kegiatan': kosong")
     performers = [(actor, mark) for actor, mark in marks if mark and not _participant(mark)]
     if not performers:
         errors.append(f"{where}: tidak ada pelaksana yang ditandai")
@@ -191,11 +210,7 @@ def _participant(mark: str) -> bool:
 def _decisions(parsed: list[tuple[str, Step, list[str]]], columns, errors: list[str]) -> None:
     """Fill Ya/Tidak targets: the given step numbers, or the next and the previous row."""
     numbers = [step.no for _, step, _ in parsed]
-    seen: set[int] = set()
     for index, (where, step, text) in enumerate(parsed):
-        if step.no in seen:
-            errors.append(f"{where}, kolom 'No': langkah {step.no} sudah ada di baris lain")
-        seen.add(step.no)
         if step.decision is None:
             for key in ("ya", "tidak"):
                 if key in columns and text[columns[key]].strip():
@@ -215,9 +230,7 @@ def _decisions(parsed: list[tuple[str, Step, list[str]]], columns, errors: list[
             elif raw.lower() in END_WORDS:
                 target = None
             elif raw.isdigit():
-                target = int(raw)
-                if target not in numbers:
-                    errors.append(f"{where}: {label} menunjuk ke langkah {target} yang tidak ada")
+                target = int(raw)  # one that does not exist: see _model_problems
             else:
                 errors.append(f"{where}, kolom '{label}': {raw!r} bukan nomor langkah")
                 target = None

@@ -65,8 +65,8 @@ def seed(url: str, upload_dir: Path, staff: int = 50, password: str | None = Non
         steps, starters = Counter(), set()
         for definition in alur.processes():
             starters |= set(definition.starter_roles)
-            for step in definition.sop["steps"]:
-                steps[alur.roles.role(definition.key, step["actor"])] += 1
+            for step in definition.model.steps:
+                steps[alur.roles.role(definition.key, step.actor)] += 1
         made = []
         with alur.session() as s:
             for i, role in enumerate(_spread(steps, staff)):

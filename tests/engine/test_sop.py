@@ -1,6 +1,6 @@
 import pytest
 
-from engine.sop import Waktu, WaktuError, WaktuUnit
+from engine.sop import Decision, Rule, Sop, Step, Waktu, WaktuError, WaktuUnit
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,30 @@ def test_working_days_stay_distinct_from_calendar_days():
 def test_bad_waktu_is_refused_with_a_hint(text):
     with pytest.raises(WaktuError, match="menit"):
         Waktu.parse(text)
+
+
+def test_a_sound_sop_has_no_problems():
+    steps = [
+        Step(1, "Menyusun", "A"),
+        Step(2, "Setuju?", "B", ["A"], decision=Decision("?", None, 1)),
+    ]
+    assert Sop("X", "x", "o", actors=["A", "B"], steps=steps).problems() == []
+
+
+def test_problems_name_the_rule_the_step_and_say_why():
+    steps = [
+        Step(1, "", "A"),
+        Step(1, "Memeriksa", "C", ["Z"], decision=Decision("Setuju?", 5, 1)),
+    ]
+    sop = Sop("X", "x", "o", actors=["A", "A", " "], steps=steps)
+    found = [(p.rule, p.step, p.index, p.answer, p.message) for p in sop.problems()]
+    assert found == [
+        (Rule.ACTOR_UNIQUE, None, 1, "", "pelaksana 'A' ada di dua kolom Pelaksana"),
+        (Rule.ACTOR_NAME, None, 2, "", "kolom Pelaksana 3: nama pelaksana kosong"),
+        (Rule.ACTIVITY, 1, 0, "", "langkah 1: kegiatan kosong"),
+        (Rule.STEP_NO, 1, 1, "", "langkah 1: nomor langkah ganda"),
+        (Rule.PERFORMER, 1, 1, "", "langkah 1: pelaksana 'C' bukan kolom Pelaksana"),
+        (Rule.PARTICIPANT, 1, 1, "", "langkah 1: peserta 'Z' bukan kolom Pelaksana"),
+        (Rule.TARGET, 1, 1, "Ya", "langkah 1: Ya menunjuk ke langkah 5 yang tidak ada"),
+    ]
+    assert [p.rule for p in Sop("X", "x", "o").problems()] == [Rule.STEPS, Rule.ACTORS]

@@ -69,3 +69,13 @@ def test_a_folder_with_one_invalid_file_deploys_nothing(alur, tmp_path):
     (folder / "dangling_reference.bpmn").unlink()
     (deployed,) = alur.deploy([folder], ADMIN)
     assert deployed.created and deployed.definition.version == 2
+
+
+def test_each_version_has_its_typed_sop_built_once(alur):
+    v1 = alur.definition(KEY)
+    assert v1.model.step(2).activity == v1.sop["steps"][1]["activity"]
+    assert alur.definition(KEY, 1).model is v1.model  # another session, the same model
+    (deployed,) = alur.deploy_sources([("sop_a.bpmn", _changed(2, "Rapat (revisi)"))], ADMIN)
+    v2 = alur.definition(KEY)
+    assert v2.version == 2 and v2.model.step(2).activity == "Rapat (revisi)"
+    assert alur.definition(KEY, 1).model.step(2).activity == v1.sop["steps"][1]["activity"]

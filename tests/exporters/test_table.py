@@ -387,6 +387,14 @@ def test_each_bad_row_is_named_and_all_are_reported(tmp_path: Path):
             "tabel.csv, baris 3, kolom 'No': langkah 1 sudah ada di baris lain",
         ),
         (f"{HEADER}\n1,,x,,,,-,,\n", "tabel.csv, baris 2, kolom 'Kegiatan': kosong"),
+        (
+            "No,Kegiatan,OPD,,Kelengkapan,Waktu,Output\n1,A,x,,,-,\n",
+            "tabel.csv, baris 1, kolom 4: nama pelaksana kosong",
+        ),
+        (
+            "No,Kegiatan,OPD,OPD,Kelengkapan,Waktu,Output\n1,A,x,,,-,\n",
+            "tabel.csv, baris 1, kolom 4: pelaksana 'OPD' sudah ada di kolom lain",
+        ),
         (f"{HEADER}\n1b,A,x,,,,-,,\n", "tabel.csv, baris 2, kolom 'No': '1b' bukan nomor langkah"),
         (
             f"{HEADER}\n1,Setuju?,x,,,,-,,\n",

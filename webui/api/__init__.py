@@ -13,8 +13,7 @@ from werkzeug.exceptions import HTTPException
 from engine.errors import EngineError, InvalidInput, PermissionDenied
 from engine.inbox import InboxFilter
 from engine.runtime.lifecycle import Completion
-from engine.sop import step_dict
-from engine.storage.tables import Definition, HumanTask, Instance, User, utcnow
+from engine.storage.tables import Definition, HumanTask, Instance, User, definition_sop, utcnow
 from webui.api.openapi import document
 from webui.facade import alur
 
@@ -122,14 +121,21 @@ def _tasks_json(tasks: list[HumanTask]) -> list[dict]:
     """Tasks with their instance title and SOP step (question, Kelengkapan, Waktu, Output)."""
     with alur().session() as s:
         rows = s.execute(
-            select(Instance.id, Instance.title, Definition.code, Definition.sop)
+            select(
+                Instance.id,
+                Instance.title,
+                Instance.definition_id,
+                Definition.code,
+                Definition.sop,
+                Definition.sha256,
+            )
             .join(Definition, Instance.definition_id == Definition.id)
             .where(Instance.id.in_({t.instance_id for t in tasks}))
         ).all()
     about, now, out = {row.id: row for row in rows}, utcnow(), []
     for t in tasks:
         row = about[t.instance_id]
-        step = step_dict(row.sop, t.step_no) or {}
+        step = definition_sop(row.definition_id, row.sha256, row.sop).find(t.step_no)
         overdue = bool(t.state == "open" and t.due_at and t.due_at < now)
         out.append(
             _plain(
@@ -139,10 +145,10 @@ def _tasks_json(tasks: list[HumanTask]) -> list[dict]:
                 process_code=row.code,
                 overdue=overdue,
                 returned=(t.data or {}).get("dikembalikan"),
-                question=(step.get("decision") or {}).get("question"),
-                kelengkapan=step.get("kelengkapan", []),
-                output=step.get("output", []),
-                waktu=step.get("waktu_text", ""),
+                question=step.decision.question if step and step.decision else None,
+                kelengkapan=list(step.kelengkapan) if step else [],
+                output=list(step.output) if step else [],
+                waktu=step.waktu.text if step else "",
             )
         )
     return out
@@ -174,8 +180,8 @@ def processes():
             d,
             "key code name version starter_roles deployed_at",
             versions=[d.version],
-            actors=d.sop["actors"],
-            steps=len(d.sop["steps"]),
+            actors=d.model.actors,
+            steps=len(d.model.steps),
         )
     return jsonify(processes=list(latest.values()))
 

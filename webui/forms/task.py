@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 
 from engine.files import Upload
 from engine.runtime.lifecycle import NO, YES, Completion
+from engine.sop import Step
 from webui.templating import megabytes
 
 NOTE_MAX = 4000
@@ -30,11 +31,11 @@ class TaskForm:
     reselect: bool = False  # files were sent but not kept: ask to choose them again
 
     @classmethod
-    def for_step(cls, step: dict | None) -> TaskForm:
-        step = step or {}
-        return cls(
-            items=list(step.get("kelengkapan") or []), is_decision=bool(step.get("decision"))
-        )
+    def for_step(cls, step: Step | None) -> TaskForm:
+        """An empty form for the step's Kelengkapan checklist (and decision, if it is one)."""
+        if step is None:
+            return cls(items=[], is_decision=False)
+        return cls(items=list(step.kelengkapan), is_decision=step.decision is not None)
 
     def read(self, form: ImmutableMultiDict, files: MultiDict, max_bytes: int, types: set[str]):
         """Take the submitted values and files; collect an error per field."""

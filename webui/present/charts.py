@@ -6,7 +6,6 @@ from io import BytesIO
 
 from flask import abort, request, send_file
 
-from engine.sop import sop_from_dict
 from engine.storage.tables import Definition
 from exporters.flowchart import FORMATS, render_flowchart
 from exporters.progress import InstanceOverlay
@@ -18,7 +17,7 @@ def flowchart(definition: Definition, fmt: str, name: str, overlay: InstanceOver
     """The flowchart shown in the page, or as a download with ?download=1."""
     if fmt not in FORMATS:
         abort(404)
-    data = render_flowchart(sop_from_dict(definition.sop), fmt, overlay)
+    data = render_flowchart(definition.model, fmt, overlay)
     return _send(data, MIMETYPES[fmt], f"{name}.{fmt}")
 
 

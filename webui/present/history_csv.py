@@ -27,7 +27,7 @@ def history_csv(instance: Instance) -> bytes:
         if event.step_no is not None:
             step = str(event.step_no)
             if entry.step:
-                step += f". {entry.step['activity']}"
+                step += f". {entry.step.activity}"
         gaps = [_("Missing %(item)s: %(why)s", item=k, why=v) for k, v in entry.gaps.items()]
         note = " ".join(part for part in (entry.detail, entry.note, *gaps) if part)
         writer.writerow(

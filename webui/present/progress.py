@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.bpmn.reader import decision_gateways
-from engine.sop import Waktu, WaktuError
+from engine.sop import Step
 from engine.storage.tables import Definition, HumanTask, Instance
 from exporters.progress import InstanceOverlay, StepState, latest_tasks, overlay_from_rows
 from webui import request_cache
@@ -20,7 +20,7 @@ class Timing:
     """One completed task: the working minutes it took against its Mutu Baku Waktu."""
 
     task: HumanTask
-    step: dict | None
+    step: Step | None
     minutes: int | None
     standard: int | None  # minutes; None when the SOP gives no Waktu
 
@@ -61,8 +61,8 @@ class Progress:
                 found[flow] = "taken"
         return found
 
-    def timings(self, steps: list[dict]) -> list[Timing]:
-        by_no = {s["no"]: s for s in steps}
+    def timings(self, steps: list[Step]) -> list[Timing]:
+        by_no = {s.no: s for s in steps}
         return [
             Timing(t, step, t.working_minutes, standard_minutes(step))
             for t in self.tasks
@@ -82,16 +82,13 @@ def of(instance: Instance) -> Progress:
     return Progress(tasks, overlay)
 
 
-def standard_minutes(step: dict | None) -> int | None:
+def standard_minutes(step: Step | None) -> int | None:
     """A step's Mutu Baku Waktu in working minutes (hari kerja at the calendar's average day)."""
     if not step:
         return None
-    if step.get("waktu_menit") is not None:
-        return int(step["waktu_menit"])
-    try:
-        waktu = Waktu.parse(step.get("waktu_text", ""))
-    except WaktuError:
-        return None
+    waktu = step.waktu
+    if waktu.minutes is not None:
+        return waktu.minutes
     if waktu.working_days is not None:
         return round(waktu.working_days * alur().calendar.average_day_minutes)
     return None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from engine.runtime.lifecycle import NO
+from engine.sop import Step
 from engine.storage.tables import Event, Instance, StoredFile
 from webui import request_cache
 from webui.facade import alur
@@ -32,7 +33,7 @@ def kind_label(kind: str) -> str:
 class Entry:
     event: Event
     label: str
-    step: dict | None
+    step: Step | None
     detail: str = ""  # e.g. the role a step went to, or who a task was handed to
     note: str = ""
     files: list[StoredFile] = field(default_factory=list)

@@ -149,7 +149,7 @@ def _page(instance: Instance, user: User, errors: dict[str, str]):
         holders=holders,
         marks=state.element_marks(definition),
         entries=timeline.entries(instance),
-        timings=state.timings(definition.sop["steps"]),
+        timings=state.timings(definition.model.steps),
         view=view,
         may_cancel=access.may_cancel(instance, user),
         errors=errors,

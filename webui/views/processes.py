@@ -41,8 +41,7 @@ def show(key: str):
         v: url_for("processes.show", key=key, version=definition.version, view=v) for v in VIEWS
     }
     actors = [
-        {"lane": lane, "role": alur().roles.role(key, lane)}
-        for lane in definition.sop.get("actors", [])
+        {"lane": lane, "role": alur().roles.role(key, lane)} for lane in definition.model.actors
     ]
     return render_template(
         "processes/show.html",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from engine.bpmn.reader import read_bpmn
@@ -80,3 +81,16 @@ def test_inspect_gives_minutes_in_indonesian_number_format():
     assert (step7["waktu_text"], step7["waktu_menit"]) == ("7.350 menit", 7350)
     unspecified = data["steps"][3]
     assert (unspecified["waktu_text"], unspecified["waktu_menit"]) == ("-", None)
+
+
+def test_the_writer_refuses_an_sop_that_breaks_the_model_rules():
+    sop = read_bpmn(sop_path("A"))
+    sop.steps[1].activity = " "
+    sop.steps[2].no = sop.steps[0].no
+    with pytest.raises(ValueError) as caught:
+        write_bpmn(sop)
+    first = sop.steps[0].no
+    assert str(caught.value) == (
+        f"SOP {sop.code}: langkah {sop.steps[1].no}: kegiatan kosong; "
+        f"langkah {first}: nomor langkah ganda"
+    )

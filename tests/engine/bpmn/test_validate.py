@@ -281,3 +281,14 @@ def test_cli_reports_problems_and_exit_codes(tmp_path):
     empty = runner.invoke(validate, [str(tmp_path)])
     assert empty.exit_code == 1 and "no .bpmn files" in empty.stderr
     assert runner.invoke(validate, [str(tmp_path / "absent.bpmn")]).exit_code == 2
+
+
+def test_a_participant_that_is_no_lane_is_refused_at_its_step():
+    data = variant(
+        '<camunda:property name="waktu" value="30 menit" />',
+        '<camunda:property name="waktu" value="30 menit" />\n'
+        '          <camunda:property name="peserta" value="Bupati" />',
+    )
+    (problem,) = validate_bytes(data, "p.bpmn")
+    assert (problem.element, problem.line) == ("Task_1", line_of(VALID, 'id="Task_1"'))
+    assert problem.message == "langkah 1: peserta 'Bupati' bukan kolom Pelaksana"
