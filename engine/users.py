@@ -74,6 +74,7 @@ def add(
             raise InvalidInput("nama peran tidak boleh kosong")
         user.roles.append(UserRole(role=role))
     session.flush()
+    session.refresh(user, ["roles"])  # loaded now: callers read them after the session ends
     return user
 
 

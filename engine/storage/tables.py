@@ -16,11 +16,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from engine.sop import Sop, sop_from_dict
+from engine.storage import guard
 
 _MODELS: dict[tuple[int, str], Sop] = {}  # (definition id, sha256) -> its SOP, built once
 _MODELS_MAX = 1024
@@ -48,6 +50,12 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# What the row guard (engine.storage.guard) holds text and JSON columns to, and names them by.
+TITLE = {"label": "judul", "max_chars": 300}
+REASON = {"label": "alasan", "max_chars": 2000}
+FORM_DATA = {"label": "isian", "max_bytes": guard.MAX_JSON_BYTES}
 
 
 class Base(DeclarativeBase):
@@ -124,13 +132,13 @@ class Instance(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"), index=True)
     process_key: Mapped[str] = mapped_column(String(200), index=True)
-    title: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="", info=TITLE)
     state: Mapped[str] = mapped_column(String(20), default="running", index=True)
     started_by: Mapped[str] = mapped_column(String(80), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
-    cancel_reason: Mapped[str] = mapped_column(Text, default="")
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", info=REASON)
+    data: Mapped[dict] = mapped_column(JSON, default=dict, info=FORM_DATA)
     workflow: Mapped[dict] = mapped_column(JSON, default=dict)  # workflow header, no spec, no tasks
     revision: Mapped[int] = mapped_column(Integer, default=0)
     # the earliest timer the workflow waits on (None: none); the worker wakes it then
@@ -175,7 +183,7 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(80), default=None)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
     decision: Mapped[str | None] = mapped_column(String(10), default=None)
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    data: Mapped[dict] = mapped_column(JSON, default=dict, info=FORM_DATA)
     working_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_at: Mapped[datetime | None] = mapped_column(default=None)  # supervisors told
@@ -233,7 +241,7 @@ class Event(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     human_task_id: Mapped[int | None] = mapped_column(default=None)
     step_no: Mapped[int | None] = mapped_column(Integer, default=None)
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    data: Mapped[dict] = mapped_column(JSON, default=dict, info=FORM_DATA)
 
 
 class ApiToken(Base):
@@ -248,3 +256,6 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     user: Mapped[User] = relationship(lazy="joined")
+
+
+event.listen(Session, "before_flush", guard.check_flush)

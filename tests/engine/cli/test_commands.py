@@ -92,6 +92,11 @@ def test_users_add_with_lane_names_and_list(office):
     assert "tidak dipakai lajur SOP mana pun" in typo.stderr
 
 
+def test_users_add_a_new_admin_without_roles(engine_cli):
+    result = engine_cli("users", "add", "boss", "--admin", "--password-stdin", input="rahasia\n")
+    assert result.stdout.strip() == "boss (admin): -"
+
+
 @pytest.mark.parametrize(
     ("flag", "typed"), [("--password-stdin", "rahasia\n"), ("--password", "rahasia\nrahasia\n")]
 )
