@@ -7,17 +7,44 @@ import hashlib
 import mimetypes
 import os
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import InvalidInput, StorageFull
 
+MAX_NAME_CHARS = 150
+# Bidirectional controls (an "exe.pdf" that reads "fdp.exe"), zero-width and BOM characters.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200C, 0x200D, 0x200E, 0x200F,
+     0x061C, 0xFEFF]
+)  # fmt: skip
+
+
+def clean_name(name: str) -> str:
+    """A file name as stored and shown: its last path part, NFC, without control or bidi
+    characters, at most MAX_NAME_CHARS characters with its extension kept."""
+    name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(c for c in name.translate(_INVISIBLE) if unicodedata.category(c) != "Cc")
+    name = " ".join(name.split()).strip(". ")
+    if len(name) > MAX_NAME_CHARS:
+        stem, dot, suffix = name.rpartition(".")
+        suffix = suffix[:20] if dot and stem else ""
+        keep = MAX_NAME_CHARS - len(suffix) - (1 if suffix else 0)
+        name = f"{name[:keep].rstrip()}.{suffix}" if suffix else name[:MAX_NAME_CHARS]
+    return name
+
 
 @dataclass(frozen=True)
 class Upload:
+    """An uploaded file; its name is cleaned on the way in (see clean_name)."""
+
     name: str
     data: bytes
     content_type: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", clean_name(self.name))
 
     @classmethod
     def from_path(cls, path: Path) -> Upload:

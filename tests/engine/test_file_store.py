@@ -9,7 +9,7 @@ import os
 import pytest
 
 from engine.errors import InvalidInput, StorageFull
-from engine.files import FileStore, Upload
+from engine.files import MAX_NAME_CHARS, FileStore, Upload
 
 
 def test_bytes_are_stored_under_their_sha256(tmp_path):
@@ -39,3 +39,26 @@ def test_a_full_disk_raises_storage_full_and_leaves_no_partial_file(tmp_path, mo
         store.put(Upload("laporan.pdf", b"%PDF-1.7"))
     assert caught.value.status == 507
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\ana\\laporan.pdf", "laporan.pdf"),
+        ("notulen\u202efdp.exe", "notulenfdp.exe"),  # a right-to-left override hid ".exe"
+        ("a\x00b\x1f\u200b.pdf", "ab.pdf"),
+        ("  notulen \t rapat.pdf  ", "notulen rapat.pdf"),
+        ("A\u030a.txt", "\u00c5.txt"),  # NFC
+    ],
+)
+def test_upload_names_are_cleaned(given, kept):
+    assert Upload(given, b"x").name == kept
+
+
+def test_a_long_name_is_cut_keeping_its_extension(tmp_path):
+    upload = Upload("laporan " * 40 + ".pdf", b"x")
+    assert len(upload.name) == MAX_NAME_CHARS and upload.name.endswith(".pdf")
+    store = FileStore(tmp_path, max_bytes=10)
+    with pytest.raises(InvalidInput, match="nama berkas kosong"):
+        store.put(Upload("\u202e...", b"x"))
