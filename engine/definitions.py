@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -43,6 +44,7 @@ def deploy(
     user: str,
     roles: RoleMap,
     store: WorkflowStore,
+    now: datetime,
 ) -> list[Deployed]:
     """Validate every (filename, bytes); on any problem store nothing, else add new versions."""
     problems: list[Problem] = []
@@ -76,6 +78,7 @@ def deploy(
             starter_roles=[roles.role(sop.key, r) for r in starters or [first_lane]],
             spec=store.spec_dict(data, sop.key, Path(filename).name),
             deployed_by=user,
+            deployed_at=now,
         )
         session.add(definition)
         session.flush()

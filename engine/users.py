@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, NotFound
 from engine.roles import normalise
-from engine.storage.tables import ApiToken, User, UserRole, utcnow
+from engine.storage.tables import ApiToken, User, UserRole
 
 _hasher = PasswordHasher()
 PASSWORD_MIN = 8  # characters of a password people choose themselves
@@ -54,6 +55,8 @@ def add(
     full_name: str = "",
     password: str | None = None,
     is_admin: bool = False,
+    *,
+    now: datetime,
 ) -> User:
     """Create a user, or add roles to an existing one; roles may be written as SOP lane names."""
     username = username.strip()
@@ -61,7 +64,9 @@ def add(
         raise InvalidInput("nama pengguna tidak boleh kosong atau berisi spasi")
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        user = User(username=username, full_name=full_name or username, is_admin=is_admin)
+        user = User(
+            username=username, full_name=full_name or username, is_admin=is_admin, created_at=now
+        )
         session.add(user)
     elif full_name:
         user.full_name = full_name
@@ -106,22 +111,21 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, user: User, label: str = "") -> str:
+def create_token(session: Session, user: User, label: str, now: datetime) -> str:
     """Store a new personal API token for user (its hash only) and return the token."""
     token, digest = new_token()
-    session.add(ApiToken(user_id=user.id, name=label, token_hash=digest))
+    session.add(ApiToken(user_id=user.id, name=label, token_hash=digest, created_at=now))
     session.flush()
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def user_for_token(session: Session, token: str, now: datetime) -> User | None:
     """The active user a personal API token belongs to; None for unknown or revoked tokens."""
     if not token.startswith("alur_"):
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if row is None or row.revoked or not row.user.active:
         return None
-    now = utcnow()
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         row.last_used_at = now
     return row.user

@@ -52,7 +52,7 @@ def create(username: str, full_name: str, password: str, roles: list[str], is_ad
     with alur().session() as s:
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(_("The user %(name)s already exists.", name=username))
-        return users.add(s, username, roles, full_name, password, is_admin)
+        return users.add(s, username, roles, full_name, password, is_admin, now=alur().clock())
 
 
 def update(username: str, full_name: str, roles: list[str], is_admin: bool, by: str) -> User:
@@ -88,7 +88,7 @@ def tokens(username: str) -> list[ApiToken]:
 
 def create_token(username: str, label: str) -> str:
     with alur().session() as s:
-        return users.create_token(s, users.get(s, username), label[:LABEL_MAX])
+        return users.create_token(s, users.get(s, username), label[:LABEL_MAX], alur().clock())
 
 
 def revoke_token(username: str, token_id: int) -> None:

@@ -14,7 +14,7 @@ from engine.errors import EngineError, InvalidInput, PermissionDenied
 from engine.inbox import InboxFilter
 from engine.runtime.lifecycle import Completion
 from engine.sop import step_dict
-from engine.storage.tables import Definition, HumanTask, Instance, User, utcnow
+from engine.storage.tables import Definition, HumanTask, Instance, User
 from webui.api.openapi import document
 from webui.facade import alur
 
@@ -126,7 +126,7 @@ def _tasks_json(tasks: list[HumanTask]) -> list[dict]:
             .join(Definition, Instance.definition_id == Definition.id)
             .where(Instance.id.in_({t.instance_id for t in tasks}))
         ).all()
-    about, now, out = {row.id: row for row in rows}, utcnow(), []
+    about, now, out = {row.id: row for row in rows}, alur().clock(), []
     for t in tasks:
         row = about[t.instance_id]
         step = step_dict(row.sop, t.step_no) or {}

@@ -211,6 +211,17 @@ def test_inbox_shows_my_roles_tasks_with_filters(api, alur):
     _error(api.get("/tasks", "kabid", query_string={"overdue": "kadang"}), 422, "invalid")
 
 
+def test_the_api_reads_the_engine_clock(api, alur, clock):
+    """The app's engine is built with the test's clock: stopping it moves "overdue" in the API."""
+    (task,) = api.start("sop_b")["open_tasks"]
+    due = alur.task(task["id"]).due_at
+    clock.now = due - timedelta(minutes=1)
+    assert api.inbox("kabid", overdue="true") == []
+    clock.now = due + timedelta(minutes=1)
+    (late,) = api.inbox("kabid", overdue="true")
+    assert late["overdue"] is True
+
+
 def test_claim_and_its_refusals(api):
     task = _run_to(api, api.start(), 5)
     claim = f"/tasks/{task['id']}/claim"
