@@ -80,7 +80,7 @@ class Alur:
         with self.session() as s:
             user = users.get(s, username)
             if not users.check_password(user, current):
-                raise PermissionDenied("kata sandi saat ini salah")
+                raise PermissionDenied("password_wrong")
             users.check_new_password(new, confirm)
             user.password_hash = users.hash_password(new)
 
@@ -158,7 +158,7 @@ class Alur:
             instance = self._instance(s, instance_id, lock=True)
             user = users.get(s, username)
             if not (inbox.is_supervisor(user) or instance.started_by == username):
-                raise PermissionDenied("hanya pemula, Kabid atau admin yang dapat membatalkan")
+                raise PermissionDenied("cancel_forbidden")
             lifecycle.cancel(s, self.ctx, instance, user, reason)
             self.store.discard(instance_id)
             return instance
@@ -267,7 +267,7 @@ class Alur:
 
     def _file_row(self, s: Session, task: HumanTask, user: User, upload: Upload, digest: str):
         if task.state != "open":
-            raise Conflict(f"tugas {task.id} sudah {task.state}; berkas tidak dilampirkan")
+            raise Conflict("task_not_open_files", id=task.id, state=task.state)
         lifecycle.may_complete(task, user)
         row = StoredFile(
             sha256=digest,
@@ -316,5 +316,5 @@ class Alur:
     def _instance(s: Session, instance_id: int, lock: bool = False) -> Instance:
         instance = s.get(Instance, instance_id, with_for_update={"of": Instance} if lock else None)
         if instance is None:
-            raise NotFound(f"instans {instance_id} tidak ada")
+            raise NotFound("instance_missing", id=instance_id)
         return instance

@@ -99,8 +99,9 @@ def get(session: Session, key: str, version: int | None = None) -> Definition:
     query = query.where(Definition.version == version) if version else query
     found = session.scalar(query.order_by(Definition.version.desc()).limit(1))
     if found is None:
-        what = f"{key} versi {version}" if version else key
-        raise NotFound(f"proses {what} tidak ada")
+        if version:
+            raise NotFound("process_version_missing", key=key, version=version)
+        raise NotFound("process_missing", key=key)
     return found
 
 

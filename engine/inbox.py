@@ -87,7 +87,7 @@ def _due_order(columns) -> tuple:
 def get(session: Session, task_id: int, lock: bool = False) -> HumanTask:
     task = session.get(HumanTask, task_id, with_for_update=lock)
     if task is None:
-        raise NotFound(f"tugas {task_id} tidak ada")
+        raise NotFound("task_missing", id=task_id)
     return task
 
 
@@ -96,11 +96,11 @@ def claim(session: Session, task: HumanTask, user: User, now: datetime) -> None:
     if task.claimed_by == user.username:
         return
     if task.claimed_by:
-        raise Conflict(f"tugas {task.id} sudah diambil oleh {task.claimed_by}")
+        raise Conflict("task_claimed", id=task.id, claimant=task.claimed_by)
     if task.assignee and task.assignee != user.username:
-        raise PermissionDenied(f"tugas {task.id} ditugaskan kepada {task.assignee}")
+        raise PermissionDenied("task_assigned_to_other", id=task.id, assignee=task.assignee)
     if not task.assignee and task.role not in user.role_names:
-        raise PermissionDenied(f"{user.username} tidak memegang peran '{task.role}'")
+        raise PermissionDenied("claim_role_missing", user=user.username, role=task.role)
     task.claimed_by, task.claimed_at = user.username, now
     audit.record(session, task.instance_id, "claimed", user.username, task, at=now)
 
@@ -110,7 +110,7 @@ def unclaim(session: Session, task: HumanTask, user: User, now: datetime) -> Non
     if not task.claimed_by:
         return
     if task.claimed_by != user.username and not is_supervisor(user):
-        raise PermissionDenied(f"hanya {task.claimed_by}, Kabid atau admin yang dapat melepas")
+        raise PermissionDenied("unclaim_forbidden", claimant=task.claimed_by)
     audit.record(
         session, task.instance_id, "unclaimed", user.username, task, at=now, was=task.claimed_by
     )
@@ -121,9 +121,9 @@ def reassign(session: Session, task: HumanTask, to: User, by: User, now: datetim
     """Hand a task to another holder of its role; only a Kabid or an admin may."""
     _open(task)
     if not is_supervisor(by):
-        raise PermissionDenied("hanya Kabid atau admin yang dapat mengalihkan tugas")
+        raise PermissionDenied("reassign_forbidden")
     if task.role not in to.role_names or not to.active:
-        raise InvalidInput(f"{to.username} tidak memegang peran '{task.role}'")
+        raise InvalidInput("reassign_role_missing", user=to.username, role=task.role)
     audit.record(
         session,
         task.instance_id,
@@ -143,4 +143,4 @@ def is_supervisor(user: User) -> bool:
 
 def _open(task: HumanTask) -> None:
     if task.state != "open":
-        raise Conflict(f"tugas {task.id} sudah {task.state}")
+        raise Conflict("task_not_open", id=task.id, state=task.state)

@@ -64,9 +64,9 @@ def check_address(text: str) -> str:
     try:
         address = Address(addr_spec=text)
     except (ValueError, IndexError, HeaderParseError) as error:
-        raise InvalidInput(f"alamat e-mail tidak sah: {text!r}") from error
+        raise InvalidInput("email_invalid", address=text) from error
     if not address.username or not address.domain:
-        raise InvalidInput(f"alamat e-mail tidak sah: {text!r}")
+        raise InvalidInput("email_invalid", address=text)
     return address.addr_spec
 
 

@@ -26,9 +26,9 @@ def hash_password(password: str) -> str:
 def check_new_password(password: str, confirm: str | None = None) -> None:
     """Refuse a chosen password that is too short, or that its confirmation does not repeat."""
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput(f"kata sandi baru perlu sedikitnya {PASSWORD_MIN} karakter")
+        raise InvalidInput("password_too_short", min=PASSWORD_MIN)
     if confirm is not None and confirm != password:
-        raise InvalidInput("kata sandi baru dan ulangannya tidak sama")
+        raise InvalidInput("password_mismatch")
 
 
 def check_password(user: User, password: str) -> bool:
@@ -44,7 +44,7 @@ def check_password(user: User, password: str) -> bool:
 def get(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"pengguna {username!r} tidak ada")
+        raise NotFound("user_missing", username=username)
     return user
 
 
@@ -61,7 +61,7 @@ def add(
     """Create a user, or add roles to an existing one; roles may be written as SOP lane names."""
     username = username.strip()
     if not username or any(c.isspace() for c in username):
-        raise InvalidInput("nama pengguna tidak boleh kosong atau berisi spasi")
+        raise InvalidInput("username_invalid")
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         user = User(
@@ -76,7 +76,7 @@ def add(
     have = user.role_names
     for role in {normalise(r) for r in roles} - have:
         if not role:
-            raise InvalidInput("nama peran tidak boleh kosong")
+            raise InvalidInput("role_empty")
         user.roles.append(UserRole(role=role))
     session.flush()
     return user

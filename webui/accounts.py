@@ -51,7 +51,7 @@ def check_password(password: str) -> str | None:
 def create(username: str, full_name: str, password: str, roles: list[str], is_admin: bool):
     with alur().session() as s:
         if s.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict(_("The user %(name)s already exists.", name=username))
+            raise Conflict("user_exists", name=username)
         return users.add(s, username, roles, full_name, password, is_admin, now=alur().clock())
 
 
@@ -59,7 +59,7 @@ def update(username: str, full_name: str, roles: list[str], is_admin: bool, by: 
     with alur().session() as s:
         user = users.get(s, username)
         if username == by and user.is_admin and not is_admin:
-            raise InvalidInput(_("You cannot take away your own administrator right."))
+            raise InvalidInput("own_admin_right")
         user.full_name = full_name or user.full_name
         user.is_admin = is_admin
         users.set_roles(s, user, roles)
@@ -73,7 +73,7 @@ def set_password(username: str, password: str) -> None:
 
 def set_active(username: str, active: bool, by: str) -> None:
     if username == by and not active:
-        raise InvalidInput(_("You cannot deactivate yourself."))
+        raise InvalidInput("deactivate_self")
     with alur().session() as s:
         users.get(s, username).active = active
 
@@ -96,5 +96,5 @@ def revoke_token(username: str, token_id: int) -> None:
     with alur().session() as s:
         row = s.get(ApiToken, token_id)
         if row is None or row.user.username != username:
-            raise NotFound(_("There is no token %(id)s.", id=token_id))
+            raise NotFound("token_missing", id=token_id)
         row.revoked = True

@@ -54,8 +54,10 @@ def start(
 ) -> tuple[Instance, Handle]:
     if not access.may_start(definition, user):
         raise PermissionDenied(
-            f"{user.username} tidak boleh memulai {definition.code or definition.key}: "
-            f"perlu peran {', '.join(definition.starter_roles)}"
+            "start_forbidden",
+            user=user.username,
+            process=definition.code or definition.key,
+            roles=", ".join(definition.starter_roles),
         )
     since, now = time.time(), ctx.clock()
     instance = Instance(
@@ -86,8 +88,9 @@ def complete(
     instance = session.get(Instance, task.instance_id, with_for_update={"of": Instance})
     session.refresh(task, with_for_update=True)
     if task.state != "open":
-        who = task.completed_by or "orang lain"
-        raise Conflict(f"tugas {task.id} sudah diselesaikan oleh {who}", task=task.id)
+        if task.completed_by:
+            raise Conflict("task_completed_by", id=task.id, by=task.completed_by)
+        raise Conflict("task_completed_by_someone", id=task.id)
     may_complete(task, user)
     step = _step(instance.definition, task.step_no)
     decision = _decision(step, form)
@@ -95,7 +98,7 @@ def complete(
     handle = ctx.store.load(session, instance)
     spiff_task = handle.workflow.get_task_from_id(UUID(task.task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
-        raise Conflict(f"tugas {task.id} tidak lagi menunggu", task=task.id)
+        raise Conflict("task_not_waiting", id=task.id)
     spiff_task.data.update(form.data)
     if decision:
         spiff_task.data[f"keputusan_{task.step_no}"] = decision
@@ -141,22 +144,20 @@ def complete(
 def may_complete(task: HumanTask, user: User) -> None:
     """Only the named assignee, else the claimant, else a holder of the task's role."""
     if not user.active:
-        raise PermissionDenied(f"pengguna {user.username} tidak aktif")
+        raise PermissionDenied("user_inactive", user=user.username)
     if task.assignee and task.assignee != user.username:
-        raise PermissionDenied(f"tugas {task.id} ditugaskan kepada {task.assignee}")
+        raise PermissionDenied("task_assigned_to_other", id=task.id, assignee=task.assignee)
     if task.claimed_by and task.claimed_by != user.username:
-        raise PermissionDenied(f"tugas {task.id} sedang dikerjakan oleh {task.claimed_by}")
+        raise PermissionDenied("task_claimed_by_other", id=task.id, claimant=task.claimed_by)
     if not task.assignee and task.role not in user.role_names:
-        raise PermissionDenied(
-            f"{user.username} tidak memegang peran '{task.role}' untuk tugas {task.id}"
-        )
+        raise PermissionDenied("task_role_missing", user=user.username, role=task.role, id=task.id)
 
 
 def cancel(session: Session, ctx: Context, instance: Instance, user: User, reason: str) -> None:
     if not reason.strip():
-        raise InvalidInput("alasan pembatalan wajib diisi")
+        raise InvalidInput("cancel_reason_missing")
     if instance.state != "running":
-        raise Conflict(f"instans {instance.id} sudah {instance.state}")
+        raise Conflict("instance_not_running", id=instance.id, state=instance.state)
     for task in _open_tasks(session, instance.id):
         task.state = "cancelled"
     now = ctx.clock()
@@ -249,13 +250,13 @@ def _step(definition: Definition, step_no: int | None) -> dict | None:
 def _decision(step: dict | None, form: Completion) -> str | None:
     if not step or not step.get("decision"):
         if form.decision:
-            raise InvalidInput("langkah ini bukan keputusan; jangan kirim Ya/Tidak")
+            raise InvalidInput("not_a_decision")
         return None
     answer = {"ya": YES, "tidak": NO}.get((form.decision or "").strip().lower())
     if answer is None:
-        raise InvalidInput(f"langkah {step['no']} adalah keputusan: pilih Ya atau Tidak")
+        raise InvalidInput("decision_missing", step=step["no"])
     if answer == NO and not form.note.strip():
-        raise InvalidInput("Tidak (kembalikan) wajib disertai alasan")
+        raise InvalidInput("send_back_reason_missing")
     return answer
 
 

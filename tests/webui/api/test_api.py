@@ -235,6 +235,25 @@ def test_claim_and_its_refusals(api):
     _error(api.post("/tasks/999/claim", "ft"), 404, "not_found")
 
 
+def test_engine_errors_carry_their_message_key(api):
+    """The class-level code, the Indonesian message as before, and the message's stable key."""
+    task = _run_to(api, api.start(), 5)
+    claim = f"/tasks/{task['id']}/claim"
+    api.post(claim, "ft")
+    status, body = api.post(claim, "ft2")
+    assert status == 409 and body["error"] == {
+        "code": "conflict",
+        "key": "task_claimed",
+        "message": f"tugas {task['id']} sudah diambil oleh ft",
+    }
+    status, body = api.post(f"/tasks/{task['id']}/complete", "ft2", json={})
+    assert (status, body["error"]["key"]) == (403, "task_claimed_by_other")
+    assert api.post("/tasks/999/claim", "ft")[1]["error"]["key"] == "task_missing"
+    assert api.get("/tasks", "kabid", query_string={"overdue": "x"})[1]["error"]["key"] == (
+        "flag_invalid"
+    )
+
+
 def test_complete_refusals(api):
     instance = api.start()
     (first,) = instance["open_tasks"]

@@ -1,0 +1,87 @@
+"""Engine errors in the user's language: one text per message key of engine/messages.py.
+
+pybabel cannot follow a key to its text, so every text is written out here with lazy_gettext;
+the Indonesian catalog says what the engine says, or the sentence a page already used.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from engine.errors import EngineError
+
+TEXTS: dict[str, LazyString] = {
+    # not found
+    "user_missing": _l("There is no user %(username)s."),
+    "task_missing": _l("Task %(id)s does not exist."),
+    "instance_missing": _l("Process %(id)s does not exist."),
+    "process_missing": _l("There is no process %(key)s."),
+    "process_version_missing": _l("Process %(key)s has no version %(version)s."),
+    "token_missing": _l("There is no token %(id)s."),
+    # forbidden
+    "start_forbidden": _l("%(user)s may not start %(process)s: it needs the role %(roles)s."),
+    "user_inactive": _l("The user %(user)s is not active."),
+    "task_assigned_to_other": _l("Task %(id)s is assigned to %(assignee)s."),
+    "task_claimed_by_other": _l("Task %(id)s is being worked on by %(claimant)s."),
+    "task_role_missing": _l("%(user)s does not hold the role '%(role)s' of task %(id)s."),
+    "claim_role_missing": _l("%(user)s does not hold the role '%(role)s'."),
+    "unclaim_forbidden": _l("Only %(claimant)s, a Kabid or an administrator may release it."),
+    "reassign_forbidden": _l("Only a Kabid or an administrator may hand a task on."),
+    "cancel_forbidden": _l(
+        "Only the person who started it, a Kabid or an administrator may cancel it."
+    ),
+    "password_wrong": _l("The current password is wrong."),
+    "instance_not_involved": _l("%(user)s took no part in process %(id)s."),
+    # conflict
+    "task_completed_by": _l("Task %(id)s was already completed by %(by)s."),
+    "task_completed_by_someone": _l("Task %(id)s was already completed by someone else."),
+    "task_not_waiting": _l("Task %(id)s is no longer waiting."),
+    "task_claimed": _l("Task %(id)s was already taken by %(claimant)s."),
+    "task_not_open": _l("Task %(id)s is already %(state)s."),
+    "task_not_open_files": _l("Task %(id)s is already %(state)s; the files were not attached."),
+    "instance_not_running": _l("Process %(id)s is already %(state)s."),
+    "user_exists": _l("The user %(name)s already exists."),
+    # invalid input
+    "password_too_short": _l("The new password needs at least %(min)s characters."),
+    "password_mismatch": _l("The new password and its repetition are not the same."),
+    "username_invalid": _l("A username may not be empty or contain spaces."),
+    "role_empty": _l("A role name may not be empty."),
+    "reassign_role_missing": _l("%(user)s does not hold the role '%(role)s'."),
+    "own_admin_right": _l("You cannot take away your own administrator right."),
+    "deactivate_self": _l("You cannot deactivate yourself."),
+    "email_invalid": _l("Not a valid e-mail address: '%(address)s'."),
+    "cancel_reason_missing": _l("A reason for cancelling is required."),
+    "not_a_decision": _l("This step is not a decision; do not send Ya or Tidak."),
+    "decision_missing": _l("Step %(step)s is a decision: choose Ya or Tidak."),
+    "send_back_reason_missing": _l("Tidak (send back) needs a reason."),
+    "file_name_empty": _l("The file name is empty."),
+    "file_too_large": _l(
+        "The file '%(name)s' is too large (%(size)s bytes); the limit is %(limit)s MB."
+    ),
+    "not_sha256": _l("Not a sha256: '%(digest)s'."),
+    "request_not_json": _l("The request body is not valid JSON: %(error)s"),
+    "request_not_object": _l("The request body must be a JSON object."),
+    "fields_unknown": _l("Unknown fields: %(fields)s."),
+    "fields_missing": _l("Required fields missing: %(fields)s."),
+    "field_type": _l("The field '%(field)s' has the wrong type."),
+    "flag_invalid": _l("The parameter '%(name)s' must be true or false."),
+    "version_invalid": _l("The version must be a positive whole number."),
+    "title_nul": _l("The title may not contain a NUL character."),
+    "checklist_invalid": _l("A checklist value must be true/false or a note of what is missing."),
+    # unauthenticated (API)
+    "token_required": _l("Send the header Authorization: Bearer <token>."),
+    "token_refused": _l("The token is unknown or revoked, or its user is not active."),
+    # storage full, deploy refused
+    "storage_full": _l(
+        "File storage is full; '%(name)s' was not stored and nothing changed. "
+        "Contact the administrator."
+    ),
+    "deploy_refused": _l("%(count)s problems; nothing was deployed."),
+}
+
+
+def error_text(error: EngineError) -> str:
+    """The error's message in the user's language (a message the web layer wrote stays as is)."""
+    text = TEXTS.get(error.key) if error.key else None
+    return error.message if text is None else str(text) % error.params
