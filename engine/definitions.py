@@ -51,7 +51,7 @@ def deploy(
     for filename, data in sources:
         problems += validate_bytes(data, filename, require_executable=True)
     if not sources:
-        problems.append(Problem("-", None, None, "tidak ada berkas .bpmn untuk dideploy"))
+        problems.append(Problem.found("-", None, None, "no_bpmn_files"))
     if problems:
         raise DeployError(problems)
     results = []

@@ -1,9 +1,11 @@
-"""What the engine's errors say: a stable key per message and its Indonesian text.
+"""What the engine's errors and deploy findings say: a stable key per message and its text.
 
 An error carries its key and parameters (`NotFound("instance_missing", id=7)`); its message is
-the text below with the parameters filled in (`%(name)s`, as gettext writes them), which the CLI
-and the JSON API show. The web UI translates by key (webui/error_texts.py), so every key here
-has an English and an Indonesian text there.
+the Indonesian text in MESSAGES with the parameters filled in (`%(name)s`, as gettext writes
+them), which the CLI and the JSON API show. A deploy finding (engine/bpmn/validate.py) carries
+its key the same way; FINDINGS keeps the English the CLI has always printed for them. The web UI
+translates both by key (webui/error_texts.py), so every key here has an English and an
+Indonesian text there.
 """
 
 from __future__ import annotations
@@ -74,6 +76,48 @@ MESSAGES: dict[str, str] = {
 }
 
 
+FINDINGS: dict[str, str] = {
+    # the file itself
+    "file_unreadable": "cannot read file: %(reason)s",
+    "no_bpmn_files": "tidak ada berkas .bpmn untuk dideploy",
+    "xml_unsafe": (
+        "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
+        "(possible XXE or entity-expansion attack); remove the <!DOCTYPE ...> block"
+    ),
+    "xml_not_well_formed": "not well-formed XML: %(detail)s",
+    "xml_not_well_formed_at": "not well-formed XML: %(detail)s (column %(column)s)",
+    "xml_unreadable": "cannot read XML: %(detail)s",
+    "xml_empty": "the document is empty",
+    # schema and references
+    "bpmn_invalid": "not valid BPMN 2.0: %(detail)s",
+    "id_duplicate": "duplicate id '%(id)s' (first used on line %(first_line)s)",
+    "reference_unknown": "%(attribute)s '%(value)s' does not match any id in this file",
+    "default_flow_unknown": "default flow '%(flow)s' does not match any id in this file",
+    "default_flow_not_leaving": "default flow '%(flow)s' is not a sequence flow leaving it",
+    # lanes
+    "lane_unnamed": "lane has no name; name it after its Pelaksana role",
+    "lane_name_repeated": (
+        "lane name '%(name)s' is also used by lane '%(other)s' (line %(other_line)s); "
+        "names must be unique"
+    ),
+    "node_in_two_lanes": "is in two lanes, '%(first)s' and '%(second)s'; a step has one Pelaksana",
+    "node_in_no_lane": "%(kind)s '%(name)s' is in no lane; put it in its Pelaksana's lane",
+    # what runs
+    "not_executable": 'no process has isExecutable="true": nothing here can run',
+    "spiff_refused": "SpiffWorkflow cannot build the process: %(detail)s",
+    "expression_refused": "%(what)s refused by the safe evaluator: %(reason)s",
+    "timer_unquoted": (
+        "timer expression refused by the safe evaluator: "
+        'ISO 8601 values are evaluated as expressions: quote it, "%(value)s"'
+    ),
+}
+
+
 def text(key: str, params: dict) -> str:
     """The Indonesian message of key with params filled in."""
     return MESSAGES[key] % params
+
+
+def finding(key: str, params: dict) -> str:
+    """The text of a deploy finding with params filled in."""
+    return FINDINGS[key] % params

@@ -1,10 +1,13 @@
-"""Engine errors in the user's language: one text per message key of engine/messages.py.
+"""Engine errors and deploy findings in the user's language, one text per key of
+engine/messages.py.
 
 pybabel cannot follow a key to its text, so every text is written out here with lazy_gettext;
 the Indonesian catalog says what the engine says, or the sentence a page already used.
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -79,6 +82,56 @@ TEXTS: dict[str, LazyString] = {
     ),
     "deploy_refused": _l("%(count)s problems; nothing was deployed."),
 }
+
+
+class Finding(Protocol):
+    """A deploy finding (engine.bpmn.validate.Problem) as far as its text goes."""
+
+    message: str
+    key: str | None
+    params: dict
+
+
+# deploy findings: the English is what the CLI prints (engine.messages.FINDINGS)
+FINDING_TEXTS: dict[str, LazyString] = {
+    "file_unreadable": _l("cannot read file: %(reason)s"),
+    "no_bpmn_files": _l("there is no .bpmn file to deploy"),
+    "xml_unsafe": _l(
+        "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
+        "(possible XXE or entity-expansion attack); remove the <!DOCTYPE ...> block"
+    ),
+    "xml_not_well_formed": _l("not well-formed XML: %(detail)s"),
+    "xml_not_well_formed_at": _l("not well-formed XML: %(detail)s (column %(column)s)"),
+    "xml_unreadable": _l("cannot read XML: %(detail)s"),
+    "xml_empty": _l("the document is empty"),
+    "bpmn_invalid": _l("not valid BPMN 2.0: %(detail)s"),
+    "id_duplicate": _l("duplicate id '%(id)s' (first used on line %(first_line)s)"),
+    "reference_unknown": _l("%(attribute)s '%(value)s' does not match any id in this file"),
+    "default_flow_unknown": _l("default flow '%(flow)s' does not match any id in this file"),
+    "default_flow_not_leaving": _l("default flow '%(flow)s' is not a sequence flow leaving it"),
+    "lane_unnamed": _l("lane has no name; name it after its Pelaksana role"),
+    "lane_name_repeated": _l(
+        "lane name '%(name)s' is also used by lane '%(other)s' (line %(other_line)s); "
+        "names must be unique"
+    ),
+    "node_in_two_lanes": _l(
+        "is in two lanes, '%(first)s' and '%(second)s'; a step has one Pelaksana"
+    ),
+    "node_in_no_lane": _l("%(kind)s '%(name)s' is in no lane; put it in its Pelaksana's lane"),
+    "not_executable": _l('no process has isExecutable="true": nothing here can run'),
+    "spiff_refused": _l("SpiffWorkflow cannot build the process: %(detail)s"),
+    "expression_refused": _l("%(what)s refused by the safe evaluator: %(reason)s"),
+    "timer_unquoted": _l(
+        "timer expression refused by the safe evaluator: "
+        'ISO 8601 values are evaluated as expressions: quote it, "%(value)s"'
+    ),
+}
+
+
+def finding_text(problem: Finding) -> str:
+    """A deploy finding in the user's language (one the web layer wrote stays as is)."""
+    text = FINDING_TEXTS.get(problem.key) if problem.key else None
+    return problem.message if text is None else str(text) % problem.params
 
 
 def error_text(error: EngineError) -> str:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from engine.bpmn.validate import validate_bytes
 from engine.errors import Conflict, DeployError, EngineError, InvalidInput, NotFound
-from engine.messages import MESSAGES
+from engine.messages import FINDINGS, MESSAGES, finding
+from tests.conftest import sop_path
 
 ROOT = Path(__file__).resolve().parents[2]
 RAISED = re.compile(
@@ -53,3 +55,19 @@ def test_every_key_raised_in_the_code_is_in_the_catalogue():
     }
     assert raised and raised - set(MESSAGES) == set()
     assert set(MESSAGES) - raised == {"deploy_refused"}  # DeployError names its own key
+
+
+@pytest.mark.parametrize("key", sorted(FINDINGS))
+def test_every_finding_formats_with_its_parameters(key):
+    params = {name: f"<{name}>" for name in PLACEHOLDER.findall(FINDINGS[key])}
+    text = finding(key, params)
+    assert "%(" not in text and all(value in text for value in params.values())
+
+
+def test_a_finding_carries_its_key_and_parameters():
+    data = sop_path("B").read_bytes().replace(b'id="Langkah_2"', b'id="Langkah_1"', 1)
+    problem = next(p for p in validate_bytes(data, "b.bpmn") if p.key == "id_duplicate")
+    assert problem.params["id"] == "Langkah_1"
+    assert problem.message == finding("id_duplicate", problem.params)
+    (unreadable,) = validate_bytes(b"<definitions>\n<oops></definitions>", "m.bpmn")
+    assert unreadable.key == "xml_not_well_formed_at" and unreadable.params["column"]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 
 from engine.errors import Conflict, NotFound
-from engine.messages import MESSAGES
+from engine.messages import FINDINGS, MESSAGES
+from tests.conftest import sop_path
 from tests.webui.conftest import all_ticked, open_task, post
-from webui.error_texts import TEXTS, error_text
+from webui.error_texts import FINDING_TEXTS, TEXTS, error_text
 
 COLLEAGUE_ROLE = "Kabid Pemerintahan dan Sosial Budaya"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -56,11 +58,34 @@ def test_a_form_error_is_translated_too(login_as, alur):
     assert "Not a valid e-mail address: &#39;bukan alamat&#39;." in response.text
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "duplicate id &#39;Langkah_1&#39; (first used on line {line})"),
+        ("id", "id &#39;Langkah_1&#39; ganda (pertama dipakai di baris {line})"),
+    ],
+)
+def test_deploy_findings_speak_the_users_language(login_as, lang, said):
+    data = sop_path("B").read_bytes()
+    bad = data.replace(b'id="Langkah_2"', b'id="Langkah_1"', 1)
+    analis = login_as("analis")
+    post(analis, "/language", {"lang": lang})
+    files = {"files": [(io.BytesIO(bad), "rusak.bpmn")]}
+    response = post(analis, "/processes/deploy", files, content_type="multipart/form-data")
+    assert response.status_code == 422
+    first = data[: data.index(b'id="Langkah_1"')].count(b"\n") + 1
+    assert said.format(line=first) in response.text
+
+
 def test_every_engine_key_has_a_web_text_with_the_same_parameters():
-    assert set(TEXTS) == set(MESSAGES)
-    for key, lazy in TEXTS.items():
-        english = lazy._args[0]
-        assert set(PLACEHOLDER.findall(english)) == set(PLACEHOLDER.findall(MESSAGES[key])), key
+    assert set(TEXTS) == set(MESSAGES) and set(FINDING_TEXTS) == set(FINDINGS)
+    for texts, engine in ((TEXTS, MESSAGES), (FINDING_TEXTS, FINDINGS)):
+        for key, lazy in texts.items():
+            english = lazy._args[0]
+            assert set(PLACEHOLDER.findall(english)) == set(PLACEHOLDER.findall(engine[key]))
+    # the English of a finding is what the CLI prints (one finding the engine says in Indonesian)
+    same = {k for k, lazy in FINDING_TEXTS.items() if lazy._args[0] == FINDINGS[k]}
+    assert set(FINDINGS) - same == {"no_bpmn_files"}
 
 
 def test_a_message_the_web_layer_wrote_is_shown_as_it_is(app):
