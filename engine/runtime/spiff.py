@@ -113,10 +113,13 @@ class StoreSerializer(BpmnWorkflowSerializer):
         return json.loads(json.dumps(self.to_dict(obj), cls=self._encoder_cls))
 
     def restore(self, header: dict, spec: dict, tasks: dict[str, dict]) -> AlurWorkflow:
-        """The workflow from a stored header, its definition's spec and its task rows."""
+        """The workflow from a stored header, its definition's spec and its task rows.
+
+        The typename is set here: headers written before it was kept load the same way.
+        """
         dct = {**header, **spec, "tasks": tasks, "typename": self.registry.typenames[AlurWorkflow]}
         dct["subprocesses"] = dict(header.get("subprocesses", {}))  # from_dict pops from it
-        self.migrate(dct)  # headers written before the typename was kept load the same way
+        self.migrate(dct)  # the library's own upgrade of older serializer versions
         workflow = self.from_dict(dct)
         workflow.script_engine = script_engine()
         return workflow

@@ -22,6 +22,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
+    """Column defaults only: the engine sets every such time itself, from its clock."""
     return datetime.now(UTC)
 
 
