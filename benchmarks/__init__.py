@@ -24,7 +24,6 @@ from sqlalchemy.engine import make_url
 
 from engine.alur import Alur
 from engine.config import Settings
-from engine.runtime import store
 from engine.storage.tables import Instance
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,9 +86,9 @@ def pg_available() -> bool:
 @contextmanager
 def database(kind: str) -> Iterator[Alur]:
     """A fresh, migrated Alur on a throwaway SQLite file or PostgreSQL database."""
-    with tempfile.TemporaryDirectory(prefix="alur-bench-") as tmp, header_workaround() as fixed:
+    with tempfile.TemporaryDirectory(prefix="alur-bench-") as tmp:
         if kind == "sqlite":
-            alur = _alur(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Path(tmp), fixed)
+            alur = _alur(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Path(tmp))
             try:
                 yield alur
             finally:
@@ -101,7 +100,7 @@ def database(kind: str) -> Iterator[Alur]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
             url = make_url(psycopg_url(pg_server_url())).set(database=name)
-            alur = _alur(url.render_as_string(hide_password=False), Path(tmp), fixed)
+            alur = _alur(url.render_as_string(hide_password=False), Path(tmp))
             try:
                 yield alur
             finally:
@@ -110,35 +109,6 @@ def database(kind: str) -> Iterator[Alur]:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
-
-
-PATCH_NOTE = "engine bug worked around: header typename added (WorkflowStore._header)"
-
-
-@contextmanager
-def header_workaround() -> Iterator[str | None]:
-    """Engine bug (found here): the stored workflow header lacked "typename": "BpmnWorkflow", so
-    WorkflowStore.load (every cache miss) failed in from_dict with "TaskConverter.from_dict()
-    missing 1 required positional argument: 'workflow'". While the engine has the bug, add the
-    key inside this context only, so the cold path can be measured; yields what was done.
-    """
-    cls = store.WorkflowStore
-    original = cls.__dict__["_header"]
-    from benchmarks.history_cost import loop_workflow  # a tiny workflow to probe the header
-
-    if "typename" in original.__func__(loop_workflow()):
-        yield None
-        return
-
-    def header(workflow):
-        return {**original.__func__(workflow), "typename": "BpmnWorkflow"}
-
-    note("engine bug: workflow header has no typename, cold loads fail; patched while measuring")
-    cls._header = staticmethod(header)
-    try:
-        yield PATCH_NOTE
-    finally:
-        cls._header = original
 
 
 LOCK_NOTE = "engine bug worked around: row lock FOR UPDATE OF instances (runtime.complete)"
@@ -165,10 +135,10 @@ def lock_workaround(alur: Alur) -> None:
                     alur.bench_workarounds.append(LOCK_NOTE)
 
 
-def _alur(url: str, tmp: Path, fixed: str | None = None) -> Alur:
+def _alur(url: str, tmp: Path) -> Alur:
     alur = Alur(Settings(database_url=url, upload_dir=tmp / "files"))
     alur.upgrade()
-    alur.bench_workarounds = [fixed] if fixed else []
+    alur.bench_workarounds = []
     lock_workaround(alur)
     return alur
 

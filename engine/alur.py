@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import access, audit, definitions, inbox, notifications, users
+from engine.clock import Clock, system_clock
 from engine.config import Settings
 from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import FileStore, Upload
@@ -38,8 +39,9 @@ log = logging.getLogger(__name__)
 
 
 class Alur:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, clock: Clock | None = None):
         self.settings = settings or Settings.from_env()
+        self.clock: Clock = clock or system_clock  # the engine's one "now"
         self.db = make_engine(self.settings.database_url)
         self.sessions = session_factory(self.db)
         self.read_sessions = session_factory(self.db, read_only=True)
@@ -47,7 +49,7 @@ class Alur:
         self.roles = RoleMap.from_config(self.settings.role_map)
         self.calendar = OfficeCalendar.from_config(self.settings.calendar)
         self.files = FileStore(self.settings.upload_dir, self.settings.max_upload_bytes)
-        self.ctx = Context(self.store, self.roles, self.calendar)
+        self.ctx = Context(self.store, self.roles, self.calendar, self.clock)
 
     def upgrade(self) -> None:
         migrate.upgrade(self.db)
@@ -66,7 +68,7 @@ class Alur:
     # -- users ------------------------------------------------------------------------------
     def add_user(self, username: str, roles: list[str], **kwargs) -> User:
         with self.session() as s:
-            return users.add(s, username, roles, **kwargs)
+            return users.add(s, username, roles, now=self.clock(), **kwargs)
 
     def user(self, username: str) -> User:
         with self.session(read_only=True) as s:
@@ -79,7 +81,7 @@ class Alur:
         with self.session() as s:
             user = users.get(s, username)
             if not users.check_password(user, current):
-                raise PermissionDenied("kata sandi saat ini salah")
+                raise PermissionDenied("password_wrong")
             users.check_new_password(new, confirm)
             user.password_hash = users.hash_password(new)
 
@@ -105,12 +107,12 @@ class Alur:
     def mark_read(self, username: str, ids: list[int] | None = None) -> int:
         """Mark the user's notifications read (all when ids is None); how many changed."""
         with self.session() as s:
-            return notifications.mark_read(s, username, ids)
+            return notifications.mark_read(s, username, ids, self.clock())
 
     def user_for_token(self, token: str) -> User | None:
         """The user a personal API token belongs to (None: unknown, revoked or inactive)."""
         with self.session() as s:
-            return users.user_for_token(s, token)
+            return users.user_for_token(s, token, self.clock())
 
     def may_read(self, instance_id: int, username: str) -> bool:
         """Whether the user may read the instance, its diagram and its history."""
@@ -126,7 +128,7 @@ class Alur:
 
     def deploy_sources(self, sources: list[tuple[str, bytes]], user: str):
         with self.session() as s:
-            return definitions.deploy(s, sources, user, self.roles, self.store)
+            return definitions.deploy(s, sources, user, self.roles, self.store, self.clock())
 
     def processes(self) -> list[Definition]:
         with self.session(read_only=True) as s:
@@ -157,8 +159,8 @@ class Alur:
             instance = self._instance(s, instance_id, lock=True)
             user = users.get(s, username)
             if not (inbox.is_supervisor(user) or instance.started_by == username):
-                raise PermissionDenied("hanya pemula, Kabid atau admin yang dapat membatalkan")
-            lifecycle.cancel(s, instance, user, reason)
+                raise PermissionDenied("cancel_forbidden")
+            lifecycle.cancel(s, self.ctx, instance, user, reason)
             self.store.discard(instance_id)
             return instance
 
@@ -205,11 +207,12 @@ class Alur:
     # -- tasks ------------------------------------------------------------------------------
     def inbox(self, username: str, flt: InboxFilter | None = None) -> list[HumanTask]:
         with self.session(read_only=True) as s:
-            return inbox.inbox(s, users.get(s, username), flt or InboxFilter())
+            return inbox.inbox(s, users.get(s, username), flt or InboxFilter(), self.clock())
 
     def tasks(self, role: str | None = None, flt: InboxFilter | None = None) -> list[HumanTask]:
         with self.session(read_only=True) as s:
-            return inbox.tasks(s, normalise(role) if role else None, flt or InboxFilter())
+            role = normalise(role) if role else None
+            return inbox.tasks(s, role, flt or InboxFilter(), self.clock())
 
     def task(self, task_id: int) -> HumanTask:
         with self.session(read_only=True) as s:
@@ -224,7 +227,7 @@ class Alur:
     def reassign(self, task_id: int, to: str, by: str) -> HumanTask:
         with self.session() as s:
             task = inbox.get(s, task_id, lock=True)
-            inbox.reassign(s, task, users.get(s, to), users.get(s, by))
+            inbox.reassign(s, task, users.get(s, to), users.get(s, by), self.clock())
             return task
 
     def attach(self, task_id: int, username: str, upload: Upload) -> StoredFile:
@@ -263,10 +266,9 @@ class Alur:
 
         return self.write_workflow(work)
 
-    @staticmethod
-    def _file_row(s: Session, task: HumanTask, user: User, upload: Upload, digest: str):
+    def _file_row(self, s: Session, task: HumanTask, user: User, upload: Upload, digest: str):
         if task.state != "open":
-            raise Conflict(f"tugas {task.id} sudah {task.state}; berkas tidak dilampirkan")
+            raise Conflict("task_not_open_files", id=task.id, state=task.state)
         lifecycle.may_complete(task, user)
         row = StoredFile(
             sha256=digest,
@@ -274,13 +276,14 @@ class Alur:
             size=len(upload.data),
             content_type=upload.content_type or "application/octet-stream",
             uploaded_by=user.username,
+            uploaded_at=self.clock(),
             instance_id=task.instance_id,
             human_task_id=task.id,
         )
         s.add(row)
         s.flush()
         audit.record(
-            s, task.instance_id, "file_attached", user.username, task,
+            s, task.instance_id, "file_attached", user.username, task, at=row.uploaded_at,
             file=row.id, name=row.name, sha256=digest, size=row.size,
         )  # fmt: skip
         return row
@@ -310,12 +313,12 @@ class Alur:
     def _task_action(self, task_id: int, username: str, action) -> HumanTask:
         with self.session() as s:
             task = inbox.get(s, task_id, lock=True)
-            action(s, task, users.get(s, username))
+            action(s, task, users.get(s, username), self.clock())
             return task
 
     @staticmethod
     def _instance(s: Session, instance_id: int, lock: bool = False) -> Instance:
         instance = s.get(Instance, instance_id, with_for_update={"of": Instance} if lock else None)
         if instance is None:
-            raise NotFound(f"instans {instance_id} tidak ada")
+            raise NotFound("instance_missing", id=instance_id)
         return instance

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.storage.tables import Event, HumanTask, utcnow
+from engine.storage.tables import Event, HumanTask
 
 KINDS = (
     "started",
@@ -27,15 +29,18 @@ def record(
     kind: str,
     actor: str,
     task: HumanTask | None = None,
+    *,
+    at: datetime,
     **data,
 ) -> Event:
+    """Append one event that happened `at` (the engine clock's time)."""
     if kind not in KINDS:
         raise ValueError(f"unknown audit event {kind!r}")
     event = Event(
         instance_id=instance_id,
         kind=kind,
         actor=actor,
-        at=utcnow(),
+        at=at,
         human_task_id=task.id if task else None,
         step_no=task.step_no if task else None,
         data=data,

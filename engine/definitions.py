@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -43,13 +44,14 @@ def deploy(
     user: str,
     roles: RoleMap,
     store: WorkflowStore,
+    now: datetime,
 ) -> list[Deployed]:
     """Validate every (filename, bytes); on any problem store nothing, else add new versions."""
     problems: list[Problem] = []
     for filename, data in sources:
         problems += validate_bytes(data, filename, require_executable=True)
     if not sources:
-        problems.append(Problem("-", None, None, "tidak ada berkas .bpmn untuk dideploy"))
+        problems.append(Problem.found("-", None, None, "no_bpmn_files"))
     if problems:
         raise DeployError(problems)
     results = []
@@ -76,6 +78,7 @@ def deploy(
             starter_roles=[roles.role(sop.key, r) for r in starters or [first_lane]],
             spec=store.spec_dict(data, sop.key, Path(filename).name),
             deployed_by=user,
+            deployed_at=now,
         )
         session.add(definition)
         session.flush()
@@ -96,8 +99,9 @@ def get(session: Session, key: str, version: int | None = None) -> Definition:
     query = query.where(Definition.version == version) if version else query
     found = session.scalar(query.order_by(Definition.version.desc()).limit(1))
     if found is None:
-        what = f"{key} versi {version}" if version else key
-        raise NotFound(f"proses {what} tidak ada")
+        if version:
+            raise NotFound("process_version_missing", key=key, version=version)
+        raise NotFound("process_missing", key=key)
     return found
 
 

@@ -1,16 +1,28 @@
-"""Errors the engine API raises; each carries a stable code the CLI and the JSON API report."""
+"""Errors the engine API raises.
+
+Each class has a coarse `code` (and HTTP status) the CLI and the JSON API report; each raise
+names its message by a stable `key` with parameters, e.g. `NotFound("instance_missing", id=7)`.
+`message` is the key's Indonesian text (engine/messages.py) with the parameters filled in; the
+web UI translates by key instead. A text that is no key is taken as the message itself, with
+`key` None: the web layer raises errors it has already translated so.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+from engine.messages import MESSAGES, text
 
 
 class EngineError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, message: str, **details):
-        super().__init__(message)
-        self.message = message
-        self.details = details
+    def __init__(self, key: str, /, **params: Any):
+        self.key: str | None = key if key in MESSAGES else None
+        self.params = params
+        self.message = text(key, params) if self.key else key
+        super().__init__(self.message)
 
 
 class NotFound(EngineError):
@@ -44,7 +56,7 @@ class DeployError(EngineError):
 
     def __init__(self, problems: list):
         self.problems = problems
-        super().__init__(f"{len(problems)} masalah; tidak ada yang dideploy", problems=problems)
+        super().__init__("deploy_refused", count=len(problems))
 
 
 class ProcessError(EngineError):

@@ -55,10 +55,7 @@ class Upload:
 def _storage_error(error: OSError, upload: Upload) -> Exception:
     """A full disk becomes a clear StorageFull; other I/O errors stay what they are."""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StorageFull(
-            f"penyimpanan berkas penuh; {upload.name!r} tidak tersimpan dan tidak ada yang berubah."
-            " Hubungi admin."
-        )
+        return StorageFull("storage_full", name=upload.name)
     return error
 
 
@@ -72,12 +69,11 @@ class FileStore:
     def check(self, upload: Upload) -> None:
         name = Path(upload.name).name
         if not name or name in {".", ".."}:
-            raise InvalidInput("nama berkas kosong")
+            raise InvalidInput("file_name_empty")
         if len(upload.data) > self.max_bytes:
             limit = self.max_bytes / (1024 * 1024)
             raise InvalidInput(
-                f"berkas {name!r} terlalu besar ({len(upload.data):,} byte); batas {limit:g} MB",
-                file=name,
+                "file_too_large", name=name, size=f"{len(upload.data):,}", limit=f"{limit:g}"
             )
 
     def put(self, upload: Upload) -> str:
@@ -107,7 +103,7 @@ class FileStore:
 
     def path(self, digest: str) -> Path:
         if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
-            raise InvalidInput(f"bukan sha256: {digest!r}")
+            raise InvalidInput("not_sha256", digest=digest)
         return self.root / digest[:2] / digest[2:]
 
     def read(self, digest: str) -> bytes:

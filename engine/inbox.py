@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from engine.storage.tables import HumanTask, User, utcnow
+from engine.storage.tables import HumanTask, User
 
 SUPERVISOR_PREFIXES = ("kabid", "kepala bidang")
 
@@ -24,7 +25,7 @@ class InboxFilter:
     limit: int = 200
 
 
-def inbox(session: Session, user: User, flt: InboxFilter = InboxFilter()) -> list[HumanTask]:
+def inbox(session: Session, user: User, flt: InboxFilter, now: datetime) -> list[HumanTask]:
     """Open tasks of the user's roles (unclaimed or claimed by them) and tasks named for them.
 
     One branch per role plus one for tasks named for the user, each answered in due order by
@@ -35,13 +36,14 @@ def inbox(session: Session, user: User, flt: InboxFilter = InboxFilter()) -> lis
     branches = [
         _branch(
             flt,
+            now,
             HumanTask.role == role,
             HumanTask.assignee.is_(None),
             or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == me),
         )
         for role in sorted(user.role_names)
     ]
-    branches.append(_branch(flt, HumanTask.assignee == me))
+    branches.append(_branch(flt, now, HumanTask.assignee == me))
     if flt.mine_only:
         branches = [b.where(HumanTask.claimed_by == me) for b in branches]
     if flt.unclaimed_only:
@@ -52,11 +54,9 @@ def inbox(session: Session, user: User, flt: InboxFilter = InboxFilter()) -> lis
     return list(session.scalars(query))
 
 
-def tasks(
-    session: Session, role: str | None = None, flt: InboxFilter = InboxFilter()
-) -> list[HumanTask]:
+def tasks(session: Session, role: str | None, flt: InboxFilter, now: datetime) -> list[HumanTask]:
     """Open tasks of one role, or all open tasks (for supervisors and the CLI)."""
-    query = _branch(flt, HumanTask.role == role) if role else _branch(flt)
+    query = _branch(flt, now, HumanTask.role == role) if role else _branch(flt, now)
     ids = select(query.subquery().c.id)
     return list(
         session.scalars(
@@ -65,7 +65,7 @@ def tasks(
     )
 
 
-def _branch(flt: InboxFilter, *conditions):
+def _branch(flt: InboxFilter, now: datetime, *conditions):
     """Ids and due dates of open tasks matching conditions and the filter, in due order."""
     query = select(HumanTask.id, HumanTask.due_at).where(HumanTask.state == "open", *conditions)
     if flt.process:
@@ -73,9 +73,9 @@ def _branch(flt: InboxFilter, *conditions):
     if flt.instance_id:
         query = query.where(HumanTask.instance_id == flt.instance_id)
     if flt.overdue is True:
-        query = query.where(HumanTask.due_at < utcnow())
+        query = query.where(HumanTask.due_at < now)
     elif flt.overdue is False:
-        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= utcnow()))
+        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
     return query.order_by(*_due_order(HumanTask)).limit(flt.limit)
 
 
@@ -87,51 +87,54 @@ def _due_order(columns) -> tuple:
 def get(session: Session, task_id: int, lock: bool = False) -> HumanTask:
     task = session.get(HumanTask, task_id, with_for_update=lock)
     if task is None:
-        raise NotFound(f"tugas {task_id} tidak ada")
+        raise NotFound("task_missing", id=task_id)
     return task
 
 
-def claim(session: Session, task: HumanTask, user: User) -> None:
+def claim(session: Session, task: HumanTask, user: User, now: datetime) -> None:
     _open(task)
     if task.claimed_by == user.username:
         return
     if task.claimed_by:
-        raise Conflict(f"tugas {task.id} sudah diambil oleh {task.claimed_by}")
+        raise Conflict("task_claimed", id=task.id, claimant=task.claimed_by)
     if task.assignee and task.assignee != user.username:
-        raise PermissionDenied(f"tugas {task.id} ditugaskan kepada {task.assignee}")
+        raise PermissionDenied("task_assigned_to_other", id=task.id, assignee=task.assignee)
     if not task.assignee and task.role not in user.role_names:
-        raise PermissionDenied(f"{user.username} tidak memegang peran '{task.role}'")
-    task.claimed_by, task.claimed_at = user.username, utcnow()
-    audit.record(session, task.instance_id, "claimed", user.username, task)
+        raise PermissionDenied("claim_role_missing", user=user.username, role=task.role)
+    task.claimed_by, task.claimed_at = user.username, now
+    audit.record(session, task.instance_id, "claimed", user.username, task, at=now)
 
 
-def unclaim(session: Session, task: HumanTask, user: User) -> None:
+def unclaim(session: Session, task: HumanTask, user: User, now: datetime) -> None:
     _open(task)
     if not task.claimed_by:
         return
     if task.claimed_by != user.username and not is_supervisor(user):
-        raise PermissionDenied(f"hanya {task.claimed_by}, Kabid atau admin yang dapat melepas")
-    audit.record(session, task.instance_id, "unclaimed", user.username, task, was=task.claimed_by)
+        raise PermissionDenied("unclaim_forbidden", claimant=task.claimed_by)
+    audit.record(
+        session, task.instance_id, "unclaimed", user.username, task, at=now, was=task.claimed_by
+    )
     task.claimed_by, task.claimed_at = None, None
 
 
-def reassign(session: Session, task: HumanTask, to: User, by: User) -> None:
+def reassign(session: Session, task: HumanTask, to: User, by: User, now: datetime) -> None:
     """Hand a task to another holder of its role; only a Kabid or an admin may."""
     _open(task)
     if not is_supervisor(by):
-        raise PermissionDenied("hanya Kabid atau admin yang dapat mengalihkan tugas")
+        raise PermissionDenied("reassign_forbidden")
     if task.role not in to.role_names or not to.active:
-        raise InvalidInput(f"{to.username} tidak memegang peran '{task.role}'")
+        raise InvalidInput("reassign_role_missing", user=to.username, role=task.role)
     audit.record(
         session,
         task.instance_id,
         "reassigned",
         by.username,
         task,
+        at=now,
         was=task.claimed_by,
         to=to.username,
     )
-    task.claimed_by, task.claimed_at = to.username, utcnow()
+    task.claimed_by, task.claimed_at = to.username, now
 
 
 def is_supervisor(user: User) -> bool:
@@ -140,4 +143,4 @@ def is_supervisor(user: User) -> bool:
 
 def _open(task: HumanTask) -> None:
     if task.state != "open":
-        raise Conflict(f"tugas {task.id} sudah {task.state}")
+        raise Conflict("task_not_open", id=task.id, state=task.state)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from engine import users
 from engine.errors import InvalidInput
 from engine.inbox import SUPERVISOR_PREFIXES
-from engine.storage.tables import HumanTask, Notification, User, UserRole, utcnow
+from engine.storage.tables import HumanTask, Notification, User, UserRole
 
 REMINDER, ESCALATION = "reminder", "escalation"
 MAX_EMAIL_ATTEMPTS = 5
@@ -64,9 +64,9 @@ def check_address(text: str) -> str:
     try:
         address = Address(addr_spec=text)
     except (ValueError, IndexError, HeaderParseError) as error:
-        raise InvalidInput(f"alamat e-mail tidak sah: {text!r}") from error
+        raise InvalidInput("email_invalid", address=text) from error
     if not address.username or not address.domain:
-        raise InvalidInput(f"alamat e-mail tidak sah: {text!r}")
+        raise InvalidInput("email_invalid", address=text)
     return address.addr_spec
 
 
@@ -96,9 +96,9 @@ def record(
     subject: str,
     message: str,
     email: bool,
+    now: datetime,
 ) -> int:
     """Add one notification per recipient; one that exists already is left alone. How many new."""
-    now = utcnow()
     rows = [
         {
             "username": user.username,
@@ -172,14 +172,14 @@ def listing(
     return list(session.scalars(query))
 
 
-def mark_read(session: Session, username: str, ids: Iterable[int] | None = None) -> int:
+def mark_read(session: Session, username: str, ids: Iterable[int] | None, now: datetime) -> int:
     """Mark a user's notifications read (all of them when ids is None); how many changed."""
     query = update(Notification).where(
         Notification.username == username, Notification.read_at.is_(None)
     )
     if ids is not None:
         query = query.where(Notification.id.in_(list(ids)))
-    return session.execute(query.values(read_at=utcnow())).rowcount
+    return session.execute(query.values(read_at=now)).rowcount
 
 
 # -- e-mail -----------------------------------------------------------------------------------

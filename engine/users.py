@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, NotFound
 from engine.roles import normalise
-from engine.storage.tables import ApiToken, User, UserRole, utcnow
+from engine.storage.tables import ApiToken, User, UserRole
 
 _hasher = PasswordHasher()
 PASSWORD_MIN = 8  # characters of a password people choose themselves
@@ -25,9 +26,9 @@ def hash_password(password: str) -> str:
 def check_new_password(password: str, confirm: str | None = None) -> None:
     """Refuse a chosen password that is too short, or that its confirmation does not repeat."""
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput(f"kata sandi baru perlu sedikitnya {PASSWORD_MIN} karakter")
+        raise InvalidInput("password_too_short", min=PASSWORD_MIN)
     if confirm is not None and confirm != password:
-        raise InvalidInput("kata sandi baru dan ulangannya tidak sama")
+        raise InvalidInput("password_mismatch")
 
 
 def check_password(user: User, password: str) -> bool:
@@ -43,7 +44,7 @@ def check_password(user: User, password: str) -> bool:
 def get(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"pengguna {username!r} tidak ada")
+        raise NotFound("user_missing", username=username)
     return user
 
 
@@ -54,14 +55,18 @@ def add(
     full_name: str = "",
     password: str | None = None,
     is_admin: bool = False,
+    *,
+    now: datetime,
 ) -> User:
     """Create a user, or add roles to an existing one; roles may be written as SOP lane names."""
     username = username.strip()
     if not username or any(c.isspace() for c in username):
-        raise InvalidInput("nama pengguna tidak boleh kosong atau berisi spasi")
+        raise InvalidInput("username_invalid")
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        user = User(username=username, full_name=full_name or username, is_admin=is_admin)
+        user = User(
+            username=username, full_name=full_name or username, is_admin=is_admin, created_at=now
+        )
         session.add(user)
     elif full_name:
         user.full_name = full_name
@@ -71,7 +76,7 @@ def add(
     have = user.role_names
     for role in {normalise(r) for r in roles} - have:
         if not role:
-            raise InvalidInput("nama peran tidak boleh kosong")
+            raise InvalidInput("role_empty")
         user.roles.append(UserRole(role=role))
     session.flush()
     session.refresh(user, ["roles"])  # loaded now: callers read them after the session ends
@@ -107,22 +112,21 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, user: User, label: str = "") -> str:
+def create_token(session: Session, user: User, label: str, now: datetime) -> str:
     """Store a new personal API token for user (its hash only) and return the token."""
     token, digest = new_token()
-    session.add(ApiToken(user_id=user.id, name=label, token_hash=digest))
+    session.add(ApiToken(user_id=user.id, name=label, token_hash=digest, created_at=now))
     session.flush()
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def user_for_token(session: Session, token: str, now: datetime) -> User | None:
     """The active user a personal API token belongs to; None for unknown or revoked tokens."""
     if not token.startswith("alur_"):
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if row is None or row.revoked or not row.user.active:
         return None
-    now = utcnow()
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         row.last_used_at = now
     return row.user

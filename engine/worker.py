@@ -23,7 +23,7 @@ from engine import notifications
 from engine.alur import Alur
 from engine.runtime import lifecycle
 from engine.sop import Waktu
-from engine.storage.tables import HumanTask, Instance, utcnow
+from engine.storage.tables import HumanTask, Instance
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +92,9 @@ class Worker:
         return rounds
 
     def run_round(self, now: datetime | None = None) -> RoundReport:
-        """One round of every job. `now` moves the deadline clock (timers keep the real one)."""
+        """One round of every job at `now` (default: the engine's clock)."""
         report = RoundReport()
-        now = now or utcnow()
+        now = now or self.alur.clock()
         self.fire_timers(report)
         self.mark_overdue(now, report)
         self.escalate(now, report)
@@ -106,7 +106,7 @@ class Worker:
     # -- timers -------------------------------------------------------------------------------
     def fire_timers(self, report: RoundReport) -> None:
         """Wake every running instance whose earliest timer is due, one transaction each."""
-        now, after = utcnow(), None
+        now, after = self.alur.clock(), None
         while True:
             query = select(Instance.id, Instance.next_wakeup_at).where(
                 Instance.state == "running", Instance.next_wakeup_at <= now
@@ -169,7 +169,7 @@ class Worker:
                     if not holders:
                         log.warning("task %s is overdue and nobody holds %r", task.id, task.role)
                     reminders += notifications.record(
-                        s, holders, notifications.REMINDER, task, subject, text, email
+                        s, holders, notifications.REMINDER, task, subject, text, email, now
                     )
             report.overdue += len(tasks)
             report.reminders += reminders
@@ -202,7 +202,7 @@ class Worker:
                         task, titles[task.instance_id], self._at(task), late.text
                     )
                     notes += notifications.record(
-                        s, recipients, notifications.ESCALATION, task, subject, text, email
+                        s, recipients, notifications.ESCALATION, task, subject, text, email, now
                     )
             report.escalated += len(due)
             report.escalations += notes
@@ -251,7 +251,7 @@ class Worker:
                         log.warning("SMTP %s:%s unusable: %s", smtp.host, smtp.port, error)
                         report.email_failed += 1
                         return
-                    notifications.mark_sent(note, utcnow())
+                    notifications.mark_sent(note, self.alur.clock())
                 report.emailed += 1
 
 

@@ -12,6 +12,7 @@ import pytest
 from engine.alur import Alur
 from engine.config import Settings
 from tests import databases
+from tests.clock import Clock
 
 ROOT = Path(__file__).resolve().parents[1]
 BPMN_DIR = ROOT / "bpmn"
@@ -75,6 +76,13 @@ def engine_cli(cli_env):
 # --- end engine CLI ---
 
 
+@pytest.fixture
+def clock() -> Clock:
+    """The engine's clock in this test (every Alur and app the fixtures build): the system
+    clock until the test sets `clock.now`, then stopped there, in the worker and the web too."""
+    return Clock()
+
+
 # --- engine and worker tests: an Alur on a fresh copy of the folder's seeded database ---
 # tests/engine and tests/worker each define the session fixtures sqlite_template and
 # postgresql_template (with tests/databases.py and their own seed); each test runs on both kinds.
@@ -87,13 +95,13 @@ def database_url(request, tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def make_alur(database_url, tmp_path) -> Iterator[Callable[..., Alur]]:
+def make_alur(database_url, tmp_path, clock) -> Iterator[Callable[..., Alur]]:
     """Another Alur on the test's database (as another process would have); settings overridable."""
     made: list[Alur] = []
     base = Settings(database_url=database_url, upload_dir=tmp_path / "files")
 
     def make(**overrides) -> Alur:
-        alur = Alur(replace(base, **overrides))
+        alur = Alur(replace(base, **overrides), clock=clock)
         made.append(alur)
         return alur
 

@@ -51,15 +51,15 @@ def check_password(password: str) -> str | None:
 def create(username: str, full_name: str, password: str, roles: list[str], is_admin: bool):
     with alur().session() as s:
         if s.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict(_("The user %(name)s already exists.", name=username))
-        return users.add(s, username, roles, full_name, password, is_admin)
+            raise Conflict("user_exists", name=username)
+        return users.add(s, username, roles, full_name, password, is_admin, now=alur().clock())
 
 
 def update(username: str, full_name: str, roles: list[str], is_admin: bool, by: str) -> User:
     with alur().session() as s:
         user = users.get(s, username)
         if username == by and user.is_admin and not is_admin:
-            raise InvalidInput(_("You cannot take away your own administrator right."))
+            raise InvalidInput("own_admin_right")
         user.full_name = full_name or user.full_name
         user.is_admin = is_admin
         users.set_roles(s, user, roles)
@@ -73,7 +73,7 @@ def set_password(username: str, password: str) -> None:
 
 def set_active(username: str, active: bool, by: str) -> None:
     if username == by and not active:
-        raise InvalidInput(_("You cannot deactivate yourself."))
+        raise InvalidInput("deactivate_self")
     with alur().session() as s:
         users.get(s, username).active = active
 
@@ -88,7 +88,7 @@ def tokens(username: str) -> list[ApiToken]:
 
 def create_token(username: str, label: str) -> str:
     with alur().session() as s:
-        return users.create_token(s, users.get(s, username), label[:LABEL_MAX])
+        return users.create_token(s, users.get(s, username), label[:LABEL_MAX], alur().clock())
 
 
 def revoke_token(username: str, token_id: int) -> None:
@@ -96,5 +96,5 @@ def revoke_token(username: str, token_id: int) -> None:
     with alur().session() as s:
         row = s.get(ApiToken, token_id)
         if row is None or row.user.username != username:
-            raise NotFound(_("There is no token %(id)s.", id=token_id))
+            raise NotFound("token_missing", id=token_id)
         row.revoked = True

@@ -31,6 +31,7 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "id",
     # A CSRF token lives as long as the session: a long task form must not expire while typed.
     "WTF_CSRF_TIME_LIMIT": None,
+    "ENGINE_CLOCK": None,  # the engine's "now" (a callable; tests stop it), None: the system clock
 }
 # Environment variables read besides the engine's own (ALUR_DATABASE_URL, ALUR_UPLOAD_DIR, ...).
 FROM_ENV = {

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError
 from webui import api
+from webui.error_texts import error_text
 from webui.templating import megabytes
 
 
@@ -38,7 +39,7 @@ def database_error(error: DBAPIError):
 def engine_error(error: EngineError):
     if _for_api():
         return api.engine_error(error)
-    return page(error.status, error.message)
+    return page(error.status, error_text(error))
 
 
 def csrf_error(error: CSRFError):

@@ -11,7 +11,7 @@ from webui.config import engine_env
 
 def init_app(app: Flask) -> None:
     settings = Settings.from_env(engine_env(app))
-    app.extensions["alur"] = Alur(settings)
+    app.extensions["alur"] = Alur(settings, clock=app.config.get("ENGINE_CLOCK"))
     # The per-file limit is the engine's; a request may carry several files and the form.
     per_file = settings.max_upload_bytes
     if app.config.get("MAX_CONTENT_LENGTH") is None:

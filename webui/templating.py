@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Flask, g
 from flask_babel import format_date, format_decimal, format_time, format_timedelta
@@ -41,7 +41,7 @@ def _context() -> dict:
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return alur().clock()
 
 
 def when(moment: datetime | None) -> str:

@@ -6,7 +6,7 @@ import copy
 import logging
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from engine.bpmn import names as n
 from engine.bpmn.rules import sop_findings
 from engine.bpmn.xmlsafe import XmlError, parse_xml
+from engine.messages import FINDINGS, finding
 from engine.runtime import timers
 from engine.runtime.expressions import (
     ExpressionError,
@@ -65,12 +66,25 @@ _schema_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a BPMN file, located by line and element id (or tag)."""
+    """One thing wrong with a BPMN file, located by line and element id (or tag).
+
+    `key` and `params` name the message in engine.messages.FINDINGS (the web UI translates by
+    them); a problem made with a message only has no key.
+    """
 
     file: str
     line: int | None
     element: str | None
     message: str
+    key: str | None = field(default=None, compare=False)
+    params: dict = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def found(
+        cls, file: str, line: int | None, element: str | None, key: str, **params: object
+    ) -> Problem:
+        """A problem named by its FINDINGS key."""
+        return cls(file, line, element, finding(key, params), key, params)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -120,9 +134,14 @@ class _Checker:
                 else:
                     self.ids[ident] = el
 
-    def add(self, where: etree._Element | int | None, element: str | None, message: str) -> None:
+    def add(
+        self, where: etree._Element | int | None, element: str | None, key: str, **params: object
+    ) -> None:
         line = where.sourceline if isinstance(where, etree._Element) else where
-        self.problems.append(Problem(self.filename, line, element, message))
+        if key in FINDINGS:
+            self.problems.append(Problem.found(self.filename, line, element, key, **params))
+        else:  # a message without a key (the SOP model's rules speak for themselves)
+            self.problems.append(Problem(self.filename, line, element, key))
 
     def find(self, ref: str | None) -> etree._Element | None:
         """The element a reference names (a 'prefix:id' QName is accepted too)."""
@@ -147,36 +166,34 @@ class _Checker:
             except etree.XPathError:
                 found = []
             element = _label(found[0]) if found else None
-            self.add(error.line or None, element, "not valid BPMN 2.0: " + _short(error.message))
+            self.add(error.line or None, element, "bpmn_invalid", detail=_short(error.message))
 
     def check_references(self) -> None:
         for el in self.duplicates:
             first = self.ids[el.get("id")].sourceline
-            self.add(
-                el, el.get("id"), f"duplicate id '{el.get('id')}' (first used on line {first})"
-            )
+            self.add(el, el.get("id"), "id_duplicate", id=el.get("id"), first_line=first)
         for el in self.root.iter():
             local = _local(el)
             for attr in _REF_ATTRIBUTES.get(local, ()):
                 value = el.get(attr)
                 if value is not None and self.find(value) is None:
-                    self.add(el, _label(el), f"{attr} '{value}' does not match any id in this file")
+                    self.add(el, _label(el), "reference_unknown", attribute=attr, value=value)
             if local in _REF_TEXTS and _in_bpmn(el) and self.find(el.text) is None:
                 owner = el.getparent()
                 text = (el.text or "").strip()
-                self.add(el, _label(owner), f"{local} '{text}' does not match any id in this file")
+                self.add(el, _label(owner), "reference_unknown", attribute=local, value=text)
             if el.get("default") is not None and _in_bpmn(el):
                 self._check_default(el)
 
     def _check_default(self, el: etree._Element) -> None:
         flow = self.find(el.get("default"))
         if flow is None:
-            message = f"default flow '{el.get('default')}' does not match any id in this file"
+            key = "default_flow_unknown"
         elif _local(flow) != "sequenceFlow" or self.find(flow.get("sourceRef")) is not el:
-            message = f"default flow '{el.get('default')}' is not a sequence flow leaving it"
+            key = "default_flow_not_leaving"
         else:
             return
-        self.add(el, _label(el), message)
+        self.add(el, _label(el), key, flow=el.get("default"))
 
     def check_lanes(self) -> None:
         for process in self.root.iter(f"{{{n.BPMN}}}process"):
@@ -189,12 +206,17 @@ class _Checker:
         for lane in process.iter(f"{{{n.BPMN}}}lane"):
             name = (lane.get("name") or "").strip()
             if not name:
-                self.add(lane, _label(lane), "lane has no name; name it after its Pelaksana role")
+                self.add(lane, _label(lane), "lane_unnamed")
             elif name in names:
                 first = names[name]
-                used = f"'{_label(first)}' (line {first.sourceline})"
-                message = f"lane name '{name}' is also used by lane {used}; names must be unique"
-                self.add(lane, _label(lane), message)
+                self.add(
+                    lane,
+                    _label(lane),
+                    "lane_name_repeated",
+                    name=name,
+                    other=_label(first),
+                    other_line=first.sourceline,
+                )
             else:
                 names[name] = lane
         placed: set[str] = set()
@@ -206,14 +228,12 @@ class _Checker:
                     placed.add(node)
                     other = owner.setdefault(node, lane)
                     if other is not lane:
-                        both = f"'{other.get('name')}' and '{lane.get('name')}'"
-                        self.add(ref, node, f"is in two lanes, {both}; a step has one Pelaksana")
+                        first, second = other.get("name"), lane.get("name")
+                        self.add(ref, node, "node_in_two_lanes", first=first, second=second)
         for node in process:
             if _local(node) in FLOW_NODES - {"boundaryEvent"} and node.get("id") not in placed:
-                what = f"{_local(node)} '{node.get('name') or node.get('id')}'"
-                self.add(
-                    node, _label(node), f"{what} is in no lane; put it in its Pelaksana's lane"
-                )
+                name = node.get("name") or node.get("id")
+                self.add(node, _label(node), "node_in_no_lane", kind=_local(node), name=name)
 
     def check_spiff(self, require_executable: bool) -> None:
         parser = CamundaParser()
@@ -224,7 +244,7 @@ class _Checker:
             self._spiff_problem(err, None)
             return
         if require_executable and not process_ids:
-            self.add(self.root, None, 'no process has isExecutable="true": nothing here can run')
+            self.add(self.root, None, "not_executable")
         for pid in process_ids:
             try:
                 parser.get_spec(pid)
@@ -240,7 +260,7 @@ class _Checker:
             element, line = pid, getattr(self.find(pid), "sourceline", None)
             message = f"{type(err).__name__}: {err}"
         logger.info("SpiffWorkflow refused %s: %s", self.filename, message)
-        self.add(line or None, element, f"SpiffWorkflow cannot build the process: {message}")
+        self.add(line or None, element, "spiff_refused", detail=message)
 
     def check_expressions(self) -> None:
         for el in self.root.iter():
@@ -253,15 +273,14 @@ class _Checker:
             elif local in _TIMERS and _in_bpmn(el) and text:
                 reason = _timer_problem(_TIMERS[local], text)
                 if reason:
-                    self.add(el, _label(_owner(el)), f"timer refused: {reason}")
+                    self.add(el, _label(_owner(el)), "timer_refused", reason=reason)
                 continue
             elif local in _EXPRESSIONS and _in_bpmn(el) and text:
                 what, reason = _EXPRESSIONS[local], check_expression(text)
             else:
                 continue
             if reason:
-                message = f"{what} refused by the safe evaluator: {reason}"
-                self.add(el, _label(_owner(el)), message)
+                self.add(el, _label(_owner(el)), "expression_refused", what=what, reason=reason)
 
     def check_sop(self, data: bytes) -> None:
         """The SOP model's rules (see engine.bpmn.rules), placed at the step's element."""
@@ -301,7 +320,7 @@ def validate_bytes(
     try:
         tree = parse_xml(data, filename)
     except XmlError as err:
-        return [Problem(filename, err.line, None, err.message)]
+        return [Problem(filename, err.line, None, err.message, err.key, err.params)]
     checker = _Checker(filename, tree)
     checker.check_schema()
     before = len(checker.problems)
@@ -321,5 +340,5 @@ def validate_file(path: str | Path, *, require_executable: bool = False) -> list
     try:
         data = Path(path).read_bytes()
     except OSError as err:
-        return [Problem(str(path), None, None, f"cannot read file: {err.strerror}")]
+        return [Problem.found(str(path), None, None, "file_unreadable", reason=err.strerror)]
     return validate_bytes(data, str(path), require_executable=require_executable)

@@ -8,21 +8,25 @@ from pathlib import Path
 
 from lxml import etree
 
+from engine.messages import finding
+
 logger = logging.getLogger(__name__)
 
 # DOCTYPE can only appear in the prolog: after the XML declaration, comments and PIs.
 _PROLOG_DOCTYPE = re.compile(r"\A\ufeff?\s*(?:(?:<\?.*?\?>|<!--.*?-->)\s*)*<!DOCTYPE", re.S)
-_UNSAFE_HINT = (
-    "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
-    "(possible XXE or entity-expansion attack); remove the <!DOCTYPE ...> block"
-)
 
 
 class XmlError(ValueError):
-    """An XML document that cannot be read: file, line and a plain-words message."""
+    """An XML document that cannot be read: file, line and a plain-words message.
 
-    def __init__(self, message: str, filename: str | None = None, line: int | None = None):
-        self.message = message
+    The message is named by a key of engine.messages.FINDINGS with its parameters.
+    """
+
+    def __init__(
+        self, key: str, filename: str | None = None, line: int | None = None, **params: object
+    ):
+        self.key, self.params = key, params
+        self.message = finding(key, params)
         self.filename = filename
         self.line = line
         super().__init__(str(self))
@@ -66,7 +70,7 @@ def _declaration_line(text: str) -> int | None:
 
 def _refuse(filename: str | None, line: int | None) -> UnsafeXmlError:
     logger.warning("refused XML with a DOCTYPE/ENTITY declaration: %s", filename or "<string>")
-    return UnsafeXmlError(_UNSAFE_HINT, filename, line)
+    return UnsafeXmlError("xml_unsafe", filename, line)
 
 
 def _read(source: bytes | str | Path, filename: str | None) -> tuple[bytes, str | None, bool]:
@@ -78,7 +82,7 @@ def _read(source: bytes | str | Path, filename: str | None) -> tuple[bytes, str 
         try:
             return path.read_bytes(), filename or str(path), False
         except OSError as err:
-            raise XmlError(f"cannot read file: {err.strerror}", filename or str(path)) from err
+            raise XmlError("file_unreadable", filename or str(path), reason=err.strerror) from err
     return bytes(source), filename, False
 
 
@@ -98,13 +102,16 @@ def parse_xml(source: bytes | str | Path, filename: str | None = None) -> etree.
             raise _refuse(filename, line) from err
         first = parser.error_log[0] if len(parser.error_log) else None
         message = (first.message if first else err.msg).strip()
-        column = f" (column {first.column})" if first and first.column else ""
         line = (first.line if first else err.lineno) or None
-        raise XmlError(f"not well-formed XML: {message}{column}", filename, line) from err
+        if first and first.column:
+            raise XmlError(
+                "xml_not_well_formed_at", filename, line, detail=message, column=first.column
+            ) from err
+        raise XmlError("xml_not_well_formed", filename, line, detail=message) from err
     except ValueError as err:  # e.g. an empty document
-        raise XmlError(f"cannot read XML: {err}", filename, None) from err
+        raise XmlError("xml_unreadable", filename, None, detail=str(err)) from err
     if root is None:
-        raise XmlError("the document is empty", filename, None)
+        raise XmlError("xml_empty", filename, None)
     tree = root.getroottree()
     info = tree.docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:

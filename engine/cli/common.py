@@ -13,7 +13,7 @@ from engine.alur import Alur
 from engine.config import Settings
 from engine.errors import DeployError, EngineError
 from engine.inbox import InboxFilter
-from engine.storage.tables import Definition, Event, HumanTask, Instance, utcnow
+from engine.storage.tables import Definition, Event, HumanTask, Instance
 
 ALUR = "alur.engine"
 STATES = {"running": "berjalan", "completed": "selesai", "cancelled": "dibatalkan"}
@@ -117,8 +117,8 @@ def local(alur: Alur, moment: datetime | None) -> str:
     return moment.astimezone(alur.calendar.timezone).strftime("%d-%m-%Y %H:%M") if moment else ""
 
 
-def is_overdue(task: HumanTask) -> bool:
-    return task.state == "open" and task.due_at is not None and task.due_at < utcnow()
+def is_overdue(task: HumanTask, now: datetime) -> bool:
+    return task.state == "open" and task.due_at is not None and task.due_at < now
 
 
 def fields(row, keys: str) -> dict:
@@ -126,8 +126,8 @@ def fields(row, keys: str) -> dict:
     return {k: getattr(row, k) for k in keys.split()}
 
 
-def task_json(t: HumanTask) -> dict:
-    return {**fields(t, TASK_KEYS), "overdue": is_overdue(t)}
+def task_json(t: HumanTask, now: datetime) -> dict:
+    return {**fields(t, TASK_KEYS), "overdue": is_overdue(t, now)}
 
 
 def instance_json(i: Instance) -> dict:
@@ -151,7 +151,7 @@ def echo_tasks(alur: Alur, tasks: list[HumanTask], empty: str = "tidak ada tugas
             t.step_no,
             short(t.name),
             t.assignee or t.role,
-            local(alur, t.due_at) + (" terlambat" if is_overdue(t) else ""),
+            local(alur, t.due_at) + (" terlambat" if is_overdue(t, alur.clock()) else ""),
             t.claimed_by,
         ]
         for t in tasks

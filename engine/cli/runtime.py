@@ -96,7 +96,8 @@ def start(key: str, title: str, username: str, version, data: dict, as_json: boo
     instance = alur.start(key, username, title=title, data=data, version=version)
     open_tasks = alur.tasks(flt=InboxFilter(instance_id=instance.id))
     if as_json:
-        echo_json({**instance_json(instance), "tasks": [task_json(t) for t in open_tasks]})
+        tasks = [task_json(t, alur.clock()) for t in open_tasks]
+        echo_json({**instance_json(instance), "tasks": tasks})
         return
     v = instance.definition.version
     click.echo(f"instans {instance.id} dimulai: {instance.title} ({key} versi {v})")
@@ -118,7 +119,7 @@ def tasks(username, role, instance_id, process, overdue: bool, as_json: bool) ->
     flt = InboxFilter(process=process, overdue=overdue or None, instance_id=instance_id)
     found = alur.inbox(username, flt) if username else alur.tasks(role, flt)
     if as_json:
-        echo_json([task_json(t) for t in found])
+        echo_json([task_json(t, alur.clock()) for t in found])
     else:
         echo_tasks(alur, found)
 

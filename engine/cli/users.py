@@ -106,7 +106,8 @@ def list_users(as_json: bool) -> None:
 @click.option("--label", default="", help="What the token is for, e.g. the script's name.")
 def token(username: str, label: str) -> None:
     """Create a personal API token for NAME and print it (once: only its hash is stored)."""
-    with open_alur().session() as s:
-        value = user_store.create_token(s, user_store.get(s, username), label)
+    alur = open_alur()
+    with alur.session() as s:
+        value = user_store.create_token(s, user_store.get(s, username), label, alur.clock())
     click.echo(value)
     click.echo("Simpan token ini sekarang: token tidak akan ditampilkan lagi.", err=True)

@@ -28,9 +28,7 @@ def as_engine_error(err: SpiffWorkflowException) -> ProcessError:
     cause = next((e for e in _causes(err) if isinstance(e, expressions.ExpressionError)), None)
     reason = cause.reason if cause else str(err)
     log.warning("process step %s (%s) failed: %s", element, name, reason)
-    kind = ExpressionLimit if isinstance(cause, expressions.ExpressionLimit) else ProcessError
-    return kind(
-        f"model tidak dapat menjalankan '{name}' ({element}): {reason}",
-        element=element,
-        reason=reason,
-    )
+    where = {"name": name, "element": element, "reason": reason}
+    if isinstance(cause, expressions.ExpressionLimit):
+        return ExpressionLimit("expression_limit", **where)
+    return ProcessError("process_error", **where)

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import access, audit
+from engine.clock import Clock, system_clock
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.roles import RoleMap
 from engine.runtime.store import Handle, WorkflowStore
 from engine.sop import Step, Waktu
-from engine.storage.tables import Definition, HumanTask, Instance, User, utcnow
+from engine.storage.tables import Definition, HumanTask, Instance, User
 from engine.workcalendar import OfficeCalendar
 
 YES, NO = "Ya", "Tidak"
@@ -45,6 +46,7 @@ class Context:
     store: WorkflowStore
     roles: RoleMap
     calendar: OfficeCalendar
+    clock: Clock = system_clock
 
 
 def start(
@@ -52,16 +54,19 @@ def start(
 ) -> tuple[Instance, Handle]:
     if not access.may_start(definition, user):
         raise PermissionDenied(
-            f"{user.username} tidak boleh memulai {definition.code or definition.key}: "
-            f"perlu peran {', '.join(definition.starter_roles)}"
+            "start_forbidden",
+            user=user.username,
+            process=definition.code or definition.key,
+            roles=", ".join(definition.starter_roles),
         )
-    since = time.time()
+    since, now = time.time(), ctx.clock()
     instance = Instance(
         definition=definition,
         definition_id=definition.id,
         process_key=definition.key,
         title=title.strip() or definition.name,
         started_by=user.username,
+        started_at=now,
         data=data,
     )
     session.add(instance)
@@ -70,7 +75,7 @@ def start(
     handle.workflow.data.update(data)
     for task in handle.workflow.get_tasks(state=TaskState.READY, manual=False):
         task.data.update(data)
-    audit.record(session, instance.id, "started", user.username, title=instance.title)
+    audit.record(session, instance.id, "started", user.username, at=now, title=instance.title)
     _advance(session, ctx, instance, handle, user.username, since, returned=None)
     return instance, handle
 
@@ -83,8 +88,9 @@ def complete(
     instance = session.get(Instance, task.instance_id, with_for_update={"of": Instance})
     session.refresh(task, with_for_update=True)
     if task.state != "open":
-        who = task.completed_by or "orang lain"
-        raise Conflict(f"tugas {task.id} sudah diselesaikan oleh {who}", task=task.id)
+        if task.completed_by:
+            raise Conflict("task_completed_by", id=task.id, by=task.completed_by)
+        raise Conflict("task_completed_by_someone", id=task.id)
     may_complete(task, user)
     step = instance.definition.model.find(task.step_no)
     decision = _decision(step, form)
@@ -92,12 +98,12 @@ def complete(
     handle = ctx.store.load(session, instance)
     spiff_task = handle.workflow.get_task_from_id(UUID(task.task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
-        raise Conflict(f"tugas {task.id} tidak lagi menunggu", task=task.id)
+        raise Conflict("task_not_waiting", id=task.id)
     spiff_task.data.update(form.data)
     if decision:
         spiff_task.data[f"keputusan_{task.step_no}"] = decision
     spiff_task.run()
-    now = utcnow()
+    now = ctx.clock()
     task.state, task.completed_by, task.completed_at = "completed", user.username, now
     task.decision = decision
     task.data = {
@@ -113,6 +119,7 @@ def complete(
         "completed",
         user.username,
         task,
+        at=now,
         decision=decision,
         note=form.note,
         checklist=form.checklist,
@@ -127,7 +134,9 @@ def complete(
             "reason": form.note,
             "at": now.isoformat(),
         }
-        audit.record(session, instance.id, "sent_back", user.username, task, reason=form.note)
+        audit.record(
+            session, instance.id, "sent_back", user.username, task, at=now, reason=form.note
+        )
     _advance(session, ctx, instance, handle, user.username, since, returned)
     return instance, handle
 
@@ -135,26 +144,25 @@ def complete(
 def may_complete(task: HumanTask, user: User) -> None:
     """Only the named assignee, else the claimant, else a holder of the task's role."""
     if not user.active:
-        raise PermissionDenied(f"pengguna {user.username} tidak aktif")
+        raise PermissionDenied("user_inactive", user=user.username)
     if task.assignee and task.assignee != user.username:
-        raise PermissionDenied(f"tugas {task.id} ditugaskan kepada {task.assignee}")
+        raise PermissionDenied("task_assigned_to_other", id=task.id, assignee=task.assignee)
     if task.claimed_by and task.claimed_by != user.username:
-        raise PermissionDenied(f"tugas {task.id} sedang dikerjakan oleh {task.claimed_by}")
+        raise PermissionDenied("task_claimed_by_other", id=task.id, claimant=task.claimed_by)
     if not task.assignee and task.role not in user.role_names:
-        raise PermissionDenied(
-            f"{user.username} tidak memegang peran '{task.role}' untuk tugas {task.id}"
-        )
+        raise PermissionDenied("task_role_missing", user=user.username, role=task.role, id=task.id)
 
 
-def cancel(session: Session, instance: Instance, user: User, reason: str) -> None:
+def cancel(session: Session, ctx: Context, instance: Instance, user: User, reason: str) -> None:
     if not reason.strip():
-        raise InvalidInput("alasan pembatalan wajib diisi")
+        raise InvalidInput("cancel_reason_missing")
     if instance.state != "running":
-        raise Conflict(f"instans {instance.id} sudah {instance.state}")
+        raise Conflict("instance_not_running", id=instance.id, state=instance.state)
     for task in _open_tasks(session, instance.id):
         task.state = "cancelled"
-    instance.state, instance.ended_at, instance.cancel_reason = "cancelled", utcnow(), reason
-    audit.record(session, instance.id, "cancelled", user.username, reason=reason)
+    now = ctx.clock()
+    instance.state, instance.ended_at, instance.cancel_reason = "cancelled", now, reason
+    audit.record(session, instance.id, "cancelled", user.username, at=now, reason=reason)
 
 
 def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
@@ -166,7 +174,7 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
     for task_id, row in open_rows.items():
         if task_id not in ready:
             row.state = "cancelled"
-    now = utcnow()
+    now = ctx.clock()
     for task_id, spiff_task in ready.items():
         if task_id in open_rows:
             continue
@@ -175,12 +183,12 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
             row.data = {"dikembalikan": returned}
         session.add(row)
         session.flush()
-        audit.record(session, instance.id, "task_created", actor, row, role=row.role)
+        audit.record(session, instance.id, "task_created", actor, row, at=now, role=row.role)
     if workflow.is_completed():
         instance.state, instance.ended_at = "completed", now
-        audit.record(session, instance.id, "finished", actor)
+        audit.record(session, instance.id, "finished", actor, at=now)
     ctx.store.save(session, instance, handle, since)
-    instance.next_wakeup_at = None if instance.state != "running" else next_wakeup(workflow)
+    instance.next_wakeup_at = None if instance.state != "running" else next_wakeup(workflow, now)
 
 
 def wake(session: Session, ctx: Context, instance: Instance, actor: str) -> Handle:
@@ -192,24 +200,24 @@ def wake(session: Session, ctx: Context, instance: Instance, actor: str) -> Hand
     return handle
 
 
-def next_wakeup(workflow: BpmnWorkflow) -> datetime | None:
+def next_wakeup(workflow: BpmnWorkflow, now: datetime) -> datetime | None:
     """When the earliest timer the workflow waits on fires (now when its time is not known yet)."""
     times = [
-        _fire_time(event.value)
+        _fire_time(event.value, now)
         for event in workflow.waiting_events()
         if event.event_type in _TIMER_EVENTS
     ]
     return min(times, default=None)
 
 
-def _fire_time(value) -> datetime:
+def _fire_time(value, now: datetime) -> datetime:
     """A timer's pending value: an ISO time (a cycle's next one); anything else wakes it now."""
     try:
         moment = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
     except ValueError:
         moment = None
     if moment is None:
-        return utcnow()
+        return now
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -238,13 +246,13 @@ def _human_task(ctx: Context, instance: Instance, spiff_task, now: datetime) -> 
 def _decision(step: Step | None, form: Completion) -> str | None:
     if not step or not step.decision:
         if form.decision:
-            raise InvalidInput("langkah ini bukan keputusan; jangan kirim Ya/Tidak")
+            raise InvalidInput("not_a_decision")
         return None
     answer = {"ya": YES, "tidak": NO}.get((form.decision or "").strip().lower())
     if answer is None:
-        raise InvalidInput(f"langkah {step.no} adalah keputusan: pilih Ya atau Tidak")
+        raise InvalidInput("decision_missing", step=step.no)
     if answer == NO and not form.note.strip():
-        raise InvalidInput("Tidak (kembalikan) wajib disertai alasan")
+        raise InvalidInput("send_back_reason_missing")
     return answer
 
 

@@ -1,9 +1,11 @@
-"""SpiffWorkflow wiring: one parser family (Camunda), the safe script engine, the serializer."""
+"""SpiffWorkflow wiring: one parser family (Camunda), the safe script engine, the serializers."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from functools import cache
+from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -69,12 +71,71 @@ def new_workflow(specs: Specs) -> AlurWorkflow:
     return AlurWorkflow(spec, subprocesses, script_engine=script_engine())
 
 
+class HeaderConverter(BpmnWorkflowConverter):
+    """An AlurWorkflow as the store keeps it: the workflow's own attributes, no spec, no tasks.
+
+    The spec is stored once per definition version and every task is a row of its own, so a
+    step writes what it changed and not the whole history. Reading is the library's from_dict,
+    once the store has put the spec and the task rows back into the dictionary.
+    """
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict:
+        return {
+            "data": self.registry.convert(self.registry.clean(workflow.data)),
+            "correlations": workflow.correlations,
+            "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+            "success": workflow.success,
+            "completed": workflow.completed,
+            "root": str(workflow.task_tree.id),
+            "subprocesses": self.mapping_to_dict(workflow.subprocesses),
+            "bpmn_events": self.registry.convert(workflow.bpmn_events),
+        }
+
+
+class StoreSerializer(BpmnWorkflowSerializer):
+    """The library's serializer with the store's workflow converter registered on its registry.
+
+    Workflows keep the library's typename ("BpmnWorkflow"), tasks and specs the library's own
+    converters, so what is stored is the library's versioned JSON, split into rows.
+    """
+
+    def __init__(self) -> None:
+        registry = self.configure(DEFAULT_CONFIG)
+        HeaderConverter(AlurWorkflow, registry, typename="BpmnWorkflow")
+        super().__init__(registry)
+
+    def header(self, workflow: BpmnWorkflow) -> dict:
+        """The workflow's attributes as JSON values, with the serializer version."""
+        return json.loads(self.serialize_json(workflow))
+
+    def jsonable(self, obj: Any) -> Any:
+        """A task, spec or mapping of them converted, as the JSON values a database column holds."""
+        return json.loads(json.dumps(self.to_dict(obj), cls=self._encoder_cls))
+
+    def restore(self, header: dict, spec: dict, tasks: dict[str, dict]) -> AlurWorkflow:
+        """The workflow from a stored header, its definition's spec and its task rows.
+
+        The typename is set here: headers written before it was kept load the same way.
+        """
+        dct = {**header, **spec, "tasks": tasks, "typename": self.registry.typenames[AlurWorkflow]}
+        dct["subprocesses"] = dict(header.get("subprocesses", {}))  # from_dict pops from it
+        self.migrate(dct)  # the library's own upgrade of older serializer versions
+        workflow = self.from_dict(dct)
+        workflow.script_engine = script_engine()
+        return workflow
+
+
 @cache
 def serializer() -> BpmnWorkflowSerializer:
-    """The library's serializer; stored workflows keep the library's own typename."""
+    """The library's serializer for a whole workflow (spec and tasks included)."""
     registry = BpmnWorkflowSerializer.configure(DEFAULT_CONFIG)
     BpmnWorkflowConverter(AlurWorkflow, registry, typename="BpmnWorkflow")
     return BpmnWorkflowSerializer(registry)
+
+
+@cache
+def store_serializer() -> StoreSerializer:
+    return StoreSerializer()
 
 
 @cache

@@ -9,7 +9,6 @@ step in the same process skips the load; any other writer bumps the revision and
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -45,13 +44,7 @@ class WorkflowStore:
     def spec_dict(xml: bytes, key: str, filename: str) -> dict:
         """The serialized spec (with subprocess specs) stored once on a definition."""
         spec, subprocesses = spiff.parse_specs(xml, key, filename)
-        registry = spiff.serializer().registry
-        return _jsonable(
-            {
-                "spec": registry.convert(spec),
-                "subprocess_specs": {k: registry.convert(v) for k, v in subprocesses.items()},
-            }
-        )
+        return spiff.store_serializer().jsonable({"spec": spec, "subprocess_specs": subprocesses})
 
     def new(self, definition: Definition) -> Handle:
         """A fresh workflow of the definition, not yet in the database."""
@@ -68,13 +61,9 @@ class WorkflowStore:
             .where(WorkflowTask.instance_id == instance.id)
             .order_by(WorkflowTask.seq)
         ).scalars()
-        dct = dict(instance.workflow)
-        dct.update(instance.definition.spec)
-        dct["tasks"] = {row["id"]: row for row in rows}
-        dct["typename"] = spiff.serializer().registry.typenames[BpmnWorkflow]  # not in the header
-        spiff.serializer().migrate(dct)
-        workflow = spiff.serializer().from_dict(dct)
-        workflow.script_engine = spiff.script_engine()
+        tasks = {row["id"]: row for row in rows}
+        spec = instance.definition.spec
+        workflow = spiff.store_serializer().restore(instance.workflow, spec, tasks)
         top = session.execute(
             select(func.max(WorkflowTask.seq)).where(WorkflowTask.instance_id == instance.id)
         ).scalar()
@@ -83,7 +72,7 @@ class WorkflowStore:
 
     def save(self, session: Session, instance: Instance, handle: Handle, since: float) -> None:
         """Write the header and the tasks changed since `since` (time.time() before the step)."""
-        registry = spiff.serializer().registry
+        serializer = spiff.store_serializer()
         tasks = handle.workflow.tasks
         added = tasks.keys() - handle.parents.keys()
         removed = handle.parents.keys() - tasks.keys()
@@ -91,7 +80,7 @@ class WorkflowStore:
         dirty |= {handle.parents[tid] for tid in removed} | {tasks[tid]._parent for tid in added}
         dirty |= {child for tid in list(dirty) if tid in tasks for child in tasks[tid]._children}
         dirty = {tid for tid in dirty if tid in tasks}
-        bodies = _jsonable({tid: registry.convert(tasks[tid]) for tid in dirty}, keys=True)
+        bodies = {tid: serializer.jsonable(tasks[tid]) for tid in dirty}
         iid = instance.id
         if removed:
             session.execute(
@@ -119,7 +108,7 @@ class WorkflowStore:
                     for i, t in enumerate(fresh)
                 ],
             )
-        instance.workflow = self._header(handle.workflow)
+        instance.workflow = serializer.header(handle.workflow)
         handle.instance_id = iid
         handle.next_seq += len(fresh)
         handle.parents = {tid: task._parent for tid, task in tasks.items()}
@@ -137,44 +126,11 @@ class WorkflowStore:
         with self._lock:
             self._cache.pop(instance_id, None)
 
-    @staticmethod
-    def _header(workflow: BpmnWorkflow) -> dict:
-        """The workflow's own attributes (what the library's converter writes besides tasks)."""
-        serializer = spiff.serializer()
-        registry = serializer.registry
-        registry._encoder_mode = True
-        try:
-            header = {
-                "data": registry.convert(registry.clean(workflow.data)),
-                "correlations": workflow.correlations,
-                "last_task": str(workflow.last_task.id) if workflow.last_task else None,
-                "success": workflow.success,
-                "completed": workflow.completed,
-                "root": str(workflow.task_tree.id),
-                "subprocesses": {
-                    str(k): registry.convert(v) for k, v in workflow.subprocesses.items()
-                },
-                "bpmn_events": registry.convert(workflow.bpmn_events),
-                "typename": registry.typenames[type(workflow)],
-                serializer.VERSION_KEY: serializer.VERSION,
-            }
-        finally:
-            registry._encoder_mode = False
-        return _jsonable(header)
-
     def _restored_specs(self, definition: Definition) -> tuple:
         """Spec objects are read-only at run time: restore them once per definition."""
         if definition.id not in self._specs:
-            registry = spiff.serializer().registry
-            spec = registry.restore(definition.spec["spec"])
-            subs = {k: registry.restore(v) for k, v in definition.spec["subprocess_specs"].items()}
+            serializer = spiff.store_serializer()
+            spec = serializer.from_dict(definition.spec["spec"])
+            subs = serializer.from_dict(definition.spec["subprocess_specs"])
             self._specs[definition.id] = (spec, subs)
         return self._specs[definition.id]
-
-
-def _jsonable(value, keys: bool = False):
-    """The registry's output can hold encoder-only types; pass it through the library's encoder."""
-    encoder = spiff.serializer()._encoder_cls
-    if keys:
-        return {k: json.loads(json.dumps(v, cls=encoder)) for k, v in value.items()}
-    return json.loads(json.dumps(value, cls=encoder))

@@ -44,12 +44,10 @@ def _field(column) -> str:
 
 def _check_text(column, value: str) -> None:
     if "\x00" in value:
-        raise InvalidInput(f"{_field(column)} memuat karakter NUL; hapus karakter itu")
+        raise InvalidInput("field_nul", field=_field(column))
     limit = column.info.get("max_chars") or getattr(column.type, "length", None)
     if isinstance(column.type, String) and limit and len(value) > limit:
-        raise InvalidInput(
-            f"{_field(column)} terlalu panjang: {len(value)} karakter, paling banyak {limit}"
-        )
+        raise InvalidInput("field_too_long", field=_field(column), length=len(value), limit=limit)
 
 
 def _check_json(column, value) -> None:
@@ -58,9 +56,9 @@ def _check_json(column, value) -> None:
         return
     text = json.dumps(value, ensure_ascii=False, default=str)
     if _JSON_NUL.search(text):
-        raise InvalidInput(f"{_field(column)} memuat karakter NUL; hapus karakter itu")
+        raise InvalidInput("field_nul", field=_field(column))
     size = len(text.encode())
     if size > limit:
         raise InvalidInput(
-            f"{_field(column)} terlalu besar: {size // 1024} KiB, paling banyak {limit // 1024} KiB"
+            "field_too_big", field=_field(column), size=size // 1024, limit=limit // 1024
         )

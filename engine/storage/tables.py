@@ -29,6 +29,7 @@ _MODELS_MAX = 1024
 
 
 def utcnow() -> datetime:
+    """Column defaults only: the engine sets every such time itself, from its clock."""
     return datetime.now(UTC)
 
 

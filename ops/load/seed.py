@@ -71,8 +71,8 @@ def seed(url: str, upload_dir: Path, staff: int = 50, password: str | None = Non
         with alur.session() as s:
             for i, role in enumerate(_spread(steps, staff)):
                 username = f"staf{i + 1:03d}"
-                user = users.add(s, username, [role], password=password)
-                token = users.create_token(s, user, "load")
+                user = users.add(s, username, [role], password=password, now=alur.clock())
+                token = users.create_token(s, user, "load", alur.clock())
                 made.append(Staff(username, role, token, role in starters))
         return made
     finally:

@@ -51,4 +51,4 @@ def test_a_nul_in_a_cancel_reason_or_a_note_changes_nothing(alur):
 
 def test_a_nul_in_a_token_label_is_refused(alur):
     with pytest.raises(InvalidInput, match="api_tokens.name memuat"), alur.session() as s:
-        users.create_token(s, users.get(s, starter(alur, KEY)), "laptop\x00")
+        users.create_token(s, users.get(s, starter(alur, KEY)), "laptop\x00", alur.clock())

@@ -44,9 +44,13 @@ def seeded_db(tmp_path_factory, quick_password_hashes) -> Path:
 
 
 @pytest.fixture
-def app(tmp_path, seeded_db):
+def app(tmp_path, seeded_db, clock):
     with app_on_copy(
-        seeded_db, tmp_path, SECRET_KEY="test", ALUR_MAX_UPLOAD_MB=MAX_UPLOAD_MB
+        seeded_db,
+        tmp_path,
+        SECRET_KEY="test",
+        ALUR_MAX_UPLOAD_MB=MAX_UPLOAD_MB,
+        ENGINE_CLOCK=clock,
     ) as app:
         yield app
 

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from engine.errors import EngineError, InvalidInput, PermissionDenied
 from engine.inbox import InboxFilter
 from engine.runtime.lifecycle import Completion
-from engine.storage.tables import Definition, HumanTask, Instance, User, definition_sop, utcnow
+from engine.storage.tables import Definition, HumanTask, Instance, User, definition_sop
 from webui.api.openapi import document
 from webui.facade import alur
 
@@ -32,7 +32,8 @@ class Unauthenticated(EngineError):
 
 @bp.errorhandler(EngineError)
 def engine_error(error: EngineError):
-    response = jsonify(error={"code": error.code, "message": error.message})
+    key = {"key": error.key} if error.key else {}
+    response = jsonify(error={"code": error.code, "message": error.message, **key})
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="alur"'
     return response, error.status
@@ -56,7 +57,7 @@ def authenticate() -> None:
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("kirim header Authorization: Bearer <token>")
+        raise Unauthenticated("token_required")
     g.api_user = _token_user(token.strip())
 
 
@@ -65,14 +66,14 @@ def _token_user(token: str) -> User:
     user = alur().user_for_token(token)
     if user is None:
         log.info("API token refused from %s", request.remote_addr)
-        raise Unauthenticated("token tidak dikenal, dicabut, atau penggunanya tidak aktif")
+        raise Unauthenticated("token_refused")
     return user
 
 
 def _may_read(user: User, instance: Instance) -> None:
     """The engine's rule (engine.access.may_read_instance), as a 403 when it says no."""
     if not alur().may_read(instance.id, user.username):
-        raise PermissionDenied(f"{user.username} tidak terlibat dalam instans {instance.id}")
+        raise PermissionDenied("instance_not_involved", user=user.username, id=instance.id)
 
 
 def _body(fields: dict, required: tuple[str, ...] = ()) -> dict:
@@ -83,25 +84,25 @@ def _body(fields: dict, required: tuple[str, ...] = ()) -> dict:
         body = json.loads(raw, parse_constant=int) if raw.strip() else {}
         json.dumps(body, ensure_ascii=False).encode()  # lone surrogates are no UTF-8 text
     except (ValueError, RecursionError) as error:
-        raise InvalidInput(f"badan permintaan bukan JSON yang sah: {error}") from None
+        raise InvalidInput("request_not_json", error=str(error)) from None
     if not isinstance(body, dict):
-        raise InvalidInput("badan permintaan harus berupa objek JSON")
+        raise InvalidInput("request_not_object")
     if unknown := sorted(set(body) - set(fields)):
-        raise InvalidInput(f"kolom tidak dikenal: {', '.join(unknown)}")
+        raise InvalidInput("fields_unknown", fields=", ".join(unknown))
     if missing := [f for f in required if f not in body]:
-        raise InvalidInput(f"kolom wajib tidak ada: {', '.join(missing)}")
+        raise InvalidInput("fields_missing", fields=", ".join(missing))
     for name, value in body.items():
         if fields[name] is int and isinstance(value, float) and value.is_integer():
             body[name] = value = int(value)  # as in JSON Schema, 3.0 is an integer
         if isinstance(value, bool) and fields[name] is int or not isinstance(value, fields[name]):
-            raise InvalidInput(f"kolom {name!r} bertipe salah")
+            raise InvalidInput("field_type", field=name)
     return body
 
 
 def _flag(name: str) -> bool | None:
     value = request.args.get(name, "").lower()
     if value and value not in FLAGS:
-        raise InvalidInput(f"parameter {name!r} harus true atau false")
+        raise InvalidInput("flag_invalid", name=name)
     return FLAGS.get(value)
 
 
@@ -132,7 +133,7 @@ def _tasks_json(tasks: list[HumanTask]) -> list[dict]:
             .join(Definition, Instance.definition_id == Definition.id)
             .where(Instance.id.in_({t.instance_id for t in tasks}))
         ).all()
-    about, now, out = {row.id: row for row in rows}, utcnow(), []
+    about, now, out = {row.id: row for row in rows}, alur().clock(), []
     for t in tasks:
         row = about[t.instance_id]
         step = definition_sop(row.definition_id, row.sha256, row.sop).find(t.step_no)
@@ -190,9 +191,9 @@ def processes():
 def start(key: str):
     body = _body(START_FIELDS, required=("title",))
     if not 1 <= body.get("version", 1) <= 2**31:
-        raise InvalidInput("versi harus bilangan bulat positif")
+        raise InvalidInput("version_invalid")
     if "\x00" in body["title"]:  # PostgreSQL text cannot hold NUL
-        raise InvalidInput("judul tidak boleh berisi karakter NUL")
+        raise InvalidInput("title_nul")
     instance = alur().start(key, g.api_user.username, **body)  # title, data, version
     location = url_for("api.instance", instance_id=instance.id)
     return jsonify(_instance_json(instance)), 201, {"Location": location}
@@ -236,7 +237,7 @@ def claim(task_id: int):
 def complete(task_id: int):
     body = _body(COMPLETE_FIELDS)
     if not all(isinstance(v, bool | str) for v in body.get("checklist", {}).values()):
-        raise InvalidInput("nilai checklist harus true/false atau catatan kekurangan")
+        raise InvalidInput("checklist_invalid")
     task = alur().complete(task_id, g.api_user.username, Completion(**body))
     found = _instance_json(alur().instance(task.instance_id))
     return jsonify(

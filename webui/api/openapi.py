@@ -78,7 +78,15 @@ EVENT = _object(
 )
 VARIABLES = OBJECT | {"description": "process variables"}
 SCHEMAS = {
-    "Error": _object({"error": _object(_fields(STRING, "code message"))}),
+    "Error": _object(
+        {
+            "error": _object(
+                _fields(STRING, "code message")
+                | {"key": STRING | {"description": "the message's stable id (engine errors)"}},
+                required=["code", "message"],
+            )
+        }
+    ),
     "Process": PROCESS,
     "Task": TASK,
     "Instance": INSTANCE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
+from webui.error_texts import finding_text
 from webui.templating import megabytes
 
 
@@ -43,7 +44,8 @@ class DeployForm:
 
     def add_problems(self, problems: list[Problem]) -> None:
         for problem in problems:
-            self.problems.setdefault(Path(problem.file).name, []).append(problem)
+            shown = replace(problem, message=finding_text(problem))
+            self.problems.setdefault(Path(problem.file).name, []).append(shown)
 
     def _refuse(self, name: str, message: str) -> None:
         self.problems.setdefault(name, []).append(Problem(name, None, None, message))

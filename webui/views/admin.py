@@ -9,6 +9,7 @@ from flask_login import login_required
 from engine.errors import Conflict, InvalidInput
 from engine.storage.tables import User
 from webui import access, accounts, request_cache
+from webui.error_texts import error_text
 from webui.facade import alur
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -47,7 +48,7 @@ def new_user():
                     values["is_admin"],
                 )
             except Conflict as error:
-                errors["username"] = error.message
+                errors["username"] = error_text(error)
             else:
                 flash(_("User %(name)s created.", name=values["username"]), "success")
                 return redirect(url_for("admin.user", username=values["username"]))
@@ -68,7 +69,7 @@ def roles(username: str):
             username, values["full_name"], values["roles"], values["is_admin"], access.me().username
         )
     except InvalidInput as error:
-        return _edit(alur().user(username), {"roles": error.message}), 422
+        return _edit(alur().user(username), {"roles": error_text(error)}), 422
     flash(_("Roles of %(name)s saved.", name=username), "success")
     return redirect(url_for("admin.user", username=username))
 
@@ -91,7 +92,7 @@ def active(username: str):
     try:
         accounts.set_active(username, wanted, access.me().username)
     except InvalidInput as error:
-        return _edit(alur().user(username), {"active": error.message}), 422
+        return _edit(alur().user(username), {"active": error_text(error)}), 422
     if wanted:
         flash(_("%(name)s can sign in again.", name=username), "success")
     else:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import InvalidInput, PermissionDenied
 from webui import access, accounts
+from webui.error_texts import error_text
 from webui.facade import alur
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -68,7 +69,7 @@ def password():
             g.password_failed = True
             errors["current"] = _("The current password is wrong.")
         except InvalidInput as error:
-            errors["new"] = error.message
+            errors["new"] = error_text(error)
     if errors:
         return _page(errors=errors), 422
     flash(_("Your password was changed. Use the new one from your next sign-in."), "success")
@@ -82,7 +83,7 @@ def email():
     try:
         alur().set_email(access.me().username, address)
     except InvalidInput as error:
-        return _page(errors={"email": error.message}, email=address), 422
+        return _page(errors={"email": error_text(error)}, email=address), 422
     flash(_("Saved."), "success")
     return redirect(url_for("profile.index"))
 

@@ -19,6 +19,7 @@ from engine.inbox import InboxFilter, is_supervisor
 from engine.runtime.lifecycle import NO
 from engine.storage.tables import HumanTask, User
 from webui import access, request_cache
+from webui.error_texts import error_text
 from webui.facade import alur
 from webui.forms.task import TaskForm
 from webui.present import downloads, timeline
@@ -75,7 +76,7 @@ def complete(task_id: int):
     try:  # the new files' rows commit together with the completion, or not at all
         alur().complete(task_id, user.username, form.completion(kept), form.uploads)
     except InvalidInput as error:
-        form.errors["form"] = error.message
+        form.errors["form"] = error_text(error)
         form.reselect = bool(form.uploads)
         return _page(task, user, form), 422
     flash(_where_next(task, form.decision), "success")

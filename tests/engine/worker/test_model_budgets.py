@@ -62,7 +62,7 @@ def test_a_condition_that_would_blow_up_stops_at_its_budget_and_changes_nothing(
         alur.complete(task.id, "ana")
     assert time.monotonic() - started < 10  # stopped, not run to exhaustion (minutes, GBs)
     error = stopped.value
-    assert (error.code, error.status, error.details["element"]) == ("expression_limit", 422, "G")
+    assert (error.code, error.status, error.params["element"]) == ("expression_limit", 422, "G")
     assert "larger than 100000" in error.message
     assert snapshot(alur, instance.id) == before
     assert alur.task(task.id).state == "open"  # the analyst fixes the model; the task waits
@@ -102,7 +102,7 @@ def test_a_timer_value_from_the_data_is_bounded_when_it_is_read(alur):
     with pytest.raises(ExpressionLimit) as stopped:
         alur.start(TIMER, "ana", data={"tenggat": "P9999999Y"})
     assert "longer than ten years" in stopped.value.message
-    assert stopped.value.details["element"] == "Timer_1"
+    assert stopped.value.params["element"] == "Timer_1"
     assert len(alur.instances(process=TIMER)) == count  # no half-started instance
     started = alur.start(TIMER, "ana", data={"tenggat": "PT1S"})
     assert alur.instance(started.id).next_wakeup_at is not None

@@ -158,3 +158,15 @@ def test_a_task_being_completed_is_skipped_not_waited_for(alur, make_worker):
         report = make_worker().run_round(now=task.due_at + MINUTE)
         assert (report.overdue, report.reminders) == (0, 0)
     assert make_worker().run_round(now=task.due_at + MINUTE).overdue == 1
+
+
+def test_a_round_reads_the_engine_clock(alur, make_worker, clock):
+    """Without `now`, the worker's deadline is the clock the Alur was built with."""
+    task = first_task(alur, alur.start(DEADLINE, "ana", title="Draf jam").id)
+    worker = make_worker()
+    clock.now = task.due_at - MINUTE
+    assert worker.run_round().overdue == 0
+    clock.now = task.due_at + MINUTE
+    assert worker.run_round().overdue == 1
+    (note,) = [n for n in alur.notifications("ana") if n.human_task_id == task.id]
+    assert note.created_at == clock.now

@@ -39,15 +39,15 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     with engine.session() as s:
         tokens = {}
         for name, roles in PEOPLE.items():
-            user = add(s, name, roles, is_admin=name == "admin")
-            tokens[name] = create_token(s, user, "tests")
+            user = add(s, name, roles, is_admin=name == "admin", now=engine.clock())
+            tokens[name] = create_token(s, user, "tests", engine.clock())
     engine.db.dispose()
     return path, tokens
 
 
 @pytest.fixture
-def app(tmp_path, seeded):
-    with app_on_copy(seeded[0], tmp_path) as app:
+def app(tmp_path, seeded, clock):
+    with app_on_copy(seeded[0], tmp_path, ENGINE_CLOCK=clock) as app:
         yield app
 
 

@@ -211,6 +211,17 @@ def test_inbox_shows_my_roles_tasks_with_filters(api, alur):
     _error(api.get("/tasks", "kabid", query_string={"overdue": "kadang"}), 422, "invalid")
 
 
+def test_the_api_reads_the_engine_clock(api, alur, clock):
+    """The app's engine is built with the test's clock: stopping it moves "overdue" in the API."""
+    (task,) = api.start("sop_b")["open_tasks"]
+    due = alur.task(task["id"]).due_at
+    clock.now = due - timedelta(minutes=1)
+    assert api.inbox("kabid", overdue="true") == []
+    clock.now = due + timedelta(minutes=1)
+    (late,) = api.inbox("kabid", overdue="true")
+    assert late["overdue"] is True
+
+
 def test_claim_and_its_refusals(api):
     task = _run_to(api, api.start(), 5)
     claim = f"/tasks/{task['id']}/claim"
@@ -222,6 +233,25 @@ def test_claim_and_its_refusals(api):
     assert api.inbox("ft2") == []  # claimed by someone else: gone from their inbox
     _error(api.post(f"/tasks/{task['id']}/complete", "ft2", json={}), 403, "forbidden")
     _error(api.post("/tasks/999/claim", "ft"), 404, "not_found")
+
+
+def test_engine_errors_carry_their_message_key(api):
+    """The class-level code, the Indonesian message as before, and the message's stable key."""
+    task = _run_to(api, api.start(), 5)
+    claim = f"/tasks/{task['id']}/claim"
+    api.post(claim, "ft")
+    status, body = api.post(claim, "ft2")
+    assert status == 409 and body["error"] == {
+        "code": "conflict",
+        "key": "task_claimed",
+        "message": f"tugas {task['id']} sudah diambil oleh ft",
+    }
+    status, body = api.post(f"/tasks/{task['id']}/complete", "ft2", json={})
+    assert (status, body["error"]["key"]) == (403, "task_claimed_by_other")
+    assert api.post("/tasks/999/claim", "ft")[1]["error"]["key"] == "task_missing"
+    assert api.get("/tasks", "kabid", query_string={"overdue": "x"})[1]["error"]["key"] == (
+        "flag_invalid"
+    )
 
 
 def test_complete_refusals(api):

@@ -1,0 +1,127 @@
+"""What the engine's errors and deploy findings say: a stable key per message and its text.
+
+An error carries its key and parameters (`NotFound("instance_missing", id=7)`); its message is
+the Indonesian text in MESSAGES with the parameters filled in (`%(name)s`, as gettext writes
+them), which the CLI and the JSON API show. A deploy finding (engine/bpmn/validate.py) carries
+its key the same way; FINDINGS keeps the English the CLI has always printed for them. The web UI
+translates both by key (webui/error_texts.py), so every key here has an English and an
+Indonesian text there.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # not found
+    "user_missing": "pengguna '%(username)s' tidak ada",
+    "task_missing": "tugas %(id)s tidak ada",
+    "instance_missing": "instans %(id)s tidak ada",
+    "process_missing": "proses %(key)s tidak ada",
+    "process_version_missing": "proses %(key)s versi %(version)s tidak ada",
+    "token_missing": "token %(id)s tidak ada",
+    # forbidden
+    "start_forbidden": "%(user)s tidak boleh memulai %(process)s: perlu peran %(roles)s",
+    "user_inactive": "pengguna %(user)s tidak aktif",
+    "task_assigned_to_other": "tugas %(id)s ditugaskan kepada %(assignee)s",
+    "task_claimed_by_other": "tugas %(id)s sedang dikerjakan oleh %(claimant)s",
+    "task_role_missing": "%(user)s tidak memegang peran '%(role)s' untuk tugas %(id)s",
+    "claim_role_missing": "%(user)s tidak memegang peran '%(role)s'",
+    "unclaim_forbidden": "hanya %(claimant)s, Kabid atau admin yang dapat melepas",
+    "reassign_forbidden": "hanya Kabid atau admin yang dapat mengalihkan tugas",
+    "cancel_forbidden": "hanya pemula, Kabid atau admin yang dapat membatalkan",
+    "password_wrong": "kata sandi saat ini salah",
+    "instance_not_involved": "%(user)s tidak terlibat dalam instans %(id)s",
+    # conflict: the state changed under the caller
+    "task_completed_by": "tugas %(id)s sudah diselesaikan oleh %(by)s",
+    "task_completed_by_someone": "tugas %(id)s sudah diselesaikan oleh orang lain",
+    "task_not_waiting": "tugas %(id)s tidak lagi menunggu",
+    "task_claimed": "tugas %(id)s sudah diambil oleh %(claimant)s",
+    "task_not_open": "tugas %(id)s sudah %(state)s",
+    "task_not_open_files": "tugas %(id)s sudah %(state)s; berkas tidak dilampirkan",
+    "instance_not_running": "instans %(id)s sudah %(state)s",
+    "user_exists": "pengguna %(name)s sudah ada",
+    # invalid input
+    "password_too_short": "kata sandi baru perlu sedikitnya %(min)s karakter",
+    "password_mismatch": "kata sandi baru dan ulangannya tidak sama",
+    "username_invalid": "nama pengguna tidak boleh kosong atau berisi spasi",
+    "role_empty": "nama peran tidak boleh kosong",
+    "reassign_role_missing": "%(user)s tidak memegang peran '%(role)s'",
+    "own_admin_right": "Anda tidak dapat mencabut hak administrator Anda sendiri",
+    "deactivate_self": "Anda tidak dapat menonaktifkan diri sendiri",
+    "email_invalid": "alamat e-mail tidak sah: '%(address)s'",
+    "cancel_reason_missing": "alasan pembatalan wajib diisi",
+    "not_a_decision": "langkah ini bukan keputusan; jangan kirim Ya/Tidak",
+    "decision_missing": "langkah %(step)s adalah keputusan: pilih Ya atau Tidak",
+    "send_back_reason_missing": "Tidak (kembalikan) wajib disertai alasan",
+    "file_name_empty": "nama berkas kosong",
+    "file_too_large": "berkas '%(name)s' terlalu besar (%(size)s byte); batas %(limit)s MB",
+    "not_sha256": "bukan sha256: '%(digest)s'",
+    "request_not_json": "badan permintaan bukan JSON yang sah: %(error)s",
+    "request_not_object": "badan permintaan harus berupa objek JSON",
+    "fields_unknown": "kolom tidak dikenal: %(fields)s",
+    "fields_missing": "kolom wajib tidak ada: %(fields)s",
+    "field_type": "kolom '%(field)s' bertipe salah",
+    "flag_invalid": "parameter '%(name)s' harus true atau false",
+    "version_invalid": "versi harus bilangan bulat positif",
+    "title_nul": "judul tidak boleh berisi karakter NUL",
+    "checklist_invalid": "nilai checklist harus true/false atau catatan kekurangan",
+    # unauthenticated (API)
+    "token_required": "kirim header Authorization: Bearer <token>",
+    "token_refused": "token tidak dikenal, dicabut, atau penggunanya tidak aktif",
+    # storage full, deploy refused
+    "storage_full": (
+        "penyimpanan berkas penuh; '%(name)s' tidak tersimpan dan tidak ada yang berubah."
+        " Hubungi admin."
+    ),
+    "deploy_refused": "%(count)s masalah; tidak ada yang dideploy",
+    # what the database would choke on (engine.storage.guard)
+    "field_nul": "%(field)s memuat karakter NUL; hapus karakter itu",
+    "field_too_long": "%(field)s terlalu panjang: %(length)s karakter, paling banyak %(limit)s",
+    "field_too_big": "%(field)s terlalu besar: %(size)s KiB, paling banyak %(limit)s KiB",
+    # the deployed model failed a step (engine.runtime.failures)
+    "process_error": "model tidak dapat menjalankan '%(name)s' (%(element)s): %(reason)s",
+    "expression_limit": "model dihentikan di '%(name)s' (%(element)s): %(reason)s",
+}
+
+
+FINDINGS: dict[str, str] = {
+    # the file itself
+    "file_unreadable": "cannot read file: %(reason)s",
+    "no_bpmn_files": "tidak ada berkas .bpmn untuk dideploy",
+    "xml_unsafe": (
+        "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
+        "(possible XXE or entity-expansion attack); remove the <!DOCTYPE ...> block"
+    ),
+    "xml_not_well_formed": "not well-formed XML: %(detail)s",
+    "xml_not_well_formed_at": "not well-formed XML: %(detail)s (column %(column)s)",
+    "xml_unreadable": "cannot read XML: %(detail)s",
+    "xml_empty": "the document is empty",
+    # schema and references
+    "bpmn_invalid": "not valid BPMN 2.0: %(detail)s",
+    "id_duplicate": "duplicate id '%(id)s' (first used on line %(first_line)s)",
+    "reference_unknown": "%(attribute)s '%(value)s' does not match any id in this file",
+    "default_flow_unknown": "default flow '%(flow)s' does not match any id in this file",
+    "default_flow_not_leaving": "default flow '%(flow)s' is not a sequence flow leaving it",
+    # lanes
+    "lane_unnamed": "lane has no name; name it after its Pelaksana role",
+    "lane_name_repeated": (
+        "lane name '%(name)s' is also used by lane '%(other)s' (line %(other_line)s); "
+        "names must be unique"
+    ),
+    "node_in_two_lanes": "is in two lanes, '%(first)s' and '%(second)s'; a step has one Pelaksana",
+    "node_in_no_lane": "%(kind)s '%(name)s' is in no lane; put it in its Pelaksana's lane",
+    # what runs
+    "not_executable": 'no process has isExecutable="true": nothing here can run',
+    "spiff_refused": "SpiffWorkflow cannot build the process: %(detail)s",
+    "expression_refused": "%(what)s refused by the safe evaluator: %(reason)s",
+    "timer_refused": "timer refused: %(reason)s",
+}
+
+
+def text(key: str, params: dict) -> str:
+    """The Indonesian message of key with params filled in."""
+    return MESSAGES[key] % params
+
+
+def finding(key: str, params: dict) -> str:
+    """The text of a deploy finding with params filled in."""
+    return FINDINGS[key] % params

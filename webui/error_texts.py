@@ -1,0 +1,142 @@
+"""Engine errors and deploy findings in the user's language, one text per key of
+engine/messages.py.
+
+pybabel cannot follow a key to its text, so every text is written out here with lazy_gettext;
+the Indonesian catalog says what the engine says, or the sentence a page already used.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from engine.errors import EngineError
+
+TEXTS: dict[str, LazyString] = {
+    # not found
+    "user_missing": _l("There is no user %(username)s."),
+    "task_missing": _l("Task %(id)s does not exist."),
+    "instance_missing": _l("Process %(id)s does not exist."),
+    "process_missing": _l("There is no process %(key)s."),
+    "process_version_missing": _l("Process %(key)s has no version %(version)s."),
+    "token_missing": _l("There is no token %(id)s."),
+    # forbidden
+    "start_forbidden": _l("%(user)s may not start %(process)s: it needs the role %(roles)s."),
+    "user_inactive": _l("The user %(user)s is not active."),
+    "task_assigned_to_other": _l("Task %(id)s is assigned to %(assignee)s."),
+    "task_claimed_by_other": _l("Task %(id)s is being worked on by %(claimant)s."),
+    "task_role_missing": _l("%(user)s does not hold the role '%(role)s' of task %(id)s."),
+    "claim_role_missing": _l("%(user)s does not hold the role '%(role)s'."),
+    "unclaim_forbidden": _l("Only %(claimant)s, a Kabid or an administrator may release it."),
+    "reassign_forbidden": _l("Only a Kabid or an administrator may hand a task on."),
+    "cancel_forbidden": _l(
+        "Only the person who started it, a Kabid or an administrator may cancel it."
+    ),
+    "password_wrong": _l("The current password is wrong."),
+    "instance_not_involved": _l("%(user)s took no part in process %(id)s."),
+    # conflict
+    "task_completed_by": _l("Task %(id)s was already completed by %(by)s."),
+    "task_completed_by_someone": _l("Task %(id)s was already completed by someone else."),
+    "task_not_waiting": _l("Task %(id)s is no longer waiting."),
+    "task_claimed": _l("Task %(id)s was already taken by %(claimant)s."),
+    "task_not_open": _l("Task %(id)s is already %(state)s."),
+    "task_not_open_files": _l("Task %(id)s is already %(state)s; the files were not attached."),
+    "instance_not_running": _l("Process %(id)s is already %(state)s."),
+    "user_exists": _l("The user %(name)s already exists."),
+    # invalid input
+    "password_too_short": _l("The new password needs at least %(min)s characters."),
+    "password_mismatch": _l("The new password and its repetition are not the same."),
+    "username_invalid": _l("A username may not be empty or contain spaces."),
+    "role_empty": _l("A role name may not be empty."),
+    "reassign_role_missing": _l("%(user)s does not hold the role '%(role)s'."),
+    "own_admin_right": _l("You cannot take away your own administrator right."),
+    "deactivate_self": _l("You cannot deactivate yourself."),
+    "email_invalid": _l("Not a valid e-mail address: '%(address)s'."),
+    "cancel_reason_missing": _l("A reason for cancelling is required."),
+    "not_a_decision": _l("This step is not a decision; do not send Ya or Tidak."),
+    "decision_missing": _l("Step %(step)s is a decision: choose Ya or Tidak."),
+    "send_back_reason_missing": _l("Tidak (send back) needs a reason."),
+    "file_name_empty": _l("The file name is empty."),
+    "file_too_large": _l(
+        "The file '%(name)s' is too large (%(size)s bytes); the limit is %(limit)s MB."
+    ),
+    "not_sha256": _l("Not a sha256: '%(digest)s'."),
+    "request_not_json": _l("The request body is not valid JSON: %(error)s"),
+    "request_not_object": _l("The request body must be a JSON object."),
+    "fields_unknown": _l("Unknown fields: %(fields)s."),
+    "fields_missing": _l("Required fields missing: %(fields)s."),
+    "field_type": _l("The field '%(field)s' has the wrong type."),
+    "flag_invalid": _l("The parameter '%(name)s' must be true or false."),
+    "version_invalid": _l("The version must be a positive whole number."),
+    "title_nul": _l("The title may not contain a NUL character."),
+    "checklist_invalid": _l("A checklist value must be true/false or a note of what is missing."),
+    # unauthenticated (API)
+    "token_required": _l("Send the header Authorization: Bearer <token>."),
+    "token_refused": _l("The token is unknown or revoked, or its user is not active."),
+    # storage full, deploy refused
+    "storage_full": _l(
+        "File storage is full; '%(name)s' was not stored and nothing changed. "
+        "Contact the administrator."
+    ),
+    "deploy_refused": _l("%(count)s problems; nothing was deployed."),
+    "field_nul": _l("%(field)s contains a NUL character; remove it."),
+    "field_too_long": _l("%(field)s is too long: %(length)s characters, at most %(limit)s."),
+    "field_too_big": _l("%(field)s is too large: %(size)s KiB, at most %(limit)s KiB."),
+    "process_error": _l("The process model cannot run '%(name)s' (%(element)s): %(reason)s"),
+    "expression_limit": _l("The process model was stopped at '%(name)s' (%(element)s): %(reason)s"),
+}
+
+
+class Finding(Protocol):
+    """A deploy finding (engine.bpmn.validate.Problem) as far as its text goes."""
+
+    message: str
+    key: str | None
+    params: dict
+
+
+# deploy findings: the English is what the CLI prints (engine.messages.FINDINGS)
+FINDING_TEXTS: dict[str, LazyString] = {
+    "file_unreadable": _l("cannot read file: %(reason)s"),
+    "no_bpmn_files": _l("there is no .bpmn file to deploy"),
+    "xml_unsafe": _l(
+        "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
+        "(possible XXE or entity-expansion attack); remove the <!DOCTYPE ...> block"
+    ),
+    "xml_not_well_formed": _l("not well-formed XML: %(detail)s"),
+    "xml_not_well_formed_at": _l("not well-formed XML: %(detail)s (column %(column)s)"),
+    "xml_unreadable": _l("cannot read XML: %(detail)s"),
+    "xml_empty": _l("the document is empty"),
+    "bpmn_invalid": _l("not valid BPMN 2.0: %(detail)s"),
+    "id_duplicate": _l("duplicate id '%(id)s' (first used on line %(first_line)s)"),
+    "reference_unknown": _l("%(attribute)s '%(value)s' does not match any id in this file"),
+    "default_flow_unknown": _l("default flow '%(flow)s' does not match any id in this file"),
+    "default_flow_not_leaving": _l("default flow '%(flow)s' is not a sequence flow leaving it"),
+    "lane_unnamed": _l("lane has no name; name it after its Pelaksana role"),
+    "lane_name_repeated": _l(
+        "lane name '%(name)s' is also used by lane '%(other)s' (line %(other_line)s); "
+        "names must be unique"
+    ),
+    "node_in_two_lanes": _l(
+        "is in two lanes, '%(first)s' and '%(second)s'; a step has one Pelaksana"
+    ),
+    "node_in_no_lane": _l("%(kind)s '%(name)s' is in no lane; put it in its Pelaksana's lane"),
+    "not_executable": _l('no process has isExecutable="true": nothing here can run'),
+    "spiff_refused": _l("SpiffWorkflow cannot build the process: %(detail)s"),
+    "expression_refused": _l("%(what)s refused by the safe evaluator: %(reason)s"),
+    "timer_refused": _l("timer refused: %(reason)s"),
+}
+
+
+def finding_text(problem: Finding) -> str:
+    """A deploy finding in the user's language (one the web layer wrote stays as is)."""
+    text = FINDING_TEXTS.get(problem.key) if problem.key else None
+    return problem.message if text is None else str(text) % problem.params
+
+
+def error_text(error: EngineError) -> str:
+    """The error's message in the user's language (a message the web layer wrote stays as is)."""
+    text = TEXTS.get(error.key) if error.key else None
+    return error.message if text is None else str(text) % error.params
