@@ -12,10 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import access, audit, definitions, inbox, notifications, users
+from engine.admin import UserAdmin
 from engine.config import Settings
 from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import FileStore, Upload
 from engine.inbox import InboxFilter
+from engine.pages import DATABASE_ERRORS, Pages
 from engine.roles import RoleMap, normalise
 from engine.runtime import lifecycle
 from engine.runtime.lifecycle import Completion, Context
@@ -23,6 +25,7 @@ from engine.runtime.store import WorkflowStore
 from engine.storage import migrate
 from engine.storage.db import make_engine, session_factory
 from engine.storage.tables import (
+    ApiToken,
     Definition,
     Event,
     HumanTask,
@@ -30,13 +33,17 @@ from engine.storage.tables import (
     Notification,
     StoredFile,
     User,
+    utcnow,
 )
 from engine.workcalendar import OfficeCalendar
 
 log = logging.getLogger(__name__)
+__all__ = ["DATABASE_ERRORS", "Alur"]
 
 
-class Alur:
+class Alur(Pages, UserAdmin):
+    """The engine for one database: every caller's door into it."""
+
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings.from_env()
         self.db = make_engine(self.settings.database_url)
@@ -107,9 +114,19 @@ class Alur:
             return notifications.mark_read(s, username, ids)
 
     def user_for_token(self, token: str) -> User | None:
-        """The user a personal API token belongs to (None: unknown, revoked or inactive)."""
-        with self.session() as s:
-            return users.user_for_token(s, token)
+        """The user a personal API token belongs to (None: unknown, revoked or inactive).
+
+        A read; its last use is written down in a write of its own at most once a minute.
+        """
+        with self.session(read_only=True) as s:
+            row = users.token_row(s, token)
+            if row is None:
+                return None
+            user, now = row.user, utcnow()
+        if users.token_stale(row, now):
+            with self.session() as s:
+                s.get(ApiToken, row.id).last_used_at = now
+        return user
 
     def may_read(self, instance_id: int, username: str) -> bool:
         """Whether the user may read the instance, its diagram and its history."""
@@ -155,8 +172,9 @@ class Alur:
         with self.session() as s:
             instance = self._instance(s, instance_id, lock=True)
             user = users.get(s, username)
-            if not (inbox.is_supervisor(user) or instance.started_by == username):
-                raise PermissionDenied("hanya pemula, Kabid atau admin yang dapat membatalkan")
+            refusal = access.cancel_refusal(instance, user)
+            if isinstance(refusal, PermissionDenied):  # the state is lifecycle.cancel's to check
+                raise refusal
             lifecycle.cancel(s, instance, user, reason)
             self.store.discard(instance_id)
             return instance

@@ -9,6 +9,7 @@ from flask_babel import format_date, format_decimal, format_time, format_timedel
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from engine.views import abilities, overdue
 from webui import access, request_cache
 from webui.facade import alur
 
@@ -30,12 +31,13 @@ def _context() -> dict:
         return {}
     if "nav" not in g:
         user = access.me()
+        can = abilities(user)
         g.nav = {
             "inbox_count": len(alur().inbox(user.username)),
             "unread_count": alur().unread_count(user.username),
-            "all_instances": access.reads_everything(user),
-            "analyst": access.is_analyst(user),
-            "admin": user.active and user.is_admin,
+            "all_instances": can.read_all,
+            "analyst": can.analyst,
+            "admin": can.admin,
         }
     return {**g.nav, "now": now()}
 
@@ -63,9 +65,9 @@ def due(due_at: datetime | None) -> dict:
     """How long until a due date, or how late: {'text', 'overdue', 'at'}."""
     if due_at is None:
         return {"text": _("no time limit"), "overdue": False, "at": ""}
-    delta = due_at - now()
-    span = format_timedelta(abs(delta), granularity="minute", threshold=1.5)
-    if delta.total_seconds() < 0:
+    moment = now()
+    span = format_timedelta(abs(due_at - moment), granularity="minute", threshold=1.5)
+    if overdue("open", due_at, moment):  # the engine's rule; a due date shown is an open task's
         return {"text": _("%(span)s overdue", span=span), "overdue": True, "at": when(due_at)}
     return {"text": _("%(span)s left", span=span), "overdue": False, "at": when(due_at)}
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 
 from flask import Blueprint, g, jsonify, request, url_for
-from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError, InvalidInput, PermissionDenied
-from engine.inbox import InboxFilter
-from engine.runtime.lifecycle import Completion
-from engine.sop import step_dict
-from engine.storage.tables import Definition, HumanTask, Instance, User, utcnow
+from engine.views import (
+    INSTANCE_KEYS,
+    Completion,
+    InboxFilter,
+    Instance,
+    User,
+    event_json,
+    instance_json,
+    plain,
+)
 from webui.api.openapi import document
 from webui.facade import alur
 
@@ -106,56 +110,13 @@ def _flag(name: str) -> bool | None:
     return FLAGS.get(value)
 
 
-def _plain(row, names: str, **extra) -> dict:
-    """The named attributes of a row as JSON values (datetimes as ISO 8601), plus extra."""
-    values = {n: getattr(row, n) for n in names.split()}
-    return {n: v.isoformat() if isinstance(v, datetime) else v for n, v in values.items()} | extra
-
-
-TASK = (
-    "id instance_id process_key step_no name lane role assignee state created_at due_at"
-    " claimed_by claimed_at completed_by completed_at decision"
-)
-
-
-def _tasks_json(tasks: list[HumanTask]) -> list[dict]:
-    """Tasks with their instance title and SOP step (question, Kelengkapan, Waktu, Output)."""
-    with alur().session() as s:
-        rows = s.execute(
-            select(Instance.id, Instance.title, Definition.code, Definition.sop)
-            .join(Definition, Instance.definition_id == Definition.id)
-            .where(Instance.id.in_({t.instance_id for t in tasks}))
-        ).all()
-    about, now, out = {row.id: row for row in rows}, utcnow(), []
-    for t in tasks:
-        row = about[t.instance_id]
-        step = step_dict(row.sop, t.step_no) or {}
-        overdue = bool(t.state == "open" and t.due_at and t.due_at < now)
-        out.append(
-            _plain(
-                t,
-                TASK,
-                instance_title=row.title,
-                process_code=row.code,
-                overdue=overdue,
-                returned=(t.data or {}).get("dikembalikan"),
-                question=(step.get("decision") or {}).get("question"),
-                kelengkapan=step.get("kelengkapan", []),
-                output=step.get("output", []),
-                waktu=step.get("waktu_text", ""),
-            )
-        )
-    return out
-
-
 def _instance_json(instance: Instance) -> dict:
     open_tasks = alur().tasks(flt=InboxFilter(instance_id=instance.id))
-    return _plain(
-        instance,
-        "id title state started_by started_at ended_at cancel_reason data",
-        process=_plain(instance.definition, "key code name version"),
-        open_tasks=_tasks_json(open_tasks),
-    )
+    base = instance_json(instance)
+    return {k: base[k] for k in INSTANCE_KEYS.split()} | {
+        "process": plain(instance.definition, "key code name version"),
+        "open_tasks": alur().tasks_json(open_tasks),
+    }
 
 
 @bp.get("/openapi.json")
@@ -170,7 +131,7 @@ def processes():
         if d.key in latest:
             latest[d.key]["versions"].append(d.version)
             continue
-        latest[d.key] = _plain(
+        latest[d.key] = plain(
             d,
             "key code name version starter_roles deployed_at",
             versions=[d.version],
@@ -202,10 +163,7 @@ def instance(instance_id: int):
 @bp.get(f"/instances/<{ID}:instance_id>/history")
 def history(instance_id: int):
     _may_read(g.api_user, alur().instance(instance_id))
-    events = [
-        _plain(e, "id kind actor at step_no data", task_id=e.human_task_id)
-        for e in alur().history(instance_id)
-    ]
+    events = [event_json(e) for e in alur().history(instance_id)]
     return jsonify(instance_id=instance_id, events=events)
 
 
@@ -217,13 +175,13 @@ def tasks():
         mine_only=bool(_flag("mine")),
         unclaimed_only=bool(_flag("unclaimed")),
     )
-    return jsonify(tasks=_tasks_json(alur().inbox(g.api_user.username, flt)))
+    return jsonify(tasks=alur().tasks_json(alur().inbox(g.api_user.username, flt)))
 
 
 @bp.post(f"/tasks/<{ID}:task_id>/claim")
 def claim(task_id: int):
     task = alur().claim(task_id, g.api_user.username)
-    return jsonify(task=_tasks_json([task])[0])
+    return jsonify(task=alur().tasks_json([task])[0])
 
 
 @bp.post(f"/tasks/<{ID}:task_id>/complete")
@@ -231,11 +189,5 @@ def complete(task_id: int):
     body = _body(COMPLETE_FIELDS)
     if not all(isinstance(v, bool | str) for v in body.get("checklist", {}).values()):
         raise InvalidInput("nilai checklist harus true/false atau catatan kekurangan")
-    task = alur().complete(task_id, g.api_user.username, Completion(**body))
-    found = _instance_json(alur().instance(task.instance_id))
-    return jsonify(
-        task=_tasks_json([task])[0],
-        instance={k: found[k] for k in ("id", "title", "state")},
-        finished=found["state"] == "completed",
-        next=found["open_tasks"],
-    )
+    # One write transaction: the task read, checked and completed, and the answer made from it.
+    return jsonify(alur().complete_from_api(task_id, g.api_user.username, Completion(**body)))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.bpmn.reader import decision_gateways
 from engine.sop import Waktu, WaktuError
-from engine.storage.tables import Definition, HumanTask, Instance
+from engine.views import Definition, HumanTask, Instance
 from exporters.progress import InstanceOverlay, StepState, latest_tasks, overlay_from_rows
 from webui import request_cache
 from webui.facade import alur
@@ -52,7 +51,7 @@ class Progress:
             if no in marks
         }
         latest = latest_tasks(self.tasks)
-        for element, gateway in decision_gateways(definition.xml, definition.task_steps).items():
+        for element, gateway in alur().decision_gateways(definition).items():
             task = latest.get(definition.task_steps[element])
             if task is None or task.state != "completed":
                 continue

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from engine.runtime.lifecycle import NO
-from engine.storage.tables import Event, Instance, StoredFile
+from engine.views import NO, Event, Instance, StoredFile
 from webui import request_cache
 from webui.facade import alur
 

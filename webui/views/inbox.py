@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from engine.inbox import InboxFilter
+from engine.views import InboxFilter
 from webui import request_cache
 from webui.facade import alur
 

@@ -8,9 +8,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine import users
 from engine.errors import PermissionDenied
-from engine.storage.tables import Instance, User
+from engine.views import Instance, User, abilities, may_cancel, may_view_task
 from webui import access, request_cache
 from webui.facade import alur
 from webui.present import charts, downloads, progress, timeline
@@ -27,7 +26,7 @@ LIST_LIMIT = 200
 @login_required
 def index():
     """Every instance, for those who may read them all (auditors, admins, Kabid)."""
-    if not access.reads_everything(access.me()):
+    if not access.abilities().read_all:
         raise PermissionDenied(
             _("Only auditors, supervisors and administrators see every process.")
         )
@@ -111,7 +110,7 @@ def reassign(instance_id: int):
 @login_required
 def cancel(instance_id: int):
     instance, user = access.readable_instance(instance_id)
-    if not access.may_cancel(instance, user):
+    if not may_cancel(instance, user):
         raise PermissionDenied(
             _("Only the person who started it, a Kabid or an administrator may cancel it.")
         )
@@ -131,16 +130,13 @@ def _page(instance: Instance, user: User, errors: dict[str, str]):
         {
             "task": t,
             "step": request_cache.step(definition, t.step_no),
-            "may_view": access.may_view(t, user),
+            "may_view": may_view_task(t, user),
         }
         for t in state.open
     ]
     holders: dict[str, list[User]] = {}
-    if access.may_supervise(user) and current:
-        with alur().session(read_only=True) as s:
-            for row in current:
-                role = row["task"].role
-                holders.setdefault(role, users.holders(s, role))
+    if abilities(user).supervise and current:
+        holders = alur().holders([row["task"].role for row in current])
     return render_template(
         "instances/show.html",
         instance=instance,
@@ -151,7 +147,7 @@ def _page(instance: Instance, user: User, errors: dict[str, str]):
         entries=timeline.entries(instance),
         timings=state.timings(definition.sop["steps"]),
         view=view,
-        may_cancel=access.may_cancel(instance, user),
+        may_cancel=may_cancel(instance, user),
         errors=errors,
         reason=request.form.get("reason", ""),
     )

@@ -14,10 +14,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.errors import Conflict, InvalidInput
-from engine.inbox import InboxFilter, is_supervisor
-from engine.runtime.lifecycle import NO
-from engine.storage.tables import HumanTask, User
+from engine.errors import Conflict, InvalidInput, PermissionDenied
+from engine.views import NO, Completion, HumanTask, Outcome, User, task_actions
 from webui import access, request_cache
 from webui.facade import alur
 from webui.forms.task import TaskForm
@@ -55,30 +53,42 @@ def unclaim(task_id: int):
 @bp.post("/<int:task_id>/complete")
 @login_required
 def complete(task_id: int):
-    """Check the form; complete with the files in one step, or show what to correct."""
-    task, user = access.viewable_task(task_id)
-    if task.state != "open":
-        raise Conflict(_("Task %(id)s is no longer open.", id=task.id))
-    instance = request_cache.instance(task.instance_id)
-    form = TaskForm.for_step(request_cache.step(instance.definition, task.step_no))
-    form.read(request.form, request.files, alur().files.max_bytes, _types())
+    """Check the form; complete with the files in one step, or show what to correct.
+
+    One write transaction reads the task, checks who may, and completes it (or keeps valid files
+    while the form is corrected); the redirect's message comes from what it returns.
+    """
+    form = TaskForm()
+    form.read_files(request.files, alur().files.max_bytes, _types())
     if form.file_errors:  # nothing is stored; the typed entries come back filled in
-        return _page(task, user, form), 422
-    if form.errors:
-        # The files themselves were fine: keep them with the task so they need no second upload.
-        for upload in form.uploads:
-            alur().attach(task_id, user.username, upload)
-        if form.uploads:
-            flash(_("%(n)s file(s) saved with this task.", n=len(form.uploads)), "info")
-        return _page(task, user, form), 422
-    kept = [f.id for f in alur().files_of(task.instance_id) if f.human_task_id == task.id]
+        task, user = access.viewable_task(task_id)
+        return _page(task, user, form.for_step(_step_of(task)).read_fields(request.form)), 422
+
+    def check(step: dict | None) -> Completion | None:
+        form.for_step(step).read_fields(request.form)
+        return None if form.errors else form.completion([])
+
     try:  # the new files' rows commit together with the completion, or not at all
-        alur().complete(task_id, user.username, form.completion(kept), form.uploads)
+        outcome = alur().complete_from_web(task_id, current_user.username, check, form.uploads)
+    except PermissionDenied as error:
+        if error.details.get("hidden"):
+            raise access.hidden_task(task_id, error.details["role"]) from None
+        raise
+    except Conflict as error:
+        if error.details.get("closed"):
+            raise Conflict(_("Task %(id)s is no longer open.", id=task_id)) from None
+        raise
     except InvalidInput as error:
+        task, user = access.viewable_task(task_id)
         form.errors["form"] = error.message
         form.reselect = bool(form.uploads)
         return _page(task, user, form), 422
-    flash(_where_next(task, form.decision), "success")
+    if not outcome.done:  # the files themselves were fine: kept, so no second upload is needed
+        if outcome.attached:
+            flash(_("%(n)s file(s) saved with this task.", n=outcome.attached), "info")
+        task, user = access.viewable_task(task_id)
+        return _page(task, user, form), 422
+    flash(_where_next(outcome), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -93,7 +103,8 @@ def _page(task: HumanTask, user: User, form: TaskForm | None):
     instance = request_cache.instance(task.instance_id)
     definition = instance.definition
     step = request_cache.step(definition, task.step_no)
-    form = form or TaskForm.for_step(step)
+    form = form or TaskForm().for_step(step)
+    actions = task_actions(task, user)
     files = alur().files_of(instance.id)
     history = alur().history(instance.id)
     earlier = [  # newest first
@@ -116,11 +127,9 @@ def _page(task: HumanTask, user: User, form: TaskForm | None):
         attached=[f for f in files if f.human_task_id == task.id],
         returned=(task.data or {}).get("dikembalikan"),
         returned_gaps=timeline.gaps_sent_back(history, task.id),
-        can_act=access.may_act(task, user),
-        can_claim=access.may_act(task, user) and not task.claimed_by,
-        can_unclaim=task.state == "open"
-        and bool(task.claimed_by)
-        and (task.claimed_by == user.username or is_supervisor(user)),
+        can_act=actions.can_act,
+        can_claim=actions.can_claim,
+        can_unclaim=actions.can_unclaim,
         extensions=", ".join(sorted(_types())),
         max_mb=megabytes(alur().files.max_bytes),
     )
@@ -130,26 +139,23 @@ def _types() -> set[str]:
     return set(current_app.config["ALUR_UPLOAD_EXTENSIONS"].replace(",", " ").lower().split())
 
 
-def _where_next(task: HumanTask, decision: str) -> str:
+def _step_of(task: HumanTask) -> dict | None:
+    return request_cache.step(request_cache.instance(task.instance_id).definition, task.step_no)
+
+
+def _where_next(outcome: Outcome) -> str:
     """'Step 11 done. Next: step 12 (Kabid ...).' or 'The process is finished.'"""
     done = (
-        _("Step %(no)s sent back.", no=task.step_no)
-        if decision == NO
-        else _("Step %(no)s done.", no=task.step_no)
+        _("Step %(no)s sent back.", no=outcome.step_no)
+        if outcome.decision == NO
+        else _("Step %(no)s done.", no=outcome.step_no)
     )
-    instance = alur().instance(task.instance_id)
-    if instance.state == "completed":
+    if outcome.finished:
         return " ".join([done, _("The process is finished.")])
-    following = alur().tasks(flt=InboxFilter(instance_id=task.instance_id))
-    if not following:
+    if not outcome.next:
         return done
     steps = "; ".join(
-        _(
-            "step %(no)s, %(name)s, with %(role)s",
-            no=t.step_no,
-            name=t.name,
-            role=request_cache.role_label(t.role),
-        )
-        for t in following
+        _("step %(no)s, %(name)s, with %(role)s", no=t.step_no, name=t.name, role=t.lane or t.role)
+        for t in outcome.next
     )
     return " ".join([done, _("Next: %(steps)s.", steps=steps)])

@@ -1,0 +1,210 @@
+"""Facade methods that answer a whole page or API call in one transaction (mixed into Alur)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from engine import access, inbox, involvement, rows, users
+from engine.bpmn import reader
+from engine.errors import Conflict, PermissionDenied
+from engine.files import Upload
+from engine.inbox import InboxFilter
+from engine.runtime import lifecycle
+from engine.runtime.lifecycle import Completion
+from engine.sop import step_dict
+from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, User, utcnow
+from engine.views import MineRow, MineTask, NextStep, Outcome
+
+# The database errors a page answers with "try again" (503) rather than a server error.
+DATABASE_ERRORS = (DBAPIError,)
+
+
+class Pages:
+    """Reads and writes shaped for the web pages and the JSON API."""
+
+    # -- health -------------------------------------------------------------------------------
+    def ping(self) -> str | None:
+        """None when the database answers SELECT 1, else the first line of the reason."""
+        try:
+            with self.db.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+            return (reason[0] if reason else "") or type(error).__name__
+        return None
+
+    @staticmethod
+    def unavailable(error: BaseException) -> str | None:
+        """The reason when error means the database is unreachable or restarting, else None."""
+        if not isinstance(error, DBAPIError):
+            return None
+        if not error.connection_invalidated and not isinstance(error, OperationalError):
+            return None
+        return str(error.orig)
+
+    @staticmethod
+    def decision_gateways(definition: Definition) -> dict:
+        """Decision step element -> its gateway (id and outgoing flow by Ya/Tidak) in the BPMN."""
+        return reader.decision_gateways(definition.xml, definition.task_steps)
+
+    # -- people and what they may do --------------------------------------------------------
+    def people(self) -> dict[str, str]:
+        """Every user's full name by username."""
+        with self.session(read_only=True) as s:
+            return {name: full for name, full in s.execute(select(User.username, User.full_name))}
+
+    def holders(self, roles: list[str]) -> dict[str, list[User]]:
+        """The active users holding each role, by username (whom a task may be handed to)."""
+        with self.session(read_only=True) as s:
+            return {role: users.holders(s, role) for role in dict.fromkeys(roles)}
+
+    # -- 'My processes' -----------------------------------------------------------------------
+    def mine(self, username: str, limit: int = 100) -> list[MineRow]:
+        """Instances username started or acted in, newest first, with their open steps."""
+        with self.session(read_only=True) as s:
+            user = users.get(s, username)
+            found = involvement.instances_of(s, username, limit)
+            open_tasks: dict[int, list[HumanTask]] = {}
+            if found:
+                query = select(HumanTask).where(
+                    HumanTask.state == "open", HumanTask.instance_id.in_([i.id for i in found])
+                )
+                for task in s.scalars(
+                    query.order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.id)
+                ):
+                    open_tasks.setdefault(task.instance_id, []).append(task)
+            now = utcnow()
+            return [_mine_row(i, open_tasks.get(i.id, []), user, now) for i in found]
+
+    # -- completing from the web and the API ------------------------------------------------
+    def complete_from_web(
+        self,
+        task_id: int,
+        username: str,
+        check: Callable[[dict | None], Completion | None],
+        uploads: list[Upload] = (),
+    ) -> Outcome:
+        """Read, check and complete a task in one write transaction; the outcome for the page.
+
+        check gets the SOP step and returns the Completion, or None when the form has errors:
+        then the uploads (already valid files) are kept with the task and nothing else changes.
+        PermissionDenied carries hidden=True when the person may not even see the task;
+        Conflict carries closed=True when it is no longer open.
+        """
+        for upload in uploads:
+            self.files.check(upload)
+        digests = [self.files.put(u) for u in uploads]
+
+        def work(s: Session):
+            task, user = inbox.get(s, task_id), users.get(s, username)
+            if not access.may_view_task(task, user):
+                raise PermissionDenied(
+                    f"tugas {task.id} milik peran '{task.role}'", hidden=True, role=task.role
+                )
+            if task.state != "open":
+                raise Conflict(f"tugas {task.id} sudah {task.state}", task=task.id, closed=True)
+            instance = s.get(Instance, task.instance_id)
+            form = check(step_dict(instance.definition.sop, task.step_no))
+            attached = [
+                self._file_row(s, task, user, u, d) for u, d in zip(uploads, digests, strict=True)
+            ]
+            outcome = Outcome(task.id, task.instance_id, task.step_no, attached=len(attached))
+            if form is None:
+                return outcome, instance, None
+            kept = s.scalars(
+                select(StoredFile.id)
+                .where(StoredFile.human_task_id == task.id)
+                .order_by(StoredFile.id)
+            )
+            form.file_ids = [*form.file_ids, *kept]
+            instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
+            after = _open_tasks(s, instance.id)
+            nexts = tuple(NextStep(t.step_no, t.name, t.lane, t.role) for t in after)
+            outcome = Outcome(
+                task.id,
+                instance.id,
+                task.step_no,
+                done=True,
+                decision=task.decision,
+                finished=instance.state == "completed",
+                next=nexts,
+            )
+            return outcome, instance, handle
+
+        return self.write_workflow(work)
+
+    def complete_from_api(self, task_id: int, username: str, form: Completion) -> dict:
+        """Complete a task in one write transaction; the API's answer (task, instance, next)."""
+
+        def work(s: Session):
+            task, user = inbox.get(s, task_id), users.get(s, username)
+            instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
+            definition, now = instance.definition, utcnow()
+
+            def detail(t: HumanTask) -> dict:
+                return rows.task_detail_json(
+                    t, instance.title, definition.code, definition.sop, now
+                )
+
+            answer = {
+                "task": detail(task),
+                "instance": {"id": instance.id, "title": instance.title, "state": instance.state},
+                "finished": instance.state == "completed",
+                "next": [detail(t) for t in _open_tasks(s, instance.id)],
+            }
+            return answer, instance, handle
+
+        return self.write_workflow(work)
+
+    def tasks_json(self, tasks: list[HumanTask]) -> list[dict]:
+        """Tasks as the API shows them, with their instance title and SOP step."""
+        ids = {t.instance_id for t in tasks}
+        with self.session(read_only=True) as s:
+            about = {i.id: i for i in s.scalars(select(Instance).where(Instance.id.in_(ids)))}
+            now = utcnow()
+            return [
+                rows.task_detail_json(
+                    t,
+                    about[t.instance_id].title,
+                    about[t.instance_id].definition.code,
+                    about[t.instance_id].definition.sop,
+                    now,
+                )
+                for t in tasks
+            ]
+
+
+def _open_tasks(s: Session, instance_id: int) -> list[HumanTask]:
+    return inbox.tasks(s, None, InboxFilter(instance_id=instance_id))
+
+
+def _mine_row(instance: Instance, tasks: list[HumanTask], user: User, now) -> MineRow:
+    definition = instance.definition
+    return MineRow(
+        id=instance.id,
+        title=instance.title,
+        state=instance.state,
+        started_by=instance.started_by,
+        started_at=instance.started_at,
+        ended_at=instance.ended_at,
+        process_key=definition.key,
+        process_code=definition.code,
+        process_name=definition.name,
+        open=tuple(
+            MineTask(
+                t.id,
+                t.step_no,
+                t.name,
+                t.role,
+                t.claimed_by,
+                t.due_at,
+                mine=access.complete_refusal(t, user) is None,
+            )
+            for t in tasks
+        ),  # fmt: skip
+        overdue=any(rows.overdue(t.state, t.due_at, now) for t in tasks),
+    )

@@ -1,0 +1,69 @@
+"""Rows as JSON values, one shape for the CLI's --json and the JSON API; the overdue rule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from engine.sop import step_dict
+from engine.storage.tables import Definition, Event, HumanTask, Instance, utcnow
+
+TASK_KEYS = (
+    "id instance_id process_key step_no name lane role assignee state created_at due_at"
+    " claimed_by claimed_at completed_by completed_at decision"
+)
+INSTANCE_KEYS = "id title state started_by started_at ended_at cancel_reason data"
+EVENT_KEYS = "id kind actor at step_no data"
+DEFINITION_KEYS = "key version code name filename sha256 starter_roles deployed_by deployed_at"
+
+
+def overdue(state: str, due_at: datetime | None, now: datetime | None = None) -> bool:
+    """An open task is overdue once its due time has passed; the one definition of it."""
+    return state == "open" and due_at is not None and due_at < (now or utcnow())
+
+
+def plain(row: Any, keys: str, **extra) -> dict:
+    """The named attributes of a row as JSON values (datetimes as ISO 8601), plus extra."""
+    values = {k: getattr(row, k) for k in keys.split()}
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()} | extra
+
+
+def task_json(task: HumanTask, now: datetime | None = None, data: bool = False) -> dict:
+    """A task row: its columns (and its data when asked) and whether it is overdue."""
+    extra = {"data": task.data} if data else {}
+    return plain(task, TASK_KEYS, **extra, overdue=overdue(task.state, task.due_at, now))
+
+
+def task_detail_json(
+    task: HumanTask, title: str, code: str | None, sop: dict, now: datetime | None = None
+) -> dict:
+    """A task with its instance title and SOP step (question, Kelengkapan, Waktu, Output)."""
+    step = step_dict(sop, task.step_no) or {}
+    return task_json(task, now) | {
+        "instance_title": title,
+        "process_code": code,
+        "returned": (task.data or {}).get("dikembalikan"),
+        "question": (step.get("decision") or {}).get("question"),
+        "kelengkapan": step.get("kelengkapan", []),
+        "output": step.get("output", []),
+        "waktu": step.get("waktu_text", ""),
+    }
+
+
+def instance_json(instance: Instance) -> dict:
+    """An instance row with its process key and version."""
+    return plain(
+        instance,
+        INSTANCE_KEYS,
+        process_key=instance.process_key,
+        version=instance.definition.version,
+    )
+
+
+def definition_json(definition: Definition) -> dict:
+    return plain(definition, DEFINITION_KEYS, steps=len(definition.sop.get("steps", [])))
+
+
+def event_json(event: Event) -> dict:
+    """An audit event with its instance and task ids."""
+    return plain(event, EVENT_KEYS, instance_id=event.instance_id, task_id=event.human_task_id)

@@ -1,0 +1,31 @@
+"""A completion from the task page is one write transaction (plus the sign-in's read)."""
+
+from __future__ import annotations
+
+from tests.transactions import transactions
+from tests.webui.conftest import all_ticked, csrf_token, open_task
+
+
+def test_a_web_completion_is_one_write_transaction(login_as, started, alur):
+    task = open_task(alur, started().id)
+    kabid = login_as("kabid")
+    form = {"csrf_token": csrf_token(kabid), **all_ticked(alur, task)}
+    with transactions(alur) as begun:
+        response = kabid.post(f"/tasks/{task.id}/complete", data=form)
+    assert response.status_code == 302
+    assert begun.write == 1  # the task read, checked, completed, and the next steps found
+    assert begun.read <= 1  # the signed-in person (Flask-Login's user loader)
+    page = kabid.get(response.headers["Location"]).text
+    assert "Langkah 1 selesai. Berikutnya: langkah 2" in page
+
+
+def test_a_refused_web_completion_writes_nothing_else(login_as, started, alur):
+    task = open_task(alur, started().id)
+    staff = login_as("fungsional tertentu")
+    form = {"csrf_token": csrf_token(staff), **all_ticked(alur, task)}
+    with transactions(alur) as begun:
+        response = staff.post(f"/tasks/{task.id}/complete", data=form)
+    assert response.status_code == 403
+    assert "milik peran Kabid Pemerintahan dan Sosial Budaya" in response.text
+    assert begun.write == 1  # rolled back: nothing changed
+    assert open_task(alur, task.instance_id).id == task.id
