@@ -17,7 +17,7 @@ from engine.runtime import lifecycle
 from engine.runtime.lifecycle import Completion
 from engine.sop import step_dict
 from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, User, utcnow
-from engine.views import MineRow, MineTask, NextStep, Outcome
+from engine.views import InboxRow, MineRow, MineTask, NextStep, Outcome, inbox_row
 
 # The database errors a page answers with "try again" (503) rather than a server error.
 DATABASE_ERRORS = (DBAPIError,)
@@ -61,6 +61,16 @@ class Pages:
         """The active users holding each role, by username (whom a task may be handed to)."""
         with self.session(read_only=True) as s:
             return {role: users.holders(s, role) for role in dict.fromkeys(roles)}
+
+    # -- the inbox ---------------------------------------------------------------------------
+    def inbox_rows(self, username: str, flt: InboxFilter | None = None) -> list[InboxRow]:
+        """The person's inbox (soonest due first) with instance titles, from one read."""
+        with self.session(read_only=True) as s:
+            tasks = inbox.inbox(s, users.get(s, username), flt or InboxFilter())
+            ids = {t.instance_id for t in tasks}
+            query = select(Instance.id, Instance.title).where(Instance.id.in_(ids))
+            titles = dict(s.execute(query).all()) if ids else {}
+            return [inbox_row(t, titles[t.instance_id]) for t in tasks]
 
     # -- 'My processes' -----------------------------------------------------------------------
     def mine(self, username: str, limit: int = 100) -> list[MineRow]:

@@ -44,6 +44,7 @@ __all__ = [
     "Event",
     "HumanTask",
     "InboxFilter",
+    "InboxRow",
     "Instance",
     "MineRow",
     "MineTask",
@@ -130,6 +131,29 @@ class Outcome:
     finished: bool = False
     next: tuple[NextStep, ...] = ()
     attached: int = 0  # files kept with the task while the form is corrected
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One open task in a person's inbox, with the title of its instance."""
+
+    id: int
+    instance_id: int
+    instance_title: str
+    process_key: str
+    step_no: int | None
+    name: str
+    role: str
+    claimed_by: str | None
+    due_at: datetime | None
+    returned: bool  # a reviewer sent the draft back to this step
+
+
+def inbox_row(task: HumanTask, instance_title: str) -> InboxRow:
+    return InboxRow(
+        task.id, task.instance_id, instance_title, task.process_key, task.step_no, task.name,
+        task.role, task.claimed_by, task.due_at, bool((task.data or {}).get("dikembalikan")),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
