@@ -35,6 +35,7 @@ from engine.storage.tables import (
     User,
     utcnow,
 )
+from engine.views import TaskRow, task_row
 from engine.workcalendar import OfficeCalendar
 
 log = logging.getLogger(__name__)
@@ -218,6 +219,11 @@ class Alur(Pages, UserAdmin):
             self._instance(s, instance_id)
             query = select(HumanTask).where(HumanTask.instance_id == instance_id)
             return list(s.scalars(query.order_by(HumanTask.id)))
+
+    def task_rows(self, instance_id: int) -> list[TaskRow]:
+        """Every human task of an instance, oldest first, as rows that say which are late."""
+        now = utcnow()
+        return [task_row(t, now) for t in self.task_history(instance_id)]
 
     # -- tasks ------------------------------------------------------------------------------
     def inbox(self, username: str, flt: InboxFilter | None = None) -> list[HumanTask]:

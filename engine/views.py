@@ -7,7 +7,7 @@ The ORM row types are named here only so the pages can annotate what the facade 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from engine import access
@@ -53,6 +53,7 @@ __all__ = [
     "Problem",
     "StoredFile",
     "TaskActions",
+    "TaskRow",
     "Upload",
     "User",
     "abilities",
@@ -131,6 +132,37 @@ class Outcome:
     finished: bool = False
     next: tuple[NextStep, ...] = ()
     attached: int = 0  # files kept with the task while the form is corrected
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A human task as the pages and exporters read it, with whether it is late now."""
+
+    id: int
+    instance_id: int
+    process_key: str
+    step_no: int | None
+    name: str
+    lane: str
+    role: str
+    assignee: str | None
+    state: str
+    created_at: datetime
+    due_at: datetime | None
+    claimed_by: str | None
+    claimed_at: datetime | None
+    completed_by: str | None
+    completed_at: datetime | None
+    decision: str | None
+    data: dict
+    working_minutes: int | None
+    late: bool  # open and past its due time (engine.rows.overdue), at the time of reading
+
+
+def task_row(task: HumanTask, now: datetime | None = None) -> TaskRow:
+    names = [f.name for f in fields(TaskRow) if f.name != "late"]
+    values = {n: getattr(task, n) for n in names}
+    return TaskRow(**values, late=overdue(task.state, task.due_at, now))
 
 
 @dataclass(frozen=True)
