@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit, definitions, inbox, notifications, users
+from engine import access, audit, definitions, inbox, users
 from engine.admin import UserAdmin
 from engine.config import Settings
 from engine.errors import Conflict, NotFound, PermissionDenied
@@ -25,12 +25,10 @@ from engine.runtime.store import WorkflowStore
 from engine.storage import migrate
 from engine.storage.db import make_engine, session_factory
 from engine.storage.tables import (
-    ApiToken,
     Definition,
     Event,
     HumanTask,
     Instance,
-    Notification,
     StoredFile,
     User,
     utcnow,
@@ -69,65 +67,6 @@ class Alur(Pages, UserAdmin):
             except BaseException:
                 session.rollback()
                 raise
-
-    # -- users ------------------------------------------------------------------------------
-    def add_user(self, username: str, roles: list[str], **kwargs) -> User:
-        with self.session() as s:
-            return users.add(s, username, roles, **kwargs)
-
-    def user(self, username: str) -> User:
-        with self.session(read_only=True) as s:
-            return users.get(s, username)
-
-    def change_password(
-        self, username: str, current: str, new: str, confirm: str | None = None
-    ) -> None:
-        """A user changes their own password; the current one must be given and right."""
-        with self.session() as s:
-            user = users.get(s, username)
-            if not users.check_password(user, current):
-                raise PermissionDenied("kata sandi saat ini salah")
-            users.check_new_password(new, confirm)
-            user.password_hash = users.hash_password(new)
-
-    def set_email(self, username: str, email: str) -> User:
-        """Where a user's notifications are e-mailed ('' stops the e-mail)."""
-        with self.session() as s:
-            user = users.get(s, username)
-            user.email = notifications.check_address(email)
-            return user
-
-    # -- notifications (the inbox bell) -----------------------------------------------------
-    def unread_count(self, username: str) -> int:
-        with self.session(read_only=True) as s:
-            return notifications.unread_count(s, username)
-
-    def notifications(
-        self, username: str, limit: int = 20, unread_only: bool = False
-    ) -> list[Notification]:
-        """A user's notifications, newest first."""
-        with self.session(read_only=True) as s:
-            return notifications.listing(s, username, limit, unread_only)
-
-    def mark_read(self, username: str, ids: list[int] | None = None) -> int:
-        """Mark the user's notifications read (all when ids is None); how many changed."""
-        with self.session() as s:
-            return notifications.mark_read(s, username, ids)
-
-    def user_for_token(self, token: str) -> User | None:
-        """The user a personal API token belongs to (None: unknown, revoked or inactive).
-
-        A read; its last use is written down in a write of its own at most once a minute.
-        """
-        with self.session(read_only=True) as s:
-            row = users.token_row(s, token)
-            if row is None:
-                return None
-            user, now = row.user, utcnow()
-        if users.token_stale(row, now):
-            with self.session() as s:
-                s.get(ApiToken, row.id).last_used_at = now
-        return user
 
     def may_read(self, instance_id: int, username: str) -> bool:
         """Whether the user may read the instance, its diagram and its history."""

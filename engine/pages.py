@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine import access, inbox, involvement, rows, users
+from engine import access, audit, inbox, involvement, rows, users
 from engine.bpmn import reader
 from engine.errors import Conflict, PermissionDenied
 from engine.files import Upload
@@ -17,7 +17,17 @@ from engine.runtime import lifecycle
 from engine.runtime.lifecycle import Completion
 from engine.sop import step_dict
 from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, User, utcnow
-from engine.views import InboxRow, MineRow, MineTask, NextStep, Outcome, inbox_row
+from engine.views import (
+    InboxRow,
+    MineRow,
+    MineTask,
+    NextStep,
+    Outcome,
+    TaskPage,
+    inbox_row,
+    task_actions,
+    task_row,
+)
 
 # The database errors a page answers with "try again" (503) rather than a server error.
 DATABASE_ERRORS = (DBAPIError,)
@@ -61,6 +71,30 @@ class Pages:
         """The active users holding each role, by username (whom a task may be handed to)."""
         with self.session(read_only=True) as s:
             return {role: users.holders(s, role) for role in dict.fromkeys(roles)}
+
+    # -- the task page -----------------------------------------------------------------------
+    def task_page(self, task_id: int, username: str) -> TaskPage:
+        """The task, the person, the instance, its files and history, from one read.
+
+        PermissionDenied carries hidden=True (and the task's role) when the person may not see
+        the task.
+        """
+        with self.session(read_only=True) as s:
+            task, user = inbox.get(s, task_id), users.get(s, username)
+            if not access.may_view_task(task, user):
+                raise PermissionDenied(
+                    f"tugas {task.id} milik peran '{task.role}'", hidden=True, role=task.role
+                )
+            instance = s.get(Instance, task.instance_id)
+            files = select(StoredFile).where(StoredFile.instance_id == instance.id)
+            return TaskPage(
+                task=task_row(task),
+                user=user,
+                instance=instance,
+                files=tuple(s.scalars(files.order_by(StoredFile.id))),
+                history=tuple(audit.history(s, instance.id)),
+                actions=task_actions(task, user),
+            )
 
     # -- the inbox ---------------------------------------------------------------------------
     def inbox_rows(self, username: str, flt: InboxFilter | None = None) -> list[InboxRow]:

@@ -53,6 +53,7 @@ __all__ = [
     "Problem",
     "StoredFile",
     "TaskActions",
+    "TaskPage",
     "TaskRow",
     "Upload",
     "User",
@@ -163,6 +164,18 @@ def task_row(task: HumanTask, now: datetime | None = None) -> TaskRow:
     names = [f.name for f in fields(TaskRow) if f.name != "late"]
     values = {n: getattr(task, n) for n in names}
     return TaskRow(**values, late=overdue(task.state, task.due_at, now))
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """Everything the task page shows, read in one session."""
+
+    task: TaskRow
+    user: User  # the person looking at it
+    instance: Instance  # with its definition
+    files: tuple[StoredFile, ...]  # every file of the instance, oldest first
+    history: tuple[Event, ...]  # the instance's audit events, oldest first
+    actions: TaskActions
 
 
 @dataclass(frozen=True)

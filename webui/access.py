@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine.errors import PermissionDenied
-from engine.views import Abilities, HumanTask, Instance, User, may_view_task
+from engine.views import Abilities, HumanTask, Instance, TaskPage, User, may_view_task
 from engine.views import abilities as abilities_of
 from webui import request_cache
 from webui.facade import alur
@@ -31,6 +31,16 @@ def hidden_task(task_id: int, role: str) -> PermissionDenied:
             role=request_cache.role_label(role),
         )
     )
+
+
+def task_page(task_id: int) -> TaskPage:
+    """The task page's data from one read of the engine, or PermissionDenied (403)."""
+    try:
+        return alur().task_page(task_id, current_user.username)
+    except PermissionDenied as error:
+        if error.details.get("hidden"):
+            raise hidden_task(task_id, error.details["role"]) from None
+        raise
 
 
 def viewable_task(task_id: int) -> tuple[HumanTask, User]:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, InvalidInput, PermissionDenied
-from engine.views import NO, Completion, HumanTask, Outcome, User, task_actions
+from engine.views import NO, Completion, HumanTask, Outcome
 from webui import access, request_cache
 from webui.facade import alur
 from webui.forms.task import TaskForm
@@ -28,8 +28,7 @@ bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 @bp.get("/<int:task_id>")
 @login_required
 def show(task_id: int):
-    task, user = access.viewable_task(task_id)
-    return _page(task, user, None)
+    return _page(task_id, None)
 
 
 @bp.post("/<int:task_id>/claim")
@@ -61,8 +60,8 @@ def complete(task_id: int):
     form = TaskForm()
     form.read_files(request.files, alur().files.max_bytes, _types())
     if form.file_errors:  # nothing is stored; the typed entries come back filled in
-        task, user = access.viewable_task(task_id)
-        return _page(task, user, form.for_step(_step_of(task)).read_fields(request.form)), 422
+        task, _user = access.viewable_task(task_id)
+        return _page(task_id, form.for_step(_step_of(task)).read_fields(request.form)), 422
 
     def check(step: dict | None) -> Completion | None:
         form.for_step(step).read_fields(request.form)
@@ -79,15 +78,13 @@ def complete(task_id: int):
             raise Conflict(_("Task %(id)s is no longer open.", id=task_id)) from None
         raise
     except InvalidInput as error:
-        task, user = access.viewable_task(task_id)
         form.errors["form"] = error.message
         form.reselect = bool(form.uploads)
-        return _page(task, user, form), 422
+        return _page(task_id, form), 422
     if not outcome.done:  # the files themselves were fine: kept, so no second upload is needed
         if outcome.attached:
             flash(_("%(n)s file(s) saved with this task.", n=outcome.attached), "info")
-        task, user = access.viewable_task(task_id)
-        return _page(task, user, form), 422
+        return _page(task_id, form), 422
     flash(_where_next(outcome), "success")
     return redirect(url_for("inbox.index"))
 
@@ -99,21 +96,20 @@ def download(task_id: int, file_id: int):
     return downloads.stored_file(task.instance_id, file_id)
 
 
-def _page(task: HumanTask, user: User, form: TaskForm | None):
-    instance = request_cache.instance(task.instance_id)
+def _page(task_id: int, form: TaskForm | None):
+    """The task page (with form's values and errors when given), from one read of the engine."""
+    page = access.task_page(task_id)
+    task, instance, files = page.task, page.instance, page.files
     definition = instance.definition
     step = request_cache.step(definition, task.step_no)
     form = form or TaskForm().for_step(step)
-    actions = task_actions(task, user)
-    files = alur().files_of(instance.id)
-    history = alur().history(instance.id)
     earlier = [  # newest first
         {
             "event": event,
             "step": request_cache.step(definition, event.step_no),
             "files": [f for f in files if f.human_task_id == event.human_task_id],
         }
-        for event in reversed(history)
+        for event in reversed(page.history)
         if event.kind == "completed"
     ]
     return render_template(
@@ -126,10 +122,10 @@ def _page(task: HumanTask, user: User, form: TaskForm | None):
         earlier=earlier,
         attached=[f for f in files if f.human_task_id == task.id],
         returned=(task.data or {}).get("dikembalikan"),
-        returned_gaps=timeline.gaps_sent_back(history, task.id),
-        can_act=actions.can_act,
-        can_claim=actions.can_claim,
-        can_unclaim=actions.can_unclaim,
+        returned_gaps=timeline.gaps_sent_back(list(page.history), task.id),
+        can_act=page.actions.can_act,
+        can_claim=page.actions.can_claim,
+        can_unclaim=page.actions.can_unclaim,
         extensions=", ".join(sorted(_types())),
         max_mb=megabytes(alur().files.max_bytes),
     )
