@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import access, audit, definitions, inbox, users
 from engine.admin import UserAdmin
+from engine.answers import Answers
 from engine.config import Settings
 from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import FileStore, Upload
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 __all__ = ["DATABASE_ERRORS", "Alur"]
 
 
-class Alur(Pages, UserAdmin):
+class Alur(Pages, Answers, UserAdmin):
     """The engine for one database: every caller's door into it."""
 
     def __init__(self, settings: Settings | None = None):

@@ -181,46 +181,6 @@ class Pages:
 
         return self.write_workflow(work)
 
-    def complete_from_api(self, task_id: int, username: str, form: Completion) -> dict:
-        """Complete a task in one write transaction; the API's answer (task, instance, next)."""
-
-        def work(s: Session):
-            task, user = inbox.get(s, task_id), users.get(s, username)
-            instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
-            definition, now = instance.definition, utcnow()
-
-            def detail(t: HumanTask) -> dict:
-                return rows.task_detail_json(
-                    t, instance.title, definition.code, definition.sop, now
-                )
-
-            answer = {
-                "task": detail(task),
-                "instance": {"id": instance.id, "title": instance.title, "state": instance.state},
-                "finished": instance.state == "completed",
-                "next": [detail(t) for t in _open_tasks(s, instance.id)],
-            }
-            return answer, instance, handle
-
-        return self.write_workflow(work)
-
-    def tasks_json(self, tasks: list[HumanTask]) -> list[dict]:
-        """Tasks as the API shows them, with their instance title and SOP step."""
-        ids = {t.instance_id for t in tasks}
-        with self.session(read_only=True) as s:
-            about = {i.id: i for i in s.scalars(select(Instance).where(Instance.id.in_(ids)))}
-            now = utcnow()
-            return [
-                rows.task_detail_json(
-                    t,
-                    about[t.instance_id].title,
-                    about[t.instance_id].definition.code,
-                    about[t.instance_id].definition.sop,
-                    now,
-                )
-                for t in tasks
-            ]
-
 
 def _open_tasks(s: Session, instance_id: int) -> list[HumanTask]:
     return inbox.tasks(s, None, InboxFilter(instance_id=instance_id))

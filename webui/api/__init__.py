@@ -8,15 +8,11 @@ import logging
 from flask import Blueprint, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import EngineError, InvalidInput, PermissionDenied
+from engine.errors import EngineError, InvalidInput
 from engine.views import (
-    INSTANCE_KEYS,
     Completion,
     InboxFilter,
-    Instance,
     User,
-    event_json,
-    instance_json,
     plain,
 )
 from webui.api.openapi import document
@@ -74,12 +70,6 @@ def _token_user(token: str) -> User:
     return user
 
 
-def _may_read(user: User, instance: Instance) -> None:
-    """The engine's rule (engine.access.may_read_instance), as a 403 when it says no."""
-    if not alur().may_read(instance.id, user.username):
-        raise PermissionDenied(f"{user.username} tidak terlibat dalam instans {instance.id}")
-
-
 def _body(fields: dict, required: tuple[str, ...] = ()) -> dict:
     """The request's JSON object, checked against {field: type}; any fault is a 422."""
     raw = request.get_data(cache=True)
@@ -108,15 +98,6 @@ def _flag(name: str) -> bool | None:
     if value and value not in FLAGS:
         raise InvalidInput(f"parameter {name!r} harus true atau false")
     return FLAGS.get(value)
-
-
-def _instance_json(instance: Instance) -> dict:
-    open_tasks = alur().tasks(flt=InboxFilter(instance_id=instance.id))
-    base = instance_json(instance)
-    return {k: base[k] for k in INSTANCE_KEYS.split()} | {
-        "process": plain(instance.definition, "key code name version"),
-        "open_tasks": alur().tasks_json(open_tasks),
-    }
 
 
 @bp.get("/openapi.json")
@@ -150,20 +131,17 @@ def start(key: str):
         raise InvalidInput("judul tidak boleh berisi karakter NUL")
     instance = alur().start(key, g.api_user.username, **body)  # title, data, version
     location = url_for("api.instance", instance_id=instance.id)
-    return jsonify(_instance_json(instance)), 201, {"Location": location}
+    return jsonify(alur().instance_answer(instance.id)), 201, {"Location": location}
 
 
 @bp.get(f"/instances/<{ID}:instance_id>")
 def instance(instance_id: int):
-    found = alur().instance(instance_id)
-    _may_read(g.api_user, found)
-    return jsonify(_instance_json(found))
+    return jsonify(alur().instance_answer(instance_id, g.api_user.username))
 
 
 @bp.get(f"/instances/<{ID}:instance_id>/history")
 def history(instance_id: int):
-    _may_read(g.api_user, alur().instance(instance_id))
-    events = [event_json(e) for e in alur().history(instance_id)]
+    events = alur().history_answer(instance_id, g.api_user.username)
     return jsonify(instance_id=instance_id, events=events)
 
 
@@ -175,7 +153,7 @@ def tasks():
         mine_only=bool(_flag("mine")),
         unclaimed_only=bool(_flag("unclaimed")),
     )
-    return jsonify(tasks=alur().tasks_json(alur().inbox(g.api_user.username, flt)))
+    return jsonify(tasks=alur().inbox_answer(g.api_user.username, flt))
 
 
 @bp.post(f"/tasks/<{ID}:task_id>/claim")
