@@ -19,12 +19,15 @@ from engine.sop import step_dict
 from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, User, utcnow
 from engine.views import (
     InboxRow,
+    InstancePage,
     MineRow,
     MineTask,
     NextStep,
     Outcome,
     TaskPage,
+    abilities,
     inbox_row,
+    may_cancel,
     task_actions,
     task_row,
 )
@@ -94,6 +97,34 @@ class Pages:
                 files=tuple(s.scalars(files.order_by(StoredFile.id))),
                 history=tuple(audit.history(s, instance.id)),
                 actions=task_actions(task, user),
+            )
+
+    # -- the instance page -------------------------------------------------------------------
+    def instance_page(self, instance_id: int, username: str) -> InstancePage:
+        """The instance, its tasks, files and history, and who may take over, from one read.
+
+        PermissionDenied carries unreadable=True when the person may not read the instance.
+        """
+        with self.session(read_only=True) as s:
+            instance, user = self._instance(s, instance_id), users.get(s, username)
+            if not access.may_read_instance(s, instance, user):
+                raise PermissionDenied(
+                    f"{username} tidak terlibat dalam instans {instance.id}", unreadable=True
+                )
+            now, can = utcnow(), abilities(user)
+            tasks = select(HumanTask).where(HumanTask.instance_id == instance.id)
+            tasks = tuple(task_row(t, now) for t in s.scalars(tasks.order_by(HumanTask.id)))
+            files = select(StoredFile).where(StoredFile.instance_id == instance.id)
+            roles = [t.role for t in tasks if t.state == "open"] if can.supervise else []
+            return InstancePage(
+                instance=instance,
+                user=user,
+                tasks=tasks,
+                files=tuple(s.scalars(files.order_by(StoredFile.id))),
+                history=tuple(audit.history(s, instance.id)),
+                holders={role: users.holders(s, role) for role in dict.fromkeys(roles)},
+                can=can,
+                may_cancel=may_cancel(instance, user),
             )
 
     # -- the inbox ---------------------------------------------------------------------------

@@ -45,6 +45,7 @@ __all__ = [
     "HumanTask",
     "InboxFilter",
     "InboxRow",
+    "InstancePage",
     "Instance",
     "MineRow",
     "MineTask",
@@ -176,6 +177,20 @@ class TaskPage:
     files: tuple[StoredFile, ...]  # every file of the instance, oldest first
     history: tuple[Event, ...]  # the instance's audit events, oldest first
     actions: TaskActions
+
+
+@dataclass(frozen=True)
+class InstancePage:
+    """Everything the instance page shows, read in one session."""
+
+    instance: Instance  # with its definition
+    user: User  # the person looking at it
+    tasks: tuple[TaskRow, ...]  # every human task, oldest first
+    files: tuple[StoredFile, ...]  # oldest first
+    history: tuple[Event, ...]  # audit events, oldest first
+    holders: dict[str, list[User]]  # open task's role -> who it may be handed to (supervisors)
+    can: Abilities
+    may_cancel: bool
 
 
 @dataclass(frozen=True)

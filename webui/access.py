@@ -6,7 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine.errors import PermissionDenied
-from engine.views import Abilities, HumanTask, Instance, TaskPage, User, may_view_task
+from engine.views import (
+    Abilities,
+    HumanTask,
+    Instance,
+    InstancePage,
+    TaskPage,
+    User,
+    may_view_task,
+)
 from engine.views import abilities as abilities_of
 from webui import request_cache
 from webui.facade import alur
@@ -51,13 +59,27 @@ def viewable_task(task_id: int) -> tuple[HumanTask, User]:
     return task, user
 
 
+def instance_page(instance_id: int) -> InstancePage:
+    """The instance page's data from one read of the engine, or PermissionDenied (403)."""
+    try:
+        return alur().instance_page(instance_id, current_user.username)
+    except PermissionDenied as error:
+        if error.details.get("unreadable"):
+            raise _unreadable(instance_id) from None
+        raise
+
+
+def _unreadable(instance_id: int) -> PermissionDenied:
+    return PermissionDenied(
+        _("You took no part in process %(id)s, so you may not read it.", id=instance_id)
+    )
+
+
 def readable_instance(instance_id: int) -> tuple[Instance, User]:
     """The instance and the signed-in user when the engine lets them read it, else 403."""
     instance, user = request_cache.instance(instance_id), me()
     if not alur().may_read(instance.id, user.username):
-        raise PermissionDenied(
-            _("You took no part in process %(id)s, so you may not read it.", id=instance.id)
-        )
+        raise _unreadable(instance.id)
     return instance, user
 
 

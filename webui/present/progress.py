@@ -69,9 +69,9 @@ class Progress:
         ]
 
 
-def of(instance: Instance) -> Progress:
-    """The instance's human tasks and the overlay the flowchart exporter draws from them."""
-    tasks = alur().task_rows(instance.id)
+def of(instance: Instance, tasks: list[TaskRow] | None = None) -> Progress:
+    """The instance's human tasks (read now unless given) and the overlay drawn from them."""
+    tasks = alur().task_rows(instance.id) if tasks is None else list(tasks)
     names = {t.completed_by: request_cache.person(t.completed_by) for t in tasks if t.completed_by}
     title = f"Instans #{instance.id}"
     if instance.title:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -42,11 +43,13 @@ class Entry:
         return self.event.data.get("decision") or ""
 
 
-def entries(instance: Instance) -> list[Entry]:
-    """Every audit event of the instance, oldest first."""
-    files = {f.id: f for f in alur().files_of(instance.id)}
+def entries(
+    instance: Instance, history: Iterable[Event] | None = None, files: Iterable | None = None
+) -> list[Entry]:
+    """Every audit event of the instance, oldest first (read now unless given)."""
+    by_id = {f.id: f for f in (alur().files_of(instance.id) if files is None else files)}
     found = []
-    for event in alur().history(instance.id):
+    for event in alur().history(instance.id) if history is None else history:
         data = event.data or {}
         ids = data.get("files") or ([data["file"]] if "file" in data else [])
         found.append(
@@ -56,7 +59,7 @@ def entries(instance: Instance) -> list[Entry]:
                 step=request_cache.step(instance.definition, event.step_no),
                 detail=_detail(event),
                 note=data.get("note") or data.get("reason") or "",
-                files=[files[i] for i in ids if i in files],
+                files=[by_id[i] for i in ids if i in by_id],
                 gaps=gaps(data),
             )
         )

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import PermissionDenied
-from engine.views import Instance, User, abilities, may_cancel, may_view_task
+from engine.views import may_cancel, may_view_task
 from webui import access, request_cache
 from webui.facade import alur
 from webui.present import charts, downloads, progress, timeline
@@ -50,8 +50,7 @@ def index():
 @bp.get("/<int:instance_id>")
 @login_required
 def show(instance_id: int):
-    instance, user = access.readable_instance(instance_id)
-    return _page(instance, user, {}), 200
+    return _page(instance_id, {}), 200
 
 
 @bp.get("/<int:instance_id>/diagram.bpmn")
@@ -116,15 +115,18 @@ def cancel(instance_id: int):
         )
     reason = request.form.get("reason", "").strip()[:REASON_MAX]
     if not reason:
-        return _page(instance, user, {"reason": _("Give the reason for cancelling.")}), 422
+        return _page(instance.id, {"reason": _("Give the reason for cancelling.")}), 422
     alur().cancel(instance.id, user.username, reason)
     flash(_("The process was cancelled."), "success")
     return redirect(url_for("instances.show", instance_id=instance.id))
 
 
-def _page(instance: Instance, user: User, errors: dict[str, str]):
+def _page(instance_id: int, errors: dict[str, str]):
+    """The instance page (with the cancel form's errors), from one read of the engine."""
+    page = access.instance_page(instance_id)
+    instance, user = page.instance, page.user
     definition = instance.definition
-    state = progress.of(instance)
+    state = progress.of(instance, page.tasks)
     view = request.args.get("view") if request.args.get("view") in VIEWS else "bpmn"
     current = [
         {
@@ -134,20 +136,17 @@ def _page(instance: Instance, user: User, errors: dict[str, str]):
         }
         for t in state.open
     ]
-    holders: dict[str, list[User]] = {}
-    if abilities(user).supervise and current:
-        holders = alur().holders([row["task"].role for row in current])
     return render_template(
         "instances/show.html",
         instance=instance,
         definition=definition,
         current=current,
-        holders=holders,
+        holders=page.holders,
         marks=state.element_marks(definition),
-        entries=timeline.entries(instance),
+        entries=timeline.entries(instance, page.history, page.files),
         timings=state.timings(definition.sop["steps"]),
         view=view,
-        may_cancel=may_cancel(instance, user),
+        may_cancel=page.may_cancel,
         errors=errors,
         reason=request.form.get("reason", ""),
     )
