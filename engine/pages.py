@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine import access, audit, inbox, involvement, rows, users
+from engine import access, audit, inbox, involvement, notifications, rows, users
 from engine.bpmn import reader
 from engine.errors import Conflict, PermissionDenied
 from engine.files import Upload
@@ -22,6 +22,7 @@ from engine.views import (
     InstancePage,
     MineRow,
     MineTask,
+    Nav,
     NextStep,
     Outcome,
     TaskPage,
@@ -70,10 +71,15 @@ class Pages:
         with self.session(read_only=True) as s:
             return {name: full for name, full in s.execute(select(User.username, User.full_name))}
 
-    def holders(self, roles: list[str]) -> dict[str, list[User]]:
-        """The active users holding each role, by username (whom a task may be handed to)."""
+    def nav(self, username: str) -> Nav:
+        """What the navigation of every page shows, from one read."""
         with self.session(read_only=True) as s:
-            return {role: users.holders(s, role) for role in dict.fromkeys(roles)}
+            user = users.get(s, username)
+            return Nav(
+                inbox_count=len(inbox.inbox(s, user)),
+                unread_count=notifications.unread_count(s, username),
+                can=abilities(user),
+            )
 
     # -- the task page -----------------------------------------------------------------------
     def task_page(self, task_id: int, username: str) -> TaskPage:

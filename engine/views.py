@@ -49,6 +49,7 @@ __all__ = [
     "Instance",
     "MineRow",
     "MineTask",
+    "Nav",
     "NextStep",
     "Outcome",
     "Problem",
@@ -94,6 +95,15 @@ def abilities(user: User) -> Abilities:
 def may_cancel(instance: Instance, user: User) -> bool:
     """Whether the instance offers user a Cancel button (the rule Alur.cancel enforces)."""
     return access.cancel_refusal(instance, user) is None
+
+
+@dataclass(frozen=True)
+class Nav:
+    """The navigation bar's counts and links for one person."""
+
+    inbox_count: int
+    unread_count: int
+    can: Abilities
 
 
 @dataclass(frozen=True)

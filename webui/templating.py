@@ -9,8 +9,8 @@ from flask_babel import format_date, format_decimal, format_time, format_timedel
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine.views import abilities, overdue
-from webui import access, request_cache
+from engine.views import overdue
+from webui import request_cache
 from webui.facade import alur
 
 
@@ -30,14 +30,13 @@ def _context() -> dict:
     if not current_user.is_authenticated:
         return {}
     if "nav" not in g:
-        user = access.me()
-        can = abilities(user)
+        nav = alur().nav(current_user.username)
         g.nav = {
-            "inbox_count": len(alur().inbox(user.username)),
-            "unread_count": alur().unread_count(user.username),
-            "all_instances": can.read_all,
-            "analyst": can.analyst,
-            "admin": can.admin,
+            "inbox_count": nav.inbox_count,
+            "unread_count": nav.unread_count,
+            "all_instances": nav.can.read_all,
+            "analyst": nav.can.analyst,
+            "admin": nav.can.admin,
         }
     return {**g.nav, "now": now()}
 
