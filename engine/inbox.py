@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, union_all
+from sqlalchemy import not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from engine import access, audit
+from engine import access, audit, rows
 from engine.errors import NotFound
 from engine.storage.tables import HumanTask, User, utcnow
 
@@ -70,10 +70,9 @@ def _branch(flt: InboxFilter, *conditions):
         query = query.where(HumanTask.process_key == flt.process)
     if flt.instance_id:
         query = query.where(HumanTask.instance_id == flt.instance_id)
-    if flt.overdue is True:
-        query = query.where(HumanTask.due_at < utcnow())
-    elif flt.overdue is False:
-        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= utcnow()))
+    if flt.overdue is not None:  # the engine's one overdue rule, as SQL
+        late = rows.overdue_clause(utcnow())
+        query = query.where(late if flt.overdue else not_(late))
     return query.order_by(*_due_order(HumanTask)).limit(flt.limit)
 
 

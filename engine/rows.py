@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_
+
 from engine.sop import step_dict
 from engine.storage.tables import Definition, Event, HumanTask, Instance, utcnow
 
@@ -20,6 +22,15 @@ DEFINITION_KEYS = "key version code name filename sha256 starter_roles deployed_
 def overdue(state: str, due_at: datetime | None, now: datetime | None = None) -> bool:
     """An open task is overdue once its due time has passed; the one definition of it."""
     return state == "open" and due_at is not None and due_at < (now or utcnow())
+
+
+def overdue_clause(now: datetime | None = None):
+    """The same rule as a SQL condition on human_tasks, for queries that filter by it."""
+    return and_(
+        HumanTask.state == "open",
+        HumanTask.due_at.is_not(None),
+        HumanTask.due_at < (now or utcnow()),
+    )
 
 
 def plain(row: Any, keys: str, **extra) -> dict:
