@@ -61,6 +61,8 @@ def complete(task_id: int):
     form.read_files(request.files, alur().files.max_bytes, _types())
     if form.file_errors:  # nothing is stored; the typed entries come back filled in
         task, _user = access.viewable_task(task_id)
+        if task.state != "open":
+            raise _no_longer_open(task_id)
         return _page(task_id, form.for_step(_step_of(task)).read_fields(request.form)), 422
 
     def check(step: dict | None) -> Completion | None:
@@ -75,7 +77,7 @@ def complete(task_id: int):
         raise
     except Conflict as error:
         if error.details.get("closed"):
-            raise Conflict(_("Task %(id)s is no longer open.", id=task_id)) from None
+            raise _no_longer_open(task_id) from None
         raise
     except InvalidInput as error:
         form.errors["form"] = error.message
@@ -133,6 +135,10 @@ def _page(task_id: int, form: TaskForm | None):
 
 def _types() -> set[str]:
     return set(current_app.config["ALUR_UPLOAD_EXTENSIONS"].replace(",", " ").lower().split())
+
+
+def _no_longer_open(task_id: int) -> Conflict:
+    return Conflict(_("Task %(id)s is no longer open.", id=task_id))
 
 
 def _step_of(task: HumanTask) -> dict | None:
