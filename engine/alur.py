@@ -27,14 +27,13 @@ from engine.storage import migrate
 from engine.storage.db import make_engine, session_factory
 from engine.storage.tables import (
     Definition,
-    Event,
     HumanTask,
     Instance,
     StoredFile,
     User,
     utcnow,
 )
-from engine.views import TaskRow, task_row
+from engine.views import EventRow, FileRow, TaskRow, event_row, file_row, task_row
 from engine.workcalendar import OfficeCalendar
 
 log = logging.getLogger(__name__)
@@ -148,10 +147,10 @@ class Alur(Pages, Answers, UserAdmin):
         with self.session(read_only=True) as s:
             return list(s.scalars(query.order_by(Instance.id.desc()).limit(limit)))
 
-    def history(self, instance_id: int) -> list[Event]:
+    def history(self, instance_id: int) -> list[EventRow]:
         with self.session(read_only=True) as s:
             self._instance(s, instance_id)
-            return audit.history(s, instance_id)
+            return [event_row(e) for e in audit.history(s, instance_id)]
 
     def task_history(self, instance_id: int) -> list[HumanTask]:
         """Every human task of an instance (open, completed, cancelled), oldest first."""
@@ -248,10 +247,10 @@ class Alur(Pages, Answers, UserAdmin):
         )  # fmt: skip
         return row
 
-    def files_of(self, instance_id: int) -> list[StoredFile]:
+    def files_of(self, instance_id: int) -> list[FileRow]:
         with self.session(read_only=True) as s:
             query = select(StoredFile).where(StoredFile.instance_id == instance_id)
-            return list(s.scalars(query.order_by(StoredFile.id)))
+            return [file_row(f) for f in s.scalars(query.order_by(StoredFile.id))]
 
     # -- helpers ----------------------------------------------------------------------------
     def write_workflow(self, work: Callable):

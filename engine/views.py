@@ -42,6 +42,8 @@ __all__ = [
     "Definition",
     "Deployed",
     "Event",
+    "EventRow",
+    "FileRow",
     "HumanTask",
     "InboxFilter",
     "InboxRow",
@@ -172,9 +174,50 @@ class TaskRow:
 
 
 def task_row(task: HumanTask, now: datetime | None = None) -> TaskRow:
-    names = [f.name for f in fields(TaskRow) if f.name != "late"]
-    values = {n: getattr(task, n) for n in names}
-    return TaskRow(**values, late=overdue(task.state, task.due_at, now))
+    return _copy(TaskRow, task, late=overdue(task.state, task.due_at, now))
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An audit event: what happened to an instance, who did it, when, with what."""
+
+    id: int
+    instance_id: int
+    kind: str
+    actor: str
+    at: datetime
+    human_task_id: int | None
+    step_no: int | None
+    data: dict
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """A stored output document (its bytes are in the file store under sha256)."""
+
+    id: int
+    sha256: str
+    name: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+    instance_id: int | None
+    human_task_id: int | None
+
+
+def event_row(event: Event) -> EventRow:
+    return _copy(EventRow, event)
+
+
+def file_row(stored: StoredFile) -> FileRow:
+    return _copy(FileRow, stored)
+
+
+def _copy(cls, row, **given):
+    """A cls snapshot of an ORM row: its fields copied by name, given ones as given."""
+    names = [f.name for f in fields(cls) if f.name not in given]
+    return cls(**{n: getattr(row, n) for n in names}, **given)
 
 
 @dataclass(frozen=True)
@@ -184,8 +227,8 @@ class TaskPage:
     task: TaskRow
     user: User  # the person looking at it
     instance: Instance  # with its definition
-    files: tuple[StoredFile, ...]  # every file of the instance, oldest first
-    history: tuple[Event, ...]  # the instance's audit events, oldest first
+    files: tuple[FileRow, ...]  # every file of the instance, oldest first
+    history: tuple[EventRow, ...]  # the instance's audit events, oldest first
     actions: TaskActions
 
 
@@ -196,8 +239,8 @@ class InstancePage:
     instance: Instance  # with its definition
     user: User  # the person looking at it
     tasks: tuple[TaskRow, ...]  # every human task, oldest first
-    files: tuple[StoredFile, ...]  # oldest first
-    history: tuple[Event, ...]  # audit events, oldest first
+    files: tuple[FileRow, ...]  # oldest first
+    history: tuple[EventRow, ...]  # audit events, oldest first
     holders: dict[str, list[User]]  # open task's role -> who it may be handed to (supervisors)
     can: Abilities
     may_cancel: bool

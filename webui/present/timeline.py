@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from engine.views import NO, Event, Instance, StoredFile
+from engine.views import NO, EventRow, FileRow, Instance
 from webui import request_cache
 from webui.facade import alur
 
@@ -30,12 +30,12 @@ def kind_label(kind: str) -> str:
 
 @dataclass
 class Entry:
-    event: Event
+    event: EventRow
     label: str
     step: dict | None
     detail: str = ""  # e.g. the role a step went to, or who a task was handed to
     note: str = ""
-    files: list[StoredFile] = field(default_factory=list)
+    files: list[FileRow] = field(default_factory=list)
     gaps: dict[str, str] = field(default_factory=dict)  # Kelengkapan item -> why it was missing
 
     @property
@@ -44,7 +44,9 @@ class Entry:
 
 
 def entries(
-    instance: Instance, history: Iterable[Event] | None = None, files: Iterable | None = None
+    instance: Instance,
+    history: Iterable[EventRow] | None = None,
+    files: Iterable[FileRow] | None = None,
 ) -> list[Entry]:
     """Every audit event of the instance, oldest first (read now unless given)."""
     by_id = {f.id: f for f in (alur().files_of(instance.id) if files is None else files)}
@@ -75,7 +77,7 @@ def gaps(data: dict | None) -> dict[str, str]:
     }
 
 
-def gaps_sent_back(events: list[Event], task_id: int) -> dict[str, str]:
+def gaps_sent_back(events: list[EventRow], task_id: int) -> dict[str, str]:
     """The gaps of the review whose Tidak opened task_id again ({} for any other task).
 
     One transaction records the reviewer's 'completed', 'sent_back', then the new task's
@@ -95,7 +97,7 @@ def gaps_sent_back(events: list[Event], task_id: int) -> dict[str, str]:
     return gaps(review.data)
 
 
-def _detail(event: Event) -> str:
+def _detail(event: EventRow) -> str:
     data = event.data or {}
     if event.kind == "task_created" and data.get("role"):
         return _("for %(role)s", role=request_cache.role_label(data["role"]))
