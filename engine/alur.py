@@ -177,11 +177,13 @@ class Alur(Pages, Answers, UserAdmin):
         with self.session(read_only=True) as s:
             return inbox.get(s, task_id)
 
-    def claim(self, task_id: int, username: str) -> HumanTask:
-        return self._task_action(task_id, username, inbox.claim)
+    def claim(self, task_id: int, username: str, must_see: bool = False) -> HumanTask:
+        """Take a task (one write); must_see: first refuse (hidden=True) a task hidden from them."""
+        return self._task_action(task_id, username, inbox.claim, must_see)
 
-    def unclaim(self, task_id: int, username: str) -> HumanTask:
-        return self._task_action(task_id, username, inbox.unclaim)
+    def unclaim(self, task_id: int, username: str, must_see: bool = False) -> HumanTask:
+        """Hand a task back to its role (one write); must_see as for claim."""
+        return self._task_action(task_id, username, inbox.unclaim, must_see)
 
     def reassign(self, task_id: int, to: str, by: str) -> HumanTask:
         with self.session() as s:
@@ -266,10 +268,14 @@ class Alur(Pages, Answers, UserAdmin):
             self.store.committed(handle, instance.revision)
         return result
 
-    def _task_action(self, task_id: int, username: str, action) -> HumanTask:
+    def _task_action(self, task_id: int, username: str, action, must_see: bool) -> HumanTask:
         with self.session() as s:
-            task = inbox.get(s, task_id, lock=True)
-            action(s, task, users.get(s, username))
+            task, user = inbox.get(s, task_id, lock=True), users.get(s, username)
+            if must_see and not access.may_view_task(task, user):
+                raise PermissionDenied(
+                    f"tugas {task.id} milik peran '{task.role}'", hidden=True, role=task.role
+                )
+            action(s, task, user)
             return task
 
     @staticmethod

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -43,8 +46,15 @@ def hidden_task(task_id: int, role: str) -> PermissionDenied:
 
 def task_page(task_id: int) -> TaskPage:
     """The task page's data from one read of the engine, or PermissionDenied (403)."""
-    try:
+    with worded(task_id):
         return alur().task_page(task_id, current_user.username)
+
+
+@contextmanager
+def worded(task_id: int) -> Iterator[None]:
+    """Within: the engine's refusal of a task hidden from the person, worded for the page."""
+    try:
+        yield
     except PermissionDenied as error:
         if error.details.get("hidden"):
             raise hidden_task(task_id, error.details["role"]) from None

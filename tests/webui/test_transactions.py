@@ -1,4 +1,5 @@
-"""A completion from the task page is one write transaction (plus the sign-in's read)."""
+"""A completion, a claim, a hand-back from the task page: one write transaction each (plus the
+signed-in person's read)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,15 @@ def test_a_refused_web_completion_writes_nothing_else(login_as, started, alur):
     assert "milik peran Kabid Pemerintahan dan Sosial Budaya" in response.text
     assert begun.write == 1  # rolled back: nothing changed
     assert open_task(alur, task.instance_id).id == task.id
+
+
+def test_claiming_and_handing_back_are_one_write_each(login_as, started, alur):
+    task = open_task(alur, started().id)
+    kabid = login_as("kabid")
+    token = csrf_token(kabid)
+    for action in ("claim", "unclaim"):
+        with transactions(alur) as begun:
+            response = kabid.post(f"/tasks/{task.id}/{action}", data={"csrf_token": token})
+        assert response.status_code == 302
+        assert (begun.write, begun.read) == (1, 1)  # the action; the signed-in person
+    assert alur.task(task.id).claimed_by is None

@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.errors import Conflict, InvalidInput, PermissionDenied
+from engine.errors import Conflict, InvalidInput
 from engine.views import NO, Completion, HumanTask, Outcome
 from webui import access, request_cache
 from webui.facade import alur
@@ -34,8 +34,8 @@ def show(task_id: int):
 @bp.post("/<int:task_id>/claim")
 @login_required
 def claim(task_id: int):
-    access.viewable_task(task_id)
-    alur().claim(task_id, current_user.username)
+    with access.worded(task_id):  # one write: who may see it, then who may take it
+        alur().claim(task_id, current_user.username, must_see=True)
     flash(_("You took this task; others of your role no longer see it."), "success")
     return redirect(url_for("tasks.show", task_id=task_id))
 
@@ -43,8 +43,8 @@ def claim(task_id: int):
 @bp.post("/<int:task_id>/unclaim")
 @login_required
 def unclaim(task_id: int):
-    access.viewable_task(task_id)
-    alur().unclaim(task_id, current_user.username)
+    with access.worded(task_id):
+        alur().unclaim(task_id, current_user.username, must_see=True)
     flash(_("The task is back in the inbox of its role."), "success")
     return redirect(url_for("tasks.show", task_id=task_id))
 
@@ -70,11 +70,8 @@ def complete(task_id: int):
         return None if form.errors else form.completion([])
 
     try:  # the new files' rows commit together with the completion, or not at all
-        outcome = alur().complete_from_web(task_id, current_user.username, check, form.uploads)
-    except PermissionDenied as error:
-        if error.details.get("hidden"):
-            raise access.hidden_task(task_id, error.details["role"]) from None
-        raise
+        with access.worded(task_id):
+            outcome = alur().complete_from_web(task_id, current_user.username, check, form.uploads)
     except Conflict as error:
         if error.details.get("closed"):
             raise _no_longer_open(task_id) from None
