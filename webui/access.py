@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import g
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,8 +25,10 @@ from webui.facade import alur
 
 
 def me() -> User:
-    """The signed-in person's engine row, read fresh (roles may have changed)."""
-    return alur().user(current_user.username)
+    """The signed-in person's engine row as read once for this request (roles may change)."""
+    if g.get("me") is None or g.me.username != current_user.username:
+        g.me = alur().user(current_user.username)
+    return g.me
 
 
 def abilities() -> Abilities:

@@ -82,6 +82,7 @@ def load_user(username: str) -> Staff | None:
         user = alur().user(username)
     except NotFound:
         return None
+    g.me = user  # the request's one read of the person (webui.access.me)
     return Staff(user) if user.active else None
 
 
