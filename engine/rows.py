@@ -1,14 +1,16 @@
-"""Rows as JSON values, one shape for the CLI's --json and the JSON API; the overdue rule."""
+"""Rows the facade hands out: frozen snapshots of tasks, events and files, their JSON (one shape
+for the CLI's --json and the JSON API), and the overdue rule."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_
 
 from engine.sop import step_dict
-from engine.storage.tables import Definition, Event, HumanTask, Instance, utcnow
+from engine.storage.tables import Definition, Event, HumanTask, Instance, StoredFile, utcnow
 
 TASK_KEYS = (
     "id instance_id process_key step_no name lane role assignee state created_at due_at"
@@ -78,3 +80,98 @@ def definition_json(definition: Definition) -> dict:
 def event_json(event: Event) -> dict:
     """An audit event with its instance and task ids."""
     return plain(event, EVENT_KEYS, instance_id=event.instance_id, task_id=event.human_task_id)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A human task as the pages and exporters read it, with whether it is late now."""
+
+    id: int
+    instance_id: int
+    process_key: str
+    step_no: int | None
+    name: str
+    lane: str
+    role: str
+    assignee: str | None
+    state: str
+    created_at: datetime
+    due_at: datetime | None
+    claimed_by: str | None
+    claimed_at: datetime | None
+    completed_by: str | None
+    completed_at: datetime | None
+    decision: str | None
+    data: dict
+    working_minutes: int | None
+    late: bool  # open and past its due time (engine.rows.overdue), at the time of reading
+
+
+def task_row(task: HumanTask, now: datetime | None = None) -> TaskRow:
+    return _copy(TaskRow, task, late=overdue(task.state, task.due_at, now))
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An audit event: what happened to an instance, who did it, when, with what."""
+
+    id: int
+    instance_id: int
+    kind: str
+    actor: str
+    at: datetime
+    human_task_id: int | None
+    step_no: int | None
+    data: dict
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """A stored output document (its bytes are in the file store under sha256)."""
+
+    id: int
+    sha256: str
+    name: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+    instance_id: int | None
+    human_task_id: int | None
+
+
+def event_row(event: Event) -> EventRow:
+    return _copy(EventRow, event)
+
+
+def file_row(stored: StoredFile) -> FileRow:
+    return _copy(FileRow, stored)
+
+
+def _copy(cls, row, **given):
+    """A cls snapshot of an ORM row: its fields copied by name, given ones as given."""
+    names = [f.name for f in fields(cls) if f.name not in given]
+    return cls(**{n: getattr(row, n) for n in names}, **given)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One open task in a person's inbox, with the title of its instance."""
+
+    id: int
+    instance_id: int
+    instance_title: str
+    process_key: str
+    step_no: int | None
+    name: str
+    role: str
+    claimed_by: str | None
+    due_at: datetime | None
+    returned: bool  # a reviewer sent the draft back to this step
+
+
+def inbox_row(task: HumanTask, instance_title: str) -> InboxRow:
+    return InboxRow(
+        task.id, task.instance_id, instance_title, task.process_key, task.step_no, task.name,
+        task.role, task.claimed_by, task.due_at, bool((task.data or {}).get("dikembalikan")),
+    )  # fmt: skip

@@ -1,13 +1,14 @@
 """What the web UI may use of the engine besides the facade: view rows, the rules' answers, and
 the engine's input types. Rows here are plain frozen snapshots, made inside the facade's session.
 
-The ORM row types are named here only so the pages can annotate what the facade hands them
-(detached snapshots: expire_on_commit is off); the pages never open a session themselves.
+Tasks, events and files are frozen snapshots (engine.rows). Definitions, instances and users are
+still the ORM rows, detached (expire_on_commit is off): named here only so the pages can annotate
+what the facade hands them; the pages never open a session themselves.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from engine import access
@@ -17,22 +18,24 @@ from engine.definitions import Deployed
 from engine.files import Upload
 from engine.inbox import InboxFilter
 from engine.roles import normalise
-from engine.rows import INSTANCE_KEYS, event_json, instance_json, overdue, plain, task_json
-from engine.runtime.lifecycle import NO, YES, Completion
-from engine.storage.tables import (
-    ApiToken,
-    Definition,
-    Event,
-    HumanTask,
-    Instance,
-    StoredFile,
-    User,
+from engine.rows import (
+    EventRow,
+    FileRow,
+    InboxRow,
+    TaskRow,
+    event_row,
+    file_row,
+    inbox_row,
+    overdue,
+    plain,
+    task_row,
 )
+from engine.runtime.lifecycle import NO, YES, Completion
+from engine.storage.tables import ApiToken, Definition, HumanTask, Instance, User
 from engine.users import PASSWORD_MIN
 
 __all__ = [
     "ANALYST_ROLE",
-    "INSTANCE_KEYS",
     "NO",
     "PASSWORD_MIN",
     "YES",
@@ -41,7 +44,6 @@ __all__ = [
     "Completion",
     "Definition",
     "Deployed",
-    "Event",
     "EventRow",
     "FileRow",
     "HumanTask",
@@ -55,17 +57,17 @@ __all__ = [
     "NextStep",
     "Outcome",
     "Problem",
-    "StoredFile",
     "TaskActions",
     "TaskPage",
     "TaskRow",
     "Upload",
     "User",
     "abilities",
-    "event_json",
-    "instance_json",
+    "event_row",
+    "file_row",
+    "inbox_row",
+    "task_row",
     "plain",
-    "task_json",
     "may_cancel",
     "may_start",
     "may_view_task",
@@ -149,78 +151,6 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class TaskRow:
-    """A human task as the pages and exporters read it, with whether it is late now."""
-
-    id: int
-    instance_id: int
-    process_key: str
-    step_no: int | None
-    name: str
-    lane: str
-    role: str
-    assignee: str | None
-    state: str
-    created_at: datetime
-    due_at: datetime | None
-    claimed_by: str | None
-    claimed_at: datetime | None
-    completed_by: str | None
-    completed_at: datetime | None
-    decision: str | None
-    data: dict
-    working_minutes: int | None
-    late: bool  # open and past its due time (engine.rows.overdue), at the time of reading
-
-
-def task_row(task: HumanTask, now: datetime | None = None) -> TaskRow:
-    return _copy(TaskRow, task, late=overdue(task.state, task.due_at, now))
-
-
-@dataclass(frozen=True)
-class EventRow:
-    """An audit event: what happened to an instance, who did it, when, with what."""
-
-    id: int
-    instance_id: int
-    kind: str
-    actor: str
-    at: datetime
-    human_task_id: int | None
-    step_no: int | None
-    data: dict
-
-
-@dataclass(frozen=True)
-class FileRow:
-    """A stored output document (its bytes are in the file store under sha256)."""
-
-    id: int
-    sha256: str
-    name: str
-    content_type: str
-    size: int
-    uploaded_by: str
-    uploaded_at: datetime
-    instance_id: int | None
-    human_task_id: int | None
-
-
-def event_row(event: Event) -> EventRow:
-    return _copy(EventRow, event)
-
-
-def file_row(stored: StoredFile) -> FileRow:
-    return _copy(FileRow, stored)
-
-
-def _copy(cls, row, **given):
-    """A cls snapshot of an ORM row: its fields copied by name, given ones as given."""
-    names = [f.name for f in fields(cls) if f.name not in given]
-    return cls(**{n: getattr(row, n) for n in names}, **given)
-
-
-@dataclass(frozen=True)
 class TaskPage:
     """Everything the task page shows, read in one session."""
 
@@ -244,29 +174,6 @@ class InstancePage:
     holders: dict[str, list[User]]  # open task's role -> who it may be handed to (supervisors)
     can: Abilities
     may_cancel: bool
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    """One open task in a person's inbox, with the title of its instance."""
-
-    id: int
-    instance_id: int
-    instance_title: str
-    process_key: str
-    step_no: int | None
-    name: str
-    role: str
-    claimed_by: str | None
-    due_at: datetime | None
-    returned: bool  # a reviewer sent the draft back to this step
-
-
-def inbox_row(task: HumanTask, instance_title: str) -> InboxRow:
-    return InboxRow(
-        task.id, task.instance_id, instance_title, task.process_key, task.step_no, task.name,
-        task.role, task.claimed_by, task.due_at, bool((task.data or {}).get("dikembalikan")),
-    )  # fmt: skip
 
 
 @dataclass(frozen=True)
