@@ -33,10 +33,12 @@ class Answers:
         with self.session(read_only=True) as s:
             return _tasks_json(s, inbox.inbox(s, users.get(s, username), flt or InboxFilter()))
 
-    def tasks_json(self, tasks: list[HumanTask]) -> list[dict]:
-        """Tasks as the API shows them, with their instance title and SOP step."""
-        with self.session(read_only=True) as s:
-            return _tasks_json(s, tasks)
+    def claim_answer(self, task_id: int, username: str) -> dict:
+        """Claim a task and describe it as the API shows it, in one write transaction."""
+        with self.session() as s:
+            task = inbox.get(s, task_id, lock=True)
+            inbox.claim(s, task, users.get(s, username))
+            return _tasks_json(s, [task])[0]
 
     def complete_from_api(self, task_id: int, username: str, form: Completion) -> dict:
         """Complete a task in one write transaction; the API's answer (task, instance, next)."""

@@ -158,8 +158,7 @@ def tasks():
 
 @bp.post(f"/tasks/<{ID}:task_id>/claim")
 def claim(task_id: int):
-    task = alur().claim(task_id, g.api_user.username)
-    return jsonify(task=alur().tasks_json([task])[0])
+    return jsonify(task=alur().claim_answer(task_id, g.api_user.username))
 
 
 @bp.post(f"/tasks/<{ID}:task_id>/complete")
