@@ -1,5 +1,5 @@
-"""A completion, a claim, a hand-back from the task page: one write transaction each (plus the
-signed-in person's read)."""
+"""Transactions per request: a completion, a claim, a hand-back are one write each (plus the
+signed-in person's read); the inbox and 'My processes' read the same however many rows."""
 
 from __future__ import annotations
 
@@ -42,3 +42,32 @@ def test_claiming_and_handing_back_are_one_write_each(login_as, started, alur):
         assert response.status_code == 302
         assert (begun.write, begun.read) == (1, 1)  # the action; the signed-in person
     assert alur.task(task.id).claimed_by is None
+
+
+def test_my_processes_page_reads_the_same_however_many_rows(login_as, started, alur):
+    kabid = login_as("kabid")
+    started("sop_a", "Pertama")
+    kabid.get("/mine/")
+    with transactions(alur) as one:
+        page = kabid.get("/mine/").text
+    for n in range(5):
+        started("sop_b", f"Proses {n}")
+    with transactions(alur) as six:
+        page = kabid.get("/mine/").text
+    assert "Proses 4" in page and "Pertama" in page
+    assert (six.write, six.read) == (one.write, one.read) == (0, one.read)
+    assert one.read <= 5  # person, the page's rows, navigation, role names, people
+
+
+def test_the_inbox_reads_the_same_however_many_tasks(login_as, started, alur):
+    kabid = login_as("kabid")
+    started("sop_a", "Pertama")
+    kabid.get("/")
+    with transactions(alur) as one:
+        kabid.get("/")
+    for n in range(5):
+        started("sop_b", f"Proses {n}")
+    with transactions(alur) as six:
+        page = kabid.get("/").text
+    assert "Proses 4" in page and "Pertama" in page
+    assert (six.write, six.read) == (one.write, one.read) == (0, one.read)
