@@ -175,12 +175,12 @@ class Pages:
 
         check gets the SOP step and returns the Completion, or None when the form has errors:
         then the uploads (already valid files) are kept with the task and nothing else changes.
+        The files' bytes are written once the task is known to be open and visible to the person.
         PermissionDenied carries hidden=True when the person may not even see the task;
         Conflict carries closed=True when it is no longer open.
         """
         for upload in uploads:
-            self.files.check(upload)
-        digests = [self.files.put(u) for u in uploads]
+            self.files.check(upload)  # refuse an oversized file before anything else
 
         def work(s: Session):
             task, user = inbox.get(s, task_id), users.get(s, username)
@@ -192,6 +192,9 @@ class Pages:
                 raise Conflict(f"tugas {task.id} sudah {task.state}", task=task.id, closed=True)
             instance = s.get(Instance, task.instance_id)
             form = check(step_dict(instance.definition.sop, task.step_no))
+            # the bytes go to disk (fsynced) before their rows, and only for someone who may see
+            # the task: a refusal above stores nothing
+            digests = [self.files.put(u) for u in uploads]
             attached = [
                 self._file_row(s, task, user, u, d) for u, d in zip(uploads, digests, strict=True)
             ]
