@@ -1,7 +1,7 @@
 """`python -m benchmarks`: every figure as a JSON line on stdout, then a line on the machine.
 
 Environment (defaults in brackets):
-  ALUR_BENCH_ONLY             figures to run: history,e2e,inbox,expressions [all]
+  ALUR_BENCH_ONLY             figures to run: history,e2e,inbox,expressions,completion [all]
   ALUR_BENCH_DBS              databases for history and e2e [sqlite,postgresql]
   ALUR_BENCH_PG_URL           PostgreSQL server [postgresql://postgres@127.0.0.1:5432/postgres];
                               a database is created per figure and dropped after; unreachable:
@@ -10,6 +10,7 @@ Environment (defaults in brackets):
   ALUR_BENCH_SAMPLES          measured rounds per history size and path [15]
   ALUR_BENCH_E2E_RUNS         C.3 runs per database [20]
   ALUR_BENCH_E2E_MEMORY_RUNS  C.3 runs in memory [100]
+  ALUR_BENCH_COMPLETION_RUNS  C.3 runs per database and path, web and API [3 = 63 each]
   ALUR_BENCH_INBOX_DB         database of the inbox figure [postgresql]
   ALUR_BENCH_INBOX_INSTANCES  open instances [100000]
   ALUR_BENCH_INBOX_USERS      users [3000]
@@ -30,6 +31,7 @@ from sqlalchemy import create_engine, text
 
 from benchmarks import (
     ROOT,
+    completion,
     database,
     e2e,
     emit,
@@ -46,7 +48,9 @@ from benchmarks import (
 
 def main() -> None:
     started, load_start = time.perf_counter(), _loadavg()
-    only = set(os.environ.get("ALUR_BENCH_ONLY", "history,e2e,inbox,expressions").split(","))
+    only = set(
+        os.environ.get("ALUR_BENCH_ONLY", "history,e2e,inbox,expressions,completion").split(",")
+    )
     kinds = os.environ.get("ALUR_BENCH_DBS", "sqlite,postgresql").split(",")
     pg = "postgresql" in kinds + [os.environ.get("ALUR_BENCH_INBOX_DB", "postgresql")]
     pg = pg and pg_available()
@@ -57,6 +61,8 @@ def main() -> None:
     if "e2e" in only:
         runs = env_int("ALUR_BENCH_E2E_RUNS", 20)
         e2e.run(emit, kinds, runs, env_int("ALUR_BENCH_E2E_MEMORY_RUNS", 100), database)
+    if "completion" in only:
+        completion.run(emit, kinds, env_int("ALUR_BENCH_COMPLETION_RUNS", 3), database)
     inbox_db = os.environ.get("ALUR_BENCH_INBOX_DB", "postgresql")
     if "inbox" in only and (inbox_db != "postgresql" or pg):
         inbox.run(

@@ -1,14 +1,34 @@
-"""Who may start a process and who may read an instance or a task: one rule for every caller."""
+"""Who may do what: start, read, view, claim, unclaim, reassign, complete, cancel; one rule each.
+
+The engine's actions enforce these rules (raising the refusal) and the pages ask the same rules
+through the facade's view rows to show or hide a button, so the two never disagree.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.inbox import is_supervisor
+from engine.errors import Conflict, EngineError, InvalidInput, PermissionDenied
 from engine.storage.tables import Definition, Event, HumanTask, Instance, User
 
 READ_ALL_ROLES = frozenset({"auditor"})
+SUPERVISOR_PREFIXES = ("kabid", "kepala bidang")
+ANALYST_ROLE = "analis"
+
+
+def is_supervisor(user: User) -> bool:
+    """Kabid (any 'kepala bidang' role) and admins: reassign tasks, cancel any instance."""
+    return user.is_admin or any(r.startswith(SUPERVISOR_PREFIXES) for r in user.role_names)
+
+
+def may_supervise(user: User) -> bool:
+    return user.active and is_supervisor(user)
+
+
+def is_analyst(user: User) -> bool:
+    """Analysts and admins deploy processes."""
+    return user.active and (user.is_admin or ANALYST_ROLE in user.role_names)
 
 
 def may_start(definition: Definition, user: User) -> bool:
@@ -49,3 +69,66 @@ def may_view_task(task: HumanTask, user: User) -> bool:
         or is_supervisor(user)
         or reads_everything(user)
     )
+
+
+def claim_refusal(task: HumanTask, user: User) -> EngineError | None:
+    """Why user may not claim task (None: they may; claiming one's own claim is a no-op)."""
+    if task.state != "open":
+        return Conflict("task_not_open", id=task.id, state=task.state)
+    if task.claimed_by == user.username:
+        return None
+    if task.claimed_by:
+        return Conflict("task_claimed", id=task.id, claimant=task.claimed_by)
+    if task.assignee and task.assignee != user.username:
+        return PermissionDenied("task_assigned_to_other", id=task.id, assignee=task.assignee)
+    if not task.assignee and task.role not in user.role_names:
+        return PermissionDenied("claim_role_missing", user=user.username, role=task.role)
+    return None
+
+
+def unclaim_refusal(task: HumanTask, user: User) -> EngineError | None:
+    """Why user may not hand task back: only its claimant, a Kabid or an admin may."""
+    if task.state != "open":
+        return Conflict("task_not_open", id=task.id, state=task.state)
+    if task.claimed_by and task.claimed_by != user.username and not is_supervisor(user):
+        return PermissionDenied("unclaim_forbidden", claimant=task.claimed_by)
+    return None
+
+
+def reassign_refusal(task: HumanTask, to: User, by: User) -> EngineError | None:
+    """Why by may not hand task to to: only a Kabid or an admin may, to a holder of its role."""
+    if task.state != "open":
+        return Conflict("task_not_open", id=task.id, state=task.state)
+    if not is_supervisor(by):
+        return PermissionDenied("reassign_forbidden")
+    if task.role not in to.role_names or not to.active:
+        return InvalidInput("reassign_role_missing", user=to.username, role=task.role)
+    return None
+
+
+def complete_refusal(task: HumanTask, user: User) -> EngineError | None:
+    """Why user may not complete task (engine.runtime.lifecycle.may_complete says it)."""
+    from engine.runtime import lifecycle  # lifecycle itself asks this module who may start
+
+    if task.state != "open":
+        return Conflict("task_not_open", id=task.id, state=task.state)
+    try:
+        lifecycle.may_complete(task, user)
+    except PermissionDenied as refusal:
+        return refusal
+    return None
+
+
+def cancel_refusal(instance: Instance, user: User) -> EngineError | None:
+    """Why user may not cancel instance: only its starter, a Kabid or an admin may."""
+    if not (is_supervisor(user) or instance.started_by == user.username):
+        return PermissionDenied("cancel_forbidden")
+    if instance.state != "running":
+        return Conflict("instance_not_running", id=instance.id, state=instance.state)
+    return None
+
+
+def check(refusal: EngineError | None) -> None:
+    """Raise the refusal a rule gave, if any."""
+    if refusal is not None:
+        raise refusal

@@ -12,12 +12,15 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit, definitions, inbox, notifications, users
+from engine import access, audit, definitions, inbox, users
+from engine.admin import UserAdmin
+from engine.answers import Answers
 from engine.clock import Clock, system_clock
 from engine.config import Settings
 from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import FileStore, Upload
 from engine.inbox import InboxFilter
+from engine.pages import DATABASE_ERRORS, Pages
 from engine.roles import RoleMap, normalise
 from engine.runtime import failures, lifecycle
 from engine.runtime.lifecycle import Completion, Context
@@ -26,19 +29,21 @@ from engine.storage import migrate
 from engine.storage.db import make_engine, session_factory
 from engine.storage.tables import (
     Definition,
-    Event,
     HumanTask,
     Instance,
-    Notification,
     StoredFile,
     User,
 )
+from engine.views import EventRow, FileRow, TaskRow, event_row, file_row, task_row
 from engine.workcalendar import OfficeCalendar
 
 log = logging.getLogger(__name__)
+__all__ = ["DATABASE_ERRORS", "Alur"]
 
 
-class Alur:
+class Alur(Pages, Answers, UserAdmin):
+    """The engine for one database: every caller's door into it."""
+
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None):
         self.settings = settings or Settings.from_env()
         self.clock: Clock = clock or system_clock  # the engine's one "now"
@@ -64,55 +69,6 @@ class Alur:
             except BaseException:
                 session.rollback()
                 raise
-
-    # -- users ------------------------------------------------------------------------------
-    def add_user(self, username: str, roles: list[str], **kwargs) -> User:
-        with self.session() as s:
-            return users.add(s, username, roles, now=self.clock(), **kwargs)
-
-    def user(self, username: str) -> User:
-        with self.session(read_only=True) as s:
-            return users.get(s, username)
-
-    def change_password(
-        self, username: str, current: str, new: str, confirm: str | None = None
-    ) -> None:
-        """A user changes their own password; the current one must be given and right."""
-        with self.session() as s:
-            user = users.get(s, username)
-            if not users.check_password(user, current):
-                raise PermissionDenied("password_wrong")
-            users.check_new_password(new, confirm)
-            user.password_hash = users.hash_password(new)
-
-    def set_email(self, username: str, email: str) -> User:
-        """Where a user's notifications are e-mailed ('' stops the e-mail)."""
-        with self.session() as s:
-            user = users.get(s, username)
-            user.email = notifications.check_address(email)
-            return user
-
-    # -- notifications (the inbox bell) -----------------------------------------------------
-    def unread_count(self, username: str) -> int:
-        with self.session(read_only=True) as s:
-            return notifications.unread_count(s, username)
-
-    def notifications(
-        self, username: str, limit: int = 20, unread_only: bool = False
-    ) -> list[Notification]:
-        """A user's notifications, newest first."""
-        with self.session(read_only=True) as s:
-            return notifications.listing(s, username, limit, unread_only)
-
-    def mark_read(self, username: str, ids: list[int] | None = None) -> int:
-        """Mark the user's notifications read (all when ids is None); how many changed."""
-        with self.session() as s:
-            return notifications.mark_read(s, username, ids, self.clock())
-
-    def user_for_token(self, token: str) -> User | None:
-        """The user a personal API token belongs to (None: unknown, revoked or inactive)."""
-        with self.session() as s:
-            return users.user_for_token(s, token, self.clock())
 
     def may_read(self, instance_id: int, username: str) -> bool:
         """Whether the user may read the instance, its diagram and its history."""
@@ -158,8 +114,9 @@ class Alur:
         with self.session() as s:
             instance = self._instance(s, instance_id, lock=True)
             user = users.get(s, username)
-            if not (inbox.is_supervisor(user) or instance.started_by == username):
-                raise PermissionDenied("cancel_forbidden")
+            refusal = access.cancel_refusal(instance, user)
+            if isinstance(refusal, PermissionDenied):  # the state is lifecycle.cancel's to check
+                raise refusal
             lifecycle.cancel(s, self.ctx, instance, user, reason)
             self.store.discard(instance_id)
             return instance
@@ -192,10 +149,10 @@ class Alur:
         with self.session(read_only=True) as s:
             return list(s.scalars(query.order_by(Instance.id.desc()).limit(limit)))
 
-    def history(self, instance_id: int) -> list[Event]:
+    def history(self, instance_id: int) -> list[EventRow]:
         with self.session(read_only=True) as s:
             self._instance(s, instance_id)
-            return audit.history(s, instance_id)
+            return [event_row(e) for e in audit.history(s, instance_id)]
 
     def task_history(self, instance_id: int) -> list[HumanTask]:
         """Every human task of an instance (open, completed, cancelled), oldest first."""
@@ -203,6 +160,11 @@ class Alur:
             self._instance(s, instance_id)
             query = select(HumanTask).where(HumanTask.instance_id == instance_id)
             return list(s.scalars(query.order_by(HumanTask.id)))
+
+    def task_rows(self, instance_id: int) -> list[TaskRow]:
+        """Every human task of an instance, oldest first, as rows that say which are late."""
+        now = self.clock()
+        return [task_row(t, now) for t in self.task_history(instance_id)]
 
     # -- tasks ------------------------------------------------------------------------------
     def inbox(self, username: str, flt: InboxFilter | None = None) -> list[HumanTask]:
@@ -218,11 +180,13 @@ class Alur:
         with self.session(read_only=True) as s:
             return inbox.get(s, task_id)
 
-    def claim(self, task_id: int, username: str) -> HumanTask:
-        return self._task_action(task_id, username, inbox.claim)
+    def claim(self, task_id: int, username: str, must_see: bool = False) -> HumanTask:
+        """Take a task (one write); must_see: first refuse (hidden=True) a task hidden from them."""
+        return self._task_action(task_id, username, inbox.claim, must_see)
 
-    def unclaim(self, task_id: int, username: str) -> HumanTask:
-        return self._task_action(task_id, username, inbox.unclaim)
+    def unclaim(self, task_id: int, username: str, must_see: bool = False) -> HumanTask:
+        """Hand a task back to its role (one write); must_see as for claim."""
+        return self._task_action(task_id, username, inbox.unclaim, must_see)
 
     def reassign(self, task_id: int, to: str, by: str) -> HumanTask:
         with self.session() as s:
@@ -288,10 +252,10 @@ class Alur:
         )  # fmt: skip
         return row
 
-    def files_of(self, instance_id: int) -> list[StoredFile]:
+    def files_of(self, instance_id: int) -> list[FileRow]:
         with self.session(read_only=True) as s:
             query = select(StoredFile).where(StoredFile.instance_id == instance_id)
-            return list(s.scalars(query.order_by(StoredFile.id)))
+            return [file_row(f) for f in s.scalars(query.order_by(StoredFile.id))]
 
     # -- helpers ----------------------------------------------------------------------------
     def write_workflow(self, work: Callable):
@@ -310,10 +274,12 @@ class Alur:
             self.store.committed(handle, instance.revision)
         return result
 
-    def _task_action(self, task_id: int, username: str, action) -> HumanTask:
+    def _task_action(self, task_id: int, username: str, action, must_see: bool) -> HumanTask:
         with self.session() as s:
-            task = inbox.get(s, task_id, lock=True)
-            action(s, task, users.get(s, username), self.clock())
+            task, user = inbox.get(s, task_id, lock=True), users.get(s, username)
+            if must_see and not access.may_view_task(task, user):
+                raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
+            action(s, task, user, self.clock())
             return task
 
     @staticmethod

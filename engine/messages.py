@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "unclaim_forbidden": "hanya %(claimant)s, Kabid atau admin yang dapat melepas",
     "reassign_forbidden": "hanya Kabid atau admin yang dapat mengalihkan tugas",
     "cancel_forbidden": "hanya pemula, Kabid atau admin yang dapat membatalkan",
+    "task_hidden": "tugas %(id)s milik peran '%(role)s'",
     "password_wrong": "kata sandi saat ini salah",
     "instance_not_involved": "%(user)s tidak terlibat dalam instans %(id)s",
     # conflict: the state changed under the caller

@@ -17,6 +17,7 @@ from engine.storage.tables import ApiToken, User, UserRole
 
 _hasher = PasswordHasher()
 PASSWORD_MIN = 8  # characters of a password people choose themselves
+TOKEN_TOUCH_S = 60  # a token's last use is written down at most this often
 
 
 def hash_password(password: str) -> str:
@@ -120,13 +121,26 @@ def create_token(session: Session, user: User, label: str, now: datetime) -> str
     return token
 
 
-def user_for_token(session: Session, token: str, now: datetime) -> User | None:
-    """The active user a personal API token belongs to; None for unknown or revoked tokens."""
+def token_row(session: Session, token: str) -> ApiToken | None:
+    """The usable token row for a personal API token (its user active); None otherwise."""
     if not token.startswith("alur_"):
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if row is None or row.revoked or not row.user.active:
         return None
-    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+    return row
+
+
+def token_stale(row: ApiToken, now: datetime) -> bool:
+    """Whether the token's last use is worth writing down again (at most once a minute)."""
+    return row.last_used_at is None or (now - row.last_used_at).total_seconds() > TOKEN_TOUCH_S
+
+
+def user_for_token(session: Session, token: str, now: datetime) -> User | None:
+    """The active user a personal API token belongs to; None for unknown or revoked tokens."""
+    row = token_row(session, token)
+    if row is None:
+        return None
+    if token_stale(row, now):
         row.last_used_at = now
     return row.user

@@ -82,11 +82,12 @@ def overlay_from_rows(
     rows: Iterable[Any],
     users: Mapping[str, str],
     tz: tzinfo,
-    now: datetime | None = None,
     title: str = "",
 ) -> InstanceOverlay:
-    """The overlay of one instance; users maps a username to the name to print (full name)."""
-    now = _aware(now or datetime.now(UTC))
+    """The overlay of one instance; users maps a username to the name to print (full name).
+
+    An open row is drawn overdue when its `late` says so: the engine decides (engine.rows).
+    """
     overlay = InstanceOverlay(title=title)
     for no, row in latest_tasks(rows).items():
         state = _field(row, "state")
@@ -95,8 +96,7 @@ def overlay_from_rows(
             done = _field(row, "completed_at")
             day = _aware(done).astimezone(tz).date() if done else None
             overlay.steps[no] = StepMark(StepState.DONE, users.get(who) or who, day)
-        elif state == "open":
-            due = _field(row, "due_at")
-            late = due is not None and _aware(due) < now
+        elif state == "open":  # late: the engine's overdue rule, answered in the row
+            late = bool(_field(row, "late"))
             overlay.steps[no] = StepMark(StepState.OVERDUE if late else StepState.CURRENT)
     return overlay

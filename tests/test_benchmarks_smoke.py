@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from benchmarks import database, e2e, expressions, history_cost, inbox, pg_available
+from benchmarks import completion, database, e2e, expressions, history_cost, inbox, pg_available
 from benchmarks.__main__ import machine
 
 KINDS = ["sqlite"]
@@ -70,6 +70,12 @@ def test_expressions_runs(lines):
     assert all(x["without_budget_ms"] > 0 for x in budget)
     dialects = [x["dialect"] for x in lines.got if x["figure"] == "condition_eval_ms"]
     assert dialects == ["python", "juel", "feel"]
+
+
+def test_completion_runs(lines):
+    completion.run(lines, KINDS, runs=1, database=database)
+    figures = {line["figure"] for line in lines.got}
+    assert figures and all(line["value"] >= 0 for line in lines.got), lines.got
 
 
 def test_machine_line():

@@ -1,27 +1,25 @@
-"""Users, roles, passwords and personal API tokens, for the admin and profile pages."""
+"""Users, roles, passwords and personal API tokens, for the admin and profile pages.
+
+The facade does the work; this module words its refusals for the pages.
+"""
 
 from __future__ import annotations
 
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from engine import users
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.roles import normalise
-from engine.storage.tables import ApiToken, User
+from engine.views import PASSWORD_MIN, ApiToken, User, normalise
 from webui.facade import alur
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-PASSWORD_MIN = users.PASSWORD_MIN
 PASSWORD_MAX = 200  # the sign-in form takes no longer one
 LABEL_MAX = 120
 
 
 def listing() -> list[User]:
-    with alur().session(read_only=True) as s:
-        return list(s.scalars(select(User).order_by(User.username)))
+    return alur().all_users()
 
 
 def parse_roles(chosen: list[str], extra: str) -> list[str]:
@@ -49,52 +47,50 @@ def check_password(password: str) -> str | None:
 
 
 def create(username: str, full_name: str, password: str, roles: list[str], is_admin: bool):
-    with alur().session() as s:
-        if s.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict("user_exists", name=username)
-        return users.add(s, username, roles, full_name, password, is_admin, now=alur().clock())
+    try:
+        return alur().create_user(username, full_name, password, roles, is_admin)
+    except Conflict as error:
+        if "exists" in error.params:
+            raise Conflict(_("The user %(name)s already exists.", name=username)) from None
+        raise
 
 
 def update(username: str, full_name: str, roles: list[str], is_admin: bool, by: str) -> User:
-    with alur().session() as s:
-        user = users.get(s, username)
-        if username == by and user.is_admin and not is_admin:
-            raise InvalidInput("own_admin_right")
-        user.full_name = full_name or user.full_name
-        user.is_admin = is_admin
-        users.set_roles(s, user, roles)
-        return user
+    try:
+        return alur().update_user(username, full_name, roles, is_admin, by)
+    except InvalidInput as error:
+        if error.params.get("own_admin"):
+            raise InvalidInput(_("You cannot take away your own administrator right.")) from None
+        raise
 
 
 def set_password(username: str, password: str) -> None:
-    with alur().session() as s:
-        users.get(s, username).password_hash = users.hash_password(password)
+    alur().set_password(username, password)
 
 
 def set_active(username: str, active: bool, by: str) -> None:
-    if username == by and not active:
-        raise InvalidInput("deactivate_self")
-    with alur().session() as s:
-        users.get(s, username).active = active
+    try:
+        alur().set_active(username, active, by)
+    except InvalidInput as error:
+        if error.params.get("own_account"):
+            raise InvalidInput(_("You cannot deactivate yourself.")) from None
+        raise
 
 
 def tokens(username: str) -> list[ApiToken]:
     """A user's personal tokens, newest first (revoked ones too)."""
-    with alur().session(read_only=True) as s:
-        user = users.get(s, username)
-        query = select(ApiToken).where(ApiToken.user_id == user.id)
-        return list(s.scalars(query.order_by(ApiToken.id.desc())))
+    return alur().tokens(username)
 
 
 def create_token(username: str, label: str) -> str:
-    with alur().session() as s:
-        return users.create_token(s, users.get(s, username), label[:LABEL_MAX], alur().clock())
+    return alur().create_token(username, label[:LABEL_MAX])
 
 
 def revoke_token(username: str, token_id: int) -> None:
     """Revoke one of the user's own tokens (another user's token is as good as missing)."""
-    with alur().session() as s:
-        row = s.get(ApiToken, token_id)
-        if row is None or row.user.username != username:
-            raise NotFound("token_missing", id=token_id)
-        row.revoked = True
+    try:
+        alur().revoke_token(username, token_id)
+    except NotFound as error:
+        if "token" in error.params:
+            raise NotFound(_("There is no token %(id)s.", id=token_id)) from None
+        raise

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from engine.alur import Alur
 from engine.errors import NotFound
-from engine.roles import normalise
+from engine.views import normalise
 
 log = logging.getLogger(__name__)
 PASSWORD = "demo"

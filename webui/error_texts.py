@@ -27,6 +27,7 @@ TEXTS: dict[str, LazyString] = {
     "user_inactive": _l("The user %(user)s is not active."),
     "task_assigned_to_other": _l("Task %(id)s is assigned to %(assignee)s."),
     "task_claimed_by_other": _l("Task %(id)s is being worked on by %(claimant)s."),
+    "task_hidden": _l("Task %(id)s belongs to the role %(role)s; you do not hold it."),
     "task_role_missing": _l("%(user)s does not hold the role '%(role)s' of task %(id)s."),
     "claim_role_missing": _l("%(user)s does not hold the role '%(role)s'."),
     "unclaim_forbidden": _l("Only %(claimant)s, a Kabid or an administrator may release it."),

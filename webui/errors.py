@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from engine.alur import DATABASE_ERRORS
 from engine.errors import EngineError
 from webui import api
 from webui.error_texts import error_text
+from webui.facade import alur
 from webui.templating import megabytes
 
 
@@ -18,14 +19,16 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(EngineError, engine_error)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
-    app.register_error_handler(DBAPIError, database_error)
+    for kind in DATABASE_ERRORS:
+        app.register_error_handler(kind, database_error)
 
 
-def database_error(error: DBAPIError):
+def database_error(error: Exception):
     """The database is unreachable or restarting: 503 with Retry-After, never a bare 500."""
-    if not error.connection_invalidated and not isinstance(error, OperationalError):
+    reason = alur().unavailable(error)
+    if reason is None:
         raise error
-    current_app.logger.warning("database unavailable: %s", error.orig)
+    current_app.logger.warning("database unavailable: %s", reason)
     message = _("The database is not answering. Try again in a moment.")
     if _for_api():
         response = api.error_response(503, "database_unavailable", message)

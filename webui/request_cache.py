@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from flask import g
-from sqlalchemy import select
 
-from engine.roles import normalise
 from engine.sop import Step
-from engine.storage.tables import Definition, Instance, User
+from engine.views import Definition, Instance, normalise
 from webui.facade import alur
 
 
@@ -48,11 +46,7 @@ def step(definition: Definition, step_no: int | None) -> Step | None:
 def person(username: str) -> str:
     """A user's full name (their username when they have none or are unknown)."""
     if "people" not in g:
-        with alur().session(read_only=True) as s:
-            g.people = {
-                row.username: row.full_name
-                for row in s.execute(select(User.username, User.full_name))
-            }
+        g.people = alur().people()
     return g.people.get(username) or username
 
 

@@ -9,7 +9,8 @@ from flask_babel import format_date, format_decimal, format_time, format_timedel
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webui import access, request_cache
+from engine.views import overdue
+from webui import request_cache
 from webui.facade import alur
 
 
@@ -29,13 +30,13 @@ def _context() -> dict:
     if not current_user.is_authenticated:
         return {}
     if "nav" not in g:
-        user = access.me()
+        nav = alur().nav(current_user.username)
         g.nav = {
-            "inbox_count": len(alur().inbox(user.username)),
-            "unread_count": alur().unread_count(user.username),
-            "all_instances": access.reads_everything(user),
-            "analyst": access.is_analyst(user),
-            "admin": user.active and user.is_admin,
+            "inbox_count": nav.inbox_count,
+            "unread_count": nav.unread_count,
+            "all_instances": nav.can.read_all,
+            "analyst": nav.can.analyst,
+            "admin": nav.can.admin,
         }
     return {**g.nav, "now": now()}
 
@@ -63,9 +64,9 @@ def due(due_at: datetime | None) -> dict:
     """How long until a due date, or how late: {'text', 'overdue', 'at'}."""
     if due_at is None:
         return {"text": _("no time limit"), "overdue": False, "at": ""}
-    delta = due_at - now()
-    span = format_timedelta(abs(delta), granularity="minute", threshold=1.5)
-    if delta.total_seconds() < 0:
+    moment = now()
+    span = format_timedelta(abs(due_at - moment), granularity="minute", threshold=1.5)
+    if overdue("open", due_at, moment):  # the engine's rule; a due date shown is an open task's
         return {"text": _("%(span)s overdue", span=span), "overdue": True, "at": when(due_at)}
     return {"text": _("%(span)s left", span=span), "overdue": False, "at": when(due_at)}
 

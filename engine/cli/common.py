@@ -9,11 +9,12 @@ import click
 from sqlalchemy import inspect as inspect_db
 from sqlalchemy.exc import DBAPIError
 
+from engine import rows
 from engine.alur import Alur
 from engine.config import Settings
 from engine.errors import DeployError, EngineError
 from engine.inbox import InboxFilter
-from engine.storage.tables import Definition, Event, HumanTask, Instance
+from engine.storage.tables import HumanTask
 
 ALUR = "alur.engine"
 STATES = {"running": "berjalan", "completed": "selesai", "cancelled": "dibatalkan"}
@@ -30,13 +31,6 @@ EVENTS = {
     "finished": "selesai",
 }
 DETAIL_KEYS = ("title", "role", "decision", "note", "reason", "name", "to", "was")
-TASK_KEYS = (
-    "id instance_id process_key step_no name lane role assignee state created_at due_at"
-    " claimed_by claimed_at completed_by completed_at decision data"
-)
-INSTANCE_KEYS = "id process_key title state started_by started_at ended_at cancel_reason data"
-DEFINITION_KEYS = "key version code name filename sha256 starter_roles deployed_by deployed_at"
-EVENT_KEYS = "id instance_id kind actor at step_no data"
 
 
 class EngineCommand(click.Command):
@@ -118,28 +112,17 @@ def local(alur: Alur, moment: datetime | None) -> str:
 
 
 def is_overdue(task: HumanTask, now: datetime) -> bool:
-    return task.state == "open" and task.due_at is not None and task.due_at < now
-
-
-def fields(row, keys: str) -> dict:
-    """The attributes of a row named in keys (space-separated), for JSON output in that order."""
-    return {k: getattr(row, k) for k in keys.split()}
+    return rows.overdue(task.state, task.due_at, now)
 
 
 def task_json(t: HumanTask, now: datetime) -> dict:
-    return {**fields(t, TASK_KEYS), "overdue": is_overdue(t, now)}
+    return rows.task_json(t, now, data=True)
 
 
-def instance_json(i: Instance) -> dict:
-    return {**fields(i, INSTANCE_KEYS), "version": i.definition.version}
-
-
-def definition_json(d: Definition) -> dict:
-    return {**fields(d, DEFINITION_KEYS), "steps": len(d.model.steps)}
-
-
-def event_json(e: Event) -> dict:
-    return {**fields(e, EVENT_KEYS), "task_id": e.human_task_id}
+# One shape of each row for the CLI's --json and the JSON API.
+instance_json = rows.instance_json
+definition_json = rows.definition_json
+event_json = rows.event_json
 
 
 def echo_tasks(alur: Alur, tasks: list[HumanTask], empty: str = "tidak ada tugas") -> None:

@@ -85,7 +85,7 @@ def instance_overlay(instance_id: int):
 
     alur = open_alur()
     instance = alur.instance(instance_id)
-    rows = alur.task_history(instance_id)
+    rows = alur.task_rows(instance_id)
     names: dict[str, str] = {}
     for username in sorted({row.completed_by for row in rows if row.completed_by}):
         try:

@@ -31,12 +31,12 @@ def row(id, step_no, state, **more) -> dict:
 def test_completed_open_and_overdue_steps():
     rows = [
         row(1, 1, "completed", completed_by="rina", completed_at=datetime(2024, 3, 12, 3, 0)),
-        row(2, 2, "open", due_at=NOW + timedelta(hours=1)),
-        row(3, 3, "open", due_at=NOW - timedelta(minutes=1)),
+        row(2, 2, "open", due_at=NOW + timedelta(hours=1), late=False),
+        row(3, 3, "open", due_at=NOW - timedelta(minutes=1), late=True),
         row(4, 4, "open", due_at=None),
         row(5, None, "open"),  # a task that is no SOP step
     ]
-    overlay = overlay_from_rows(rows, {"rina": "Rina Marlina"}, PONTIANAK, NOW, "Instans #7")
+    overlay = overlay_from_rows(rows, {"rina": "Rina Marlina"}, PONTIANAK, "Instans #7")
     assert overlay.title == "Instans #7"
     assert set(overlay.steps) == {1, 2, 3, 4}
     done = overlay.mark(1)
@@ -68,7 +68,7 @@ def test_the_latest_task_of_a_step_decides():
         row(3, 5, "open", due_at=None),
         row(6, 5, "cancelled"),  # the instance was cancelled while step 5 was open
     ]
-    overlay = overlay_from_rows(reversed(rows), {}, UTC, NOW)  # ids decide, not the order
+    overlay = overlay_from_rows(reversed(rows), {}, UTC)  # ids decide, not the order
     assert overlay.mark(2).state is StepState.CURRENT
     assert overlay.mark(3).state is StepState.DONE
     assert overlay.mark(5) is None
@@ -77,10 +77,10 @@ def test_the_latest_task_of_a_step_decides():
 
 def test_rows_may_be_objects_with_attributes():
     class Task:
-        id, step_no, state, due_at = 1, 4, "open", datetime(2024, 3, 1, 8, 0)  # naive: UTC
+        id, step_no, state, late = 1, 4, "open", True
         completed_by = completed_at = None
 
-    assert overlay_from_rows([Task()], {}, UTC, NOW).mark(4).state is StepState.OVERDUE
+    assert overlay_from_rows([Task()], {}, UTC).mark(4).state is StepState.OVERDUE
 
 
 # --- a real engine, end to end ------------------------------------------------------------

@@ -239,3 +239,14 @@ def test_valid_files_are_kept_when_the_rest_of_the_form_is_wrong(login_as, start
     assert response.status_code == 302
     (stored,) = alur.files_of(task.instance_id)
     assert alur.task(task.id).data["files"] == [stored.id]
+
+
+def test_an_upload_to_a_task_one_may_not_see_stores_nothing(login_as, started, alur):
+    task = open_task(alur, started().id)
+    staff = login_as("fungsional tertentu")
+    form = {"csrf_token": csrf_token(staff), **all_ticked(alur, task), "files": _file("a.pdf", 10)}
+    response = staff.post(f"/tasks/{task.id}/complete", data=form)
+    assert response.status_code == 403
+    root = alur.files.root
+    assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
+    assert alur.files_of(task.instance_id) == []

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 
 from flask import Blueprint, g, jsonify, request, url_for
-from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import EngineError, InvalidInput, PermissionDenied
-from engine.inbox import InboxFilter
-from engine.runtime.lifecycle import Completion
-from engine.storage.tables import Definition, HumanTask, Instance, User, definition_sop
+from engine.errors import EngineError, InvalidInput
+from engine.views import (
+    Completion,
+    InboxFilter,
+    User,
+    plain,
+)
 from webui.api.openapi import document
 from webui.facade import alur
 
@@ -70,12 +71,6 @@ def _token_user(token: str) -> User:
     return user
 
 
-def _may_read(user: User, instance: Instance) -> None:
-    """The engine's rule (engine.access.may_read_instance), as a 403 when it says no."""
-    if not alur().may_read(instance.id, user.username):
-        raise PermissionDenied("instance_not_involved", user=user.username, id=instance.id)
-
-
 def _body(fields: dict, required: tuple[str, ...] = ()) -> dict:
     """The request's JSON object, checked against {field: type}; any fault is a 422."""
     raw = request.get_data(cache=True)
@@ -106,65 +101,6 @@ def _flag(name: str) -> bool | None:
     return FLAGS.get(value)
 
 
-def _plain(row, names: str, **extra) -> dict:
-    """The named attributes of a row as JSON values (datetimes as ISO 8601), plus extra."""
-    values = {n: getattr(row, n) for n in names.split()}
-    return {n: v.isoformat() if isinstance(v, datetime) else v for n, v in values.items()} | extra
-
-
-TASK = (
-    "id instance_id process_key step_no name lane role assignee state created_at due_at"
-    " claimed_by claimed_at completed_by completed_at decision"
-)
-
-
-def _tasks_json(tasks: list[HumanTask]) -> list[dict]:
-    """Tasks with their instance title and SOP step (question, Kelengkapan, Waktu, Output)."""
-    with alur().session() as s:
-        rows = s.execute(
-            select(
-                Instance.id,
-                Instance.title,
-                Instance.definition_id,
-                Definition.code,
-                Definition.sop,
-                Definition.sha256,
-            )
-            .join(Definition, Instance.definition_id == Definition.id)
-            .where(Instance.id.in_({t.instance_id for t in tasks}))
-        ).all()
-    about, now, out = {row.id: row for row in rows}, alur().clock(), []
-    for t in tasks:
-        row = about[t.instance_id]
-        step = definition_sop(row.definition_id, row.sha256, row.sop).find(t.step_no)
-        overdue = bool(t.state == "open" and t.due_at and t.due_at < now)
-        out.append(
-            _plain(
-                t,
-                TASK,
-                instance_title=row.title,
-                process_code=row.code,
-                overdue=overdue,
-                returned=(t.data or {}).get("dikembalikan"),
-                question=step.decision.question if step and step.decision else None,
-                kelengkapan=list(step.kelengkapan) if step else [],
-                output=list(step.output) if step else [],
-                waktu=step.waktu.text if step else "",
-            )
-        )
-    return out
-
-
-def _instance_json(instance: Instance) -> dict:
-    open_tasks = alur().tasks(flt=InboxFilter(instance_id=instance.id))
-    return _plain(
-        instance,
-        "id title state started_by started_at ended_at cancel_reason data",
-        process=_plain(instance.definition, "key code name version"),
-        open_tasks=_tasks_json(open_tasks),
-    )
-
-
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(document())
@@ -177,7 +113,7 @@ def processes():
         if d.key in latest:
             latest[d.key]["versions"].append(d.version)
             continue
-        latest[d.key] = _plain(
+        latest[d.key] = plain(
             d,
             "key code name version starter_roles deployed_at",
             versions=[d.version],
@@ -196,23 +132,17 @@ def start(key: str):
         raise InvalidInput("title_nul")
     instance = alur().start(key, g.api_user.username, **body)  # title, data, version
     location = url_for("api.instance", instance_id=instance.id)
-    return jsonify(_instance_json(instance)), 201, {"Location": location}
+    return jsonify(alur().instance_answer(instance.id)), 201, {"Location": location}
 
 
 @bp.get(f"/instances/<{ID}:instance_id>")
 def instance(instance_id: int):
-    found = alur().instance(instance_id)
-    _may_read(g.api_user, found)
-    return jsonify(_instance_json(found))
+    return jsonify(alur().instance_answer(instance_id, g.api_user.username))
 
 
 @bp.get(f"/instances/<{ID}:instance_id>/history")
 def history(instance_id: int):
-    _may_read(g.api_user, alur().instance(instance_id))
-    events = [
-        _plain(e, "id kind actor at step_no data", task_id=e.human_task_id)
-        for e in alur().history(instance_id)
-    ]
+    events = alur().history_answer(instance_id, g.api_user.username)
     return jsonify(instance_id=instance_id, events=events)
 
 
@@ -224,13 +154,12 @@ def tasks():
         mine_only=bool(_flag("mine")),
         unclaimed_only=bool(_flag("unclaimed")),
     )
-    return jsonify(tasks=_tasks_json(alur().inbox(g.api_user.username, flt)))
+    return jsonify(tasks=alur().inbox_answer(g.api_user.username, flt))
 
 
 @bp.post(f"/tasks/<{ID}:task_id>/claim")
 def claim(task_id: int):
-    task = alur().claim(task_id, g.api_user.username)
-    return jsonify(task=_tasks_json([task])[0])
+    return jsonify(task=alur().claim_answer(task_id, g.api_user.username))
 
 
 @bp.post(f"/tasks/<{ID}:task_id>/complete")
@@ -238,11 +167,5 @@ def complete(task_id: int):
     body = _body(COMPLETE_FIELDS)
     if not all(isinstance(v, bool | str) for v in body.get("checklist", {}).values()):
         raise InvalidInput("checklist_invalid")
-    task = alur().complete(task_id, g.api_user.username, Completion(**body))
-    found = _instance_json(alur().instance(task.instance_id))
-    return jsonify(
-        task=_tasks_json([task])[0],
-        instance={k: found[k] for k in ("id", "title", "state")},
-        finished=found["state"] == "completed",
-        next=found["open_tasks"],
-    )
+    # One write transaction: the task read, checked and completed, and the answer made from it.
+    return jsonify(alur().complete_from_api(task_id, g.api_user.username, Completion(**body)))

@@ -74,7 +74,7 @@ INSTANCE = _object(
 EVENT = _object(
     _fields(STRING, "kind actor")
     | _fields(MAYBE_INTEGER, "step_no task_id")
-    | {"id": INTEGER, "at": WHEN, "data": OBJECT}
+    | {"id": INTEGER, "instance_id": INTEGER, "at": WHEN, "data": OBJECT}
 )
 VARIABLES = OBJECT | {"description": "process variables"}
 SCHEMAS = {

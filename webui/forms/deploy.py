@@ -8,8 +8,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from engine.bpmn.validate import Problem
-from engine.definitions import Deployed
+from engine.views import Deployed, Problem
 from webui.error_texts import finding_text
 from webui.templating import megabytes
 

@@ -9,9 +9,8 @@ from pathlib import Path
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 
-from engine.files import Upload
-from engine.runtime.lifecycle import NO, YES, Completion
 from engine.sop import Step
+from engine.views import NO, YES, Completion, Upload
 from webui.templating import megabytes
 
 NOTE_MAX = 4000
@@ -30,15 +29,20 @@ class TaskForm:
     file_errors: list[str] = field(default_factory=list)
     reselect: bool = False  # files were sent but not kept: ask to choose them again
 
-    @classmethod
-    def for_step(cls, step: Step | None) -> TaskForm:
-        """An empty form for the step's Kelengkapan checklist (and decision, if it is one)."""
-        if step is None:
-            return cls(items=[], is_decision=False)
-        return cls(items=list(step.kelengkapan), is_decision=step.decision is not None)
+    def for_step(self, step: Step | None) -> TaskForm:
+        """Set the step's Kelengkapan and whether it is a decision; the form itself."""
+        self.items = list(step.kelengkapan) if step else []
+        self.is_decision = step is not None and step.decision is not None
+        return self
 
     def read(self, form: ImmutableMultiDict, files: MultiDict, max_bytes: int, types: set[str]):
         """Take the submitted values and files; collect an error per field."""
+        return self.read_fields(form).read_files(files, max_bytes, types)
+
+    def read_fields(self, form: ImmutableMultiDict) -> TaskForm:
+        """Take the submitted checklist, decision and note; collect an error per field."""
+        self.checked, self.gaps = set(), {}
+        self.errors = {k: v for k, v in self.errors.items() if k == "form"}
         self.decision = form.get("decision", "")
         self.note = form.get("note", "").strip()[:NOTE_MAX]
         for i, item in enumerate(self.items):
@@ -56,6 +60,10 @@ class TaskForm:
                 self.errors["decision"] = _("Choose Approve (Ya) or Send back (Tidak).")
             elif self.decision == NO and not self.note:
                 self.errors["note"] = _("Give the reason for sending the draft back.")
+        return self
+
+    def read_files(self, files: MultiDict, max_bytes: int, types: set[str]) -> TaskForm:
+        """Take the uploaded files; collect an error per refused file."""
         for storage in files.getlist("files"):
             self._take(storage, max_bytes, types)
         return self

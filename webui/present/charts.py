@@ -6,7 +6,7 @@ from io import BytesIO
 
 from flask import abort, request, send_file
 
-from engine.storage.tables import Definition
+from engine.views import Definition
 from exporters.flowchart import FORMATS, render_flowchart
 from exporters.progress import InstanceOverlay
 

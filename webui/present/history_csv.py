@@ -7,7 +7,7 @@ import io
 
 from flask_babel import gettext as _
 
-from engine.storage.tables import Instance
+from engine.views import Instance
 from webui import request_cache
 from webui.facade import alur
 from webui.present import timeline

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.bpmn.reader import decision_gateways
 from engine.sop import Step
-from engine.storage.tables import Definition, HumanTask, Instance
+from engine.views import Definition, Instance, TaskRow
 from exporters.progress import InstanceOverlay, StepState, latest_tasks, overlay_from_rows
 from webui import request_cache
 from webui.facade import alur
-from webui.templating import now
 
 TITLE_CHARS = 60
 
@@ -19,7 +17,7 @@ TITLE_CHARS = 60
 class Timing:
     """One completed task: the working minutes it took against its Mutu Baku Waktu."""
 
-    task: HumanTask
+    task: TaskRow
     step: Step | None
     minutes: int | None
     standard: int | None  # minutes; None when the SOP gives no Waktu
@@ -32,11 +30,11 @@ class Timing:
 
 @dataclass
 class Progress:
-    tasks: list[HumanTask]  # every human task of the instance, oldest first
+    tasks: list[TaskRow]  # every human task of the instance, oldest first
     overlay: InstanceOverlay  # step number -> done (who, when) / current / overdue
 
     @property
-    def open(self) -> list[HumanTask]:
+    def open(self) -> list[TaskRow]:
         return [t for t in self.tasks if t.state == "open"]
 
     def element_marks(self, definition: Definition) -> dict[str, str]:
@@ -52,7 +50,7 @@ class Progress:
             if no in marks
         }
         latest = latest_tasks(self.tasks)
-        for element, gateway in decision_gateways(definition.xml, definition.task_steps).items():
+        for element, gateway in alur().decision_gateways(definition).items():
             task = latest.get(definition.task_steps[element])
             if task is None or task.state != "completed":
                 continue
@@ -71,14 +69,14 @@ class Progress:
         ]
 
 
-def of(instance: Instance) -> Progress:
-    """The instance's human tasks and the overlay the flowchart exporter draws from them."""
-    tasks = alur().task_history(instance.id)
+def of(instance: Instance, tasks: list[TaskRow] | None = None) -> Progress:
+    """The instance's human tasks (read now unless given) and the overlay drawn from them."""
+    tasks = alur().task_rows(instance.id) if tasks is None else list(tasks)
     names = {t.completed_by: request_cache.person(t.completed_by) for t in tasks if t.completed_by}
     title = f"Instans #{instance.id}"
     if instance.title:
         title += f": {instance.title[:TITLE_CHARS]}"
-    overlay = overlay_from_rows(tasks, names, alur().calendar.timezone, now(), title)
+    overlay = overlay_from_rows(tasks, names, alur().calendar.timezone, title)
     return Progress(tasks, overlay)
 
 

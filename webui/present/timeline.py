@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from engine.runtime.lifecycle import NO
 from engine.sop import Step
-from engine.storage.tables import Event, Instance, StoredFile
+from engine.views import NO, EventRow, FileRow, Instance
 from webui import request_cache
 from webui.facade import alur
 
@@ -31,12 +31,12 @@ def kind_label(kind: str) -> str:
 
 @dataclass
 class Entry:
-    event: Event
+    event: EventRow
     label: str
     step: Step | None
     detail: str = ""  # e.g. the role a step went to, or who a task was handed to
     note: str = ""
-    files: list[StoredFile] = field(default_factory=list)
+    files: list[FileRow] = field(default_factory=list)
     gaps: dict[str, str] = field(default_factory=dict)  # Kelengkapan item -> why it was missing
 
     @property
@@ -44,11 +44,15 @@ class Entry:
         return self.event.data.get("decision") or ""
 
 
-def entries(instance: Instance) -> list[Entry]:
-    """Every audit event of the instance, oldest first."""
-    files = {f.id: f for f in alur().files_of(instance.id)}
+def entries(
+    instance: Instance,
+    history: Iterable[EventRow] | None = None,
+    files: Iterable[FileRow] | None = None,
+) -> list[Entry]:
+    """Every audit event of the instance, oldest first (read now unless given)."""
+    by_id = {f.id: f for f in (alur().files_of(instance.id) if files is None else files)}
     found = []
-    for event in alur().history(instance.id):
+    for event in alur().history(instance.id) if history is None else history:
         data = event.data or {}
         ids = data.get("files") or ([data["file"]] if "file" in data else [])
         found.append(
@@ -58,7 +62,7 @@ def entries(instance: Instance) -> list[Entry]:
                 step=request_cache.step(instance.definition, event.step_no),
                 detail=_detail(event),
                 note=data.get("note") or data.get("reason") or "",
-                files=[files[i] for i in ids if i in files],
+                files=[by_id[i] for i in ids if i in by_id],
                 gaps=gaps(data),
             )
         )
@@ -74,7 +78,7 @@ def gaps(data: dict | None) -> dict[str, str]:
     }
 
 
-def gaps_sent_back(events: list[Event], task_id: int) -> dict[str, str]:
+def gaps_sent_back(events: list[EventRow], task_id: int) -> dict[str, str]:
     """The gaps of the review whose Tidak opened task_id again ({} for any other task).
 
     One transaction records the reviewer's 'completed', 'sent_back', then the new task's
@@ -94,7 +98,7 @@ def gaps_sent_back(events: list[Event], task_id: int) -> dict[str, str]:
     return gaps(review.data)
 
 
-def _detail(event: Event) -> str:
+def _detail(event: EventRow) -> str:
     data = event.data or {}
     if event.kind == "task_created" and data.get("role"):
         return _("for %(role)s", role=request_cache.role_label(data["role"]))

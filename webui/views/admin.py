@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import Conflict, InvalidInput
-from engine.storage.tables import User
+from engine.views import ANALYST_ROLE, User
 from webui import access, accounts, request_cache
 from webui.error_texts import error_text
 from webui.facade import alur
@@ -112,7 +112,7 @@ def _role_values() -> dict:
 def _choices() -> dict:
     """The roles to tick: every lane role of the deployed processes, then analis and auditor."""
     offered = dict(request_cache.lane_roles())
-    offered.setdefault(access.ANALYST_ROLE, _("Analyst (deploys processes)"))
+    offered.setdefault(ANALYST_ROLE, _("Analyst (deploys processes)"))
     offered.setdefault("auditor", _("Auditor (reads everything)"))
     return {"offered": offered}
 

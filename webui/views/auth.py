@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,9 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from engine import users
 from engine.errors import NotFound
-from engine.storage.tables import User
+from engine.views import User
 from webui.facade import alur
 from webui.i18n import safe_next
 
@@ -85,6 +82,7 @@ def load_user(username: str) -> Staff | None:
         user = alur().user(username)
     except NotFound:
         return None
+    g.me = user  # the request's one read of the person (webui.access.me)
     return Staff(user) if user.active else None
 
 
@@ -119,15 +117,5 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@cache
-def _dummy_user() -> User:
-    return User(username="-", password_hash=users.hash_password("-"), active=True)
-
-
 def _check(username: str, password: str) -> User | None:
-    try:
-        user = alur().user(username)
-    except NotFound:
-        users.check_password(_dummy_user(), password)  # the same work as for a known name
-        return None
-    return user if users.check_password(user, password) else None
+    return alur().sign_in(username, password)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from engine.inbox import InboxFilter
+from engine.views import InboxFilter
 from webui import request_cache
 from webui.facade import alur
 
@@ -33,17 +33,10 @@ def index():
         mine_only=choice["view"] == "mine",
         unclaimed_only=choice["view"] == "unclaimed",
     )
-    tasks = alur().inbox(current_user.username, flt)  # soonest due first, no due date last
+    found = alur().inbox_rows(current_user.username, flt)  # soonest due first, no due last
     if choice["order"] == "late":
-        tasks.reverse()
-    rows = [
-        {
-            "task": t,
-            "instance": request_cache.instance(t.instance_id),
-            "sop": processes.get(t.process_key),
-        }
-        for t in tasks
-    ]
+        found.reverse()
+    rows = [{"task": t, "sop": processes.get(t.process_key)} for t in found]
     partial = request.headers.get("HX-Request") and not request.headers.get(
         "HX-History-Restore-Request"
     )

@@ -8,9 +8,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine import users
 from engine.errors import PermissionDenied
-from engine.storage.tables import Instance, User
+from engine.views import may_cancel, may_view_task
 from webui import access, request_cache
 from webui.facade import alur
 from webui.present import charts, downloads, progress, timeline
@@ -27,7 +26,7 @@ LIST_LIMIT = 200
 @login_required
 def index():
     """Every instance, for those who may read them all (auditors, admins, Kabid)."""
-    if not access.reads_everything(access.me()):
+    if not access.abilities().read_all:
         raise PermissionDenied(
             _("Only auditors, supervisors and administrators see every process.")
         )
@@ -51,8 +50,7 @@ def index():
 @bp.get("/<int:instance_id>")
 @login_required
 def show(instance_id: int):
-    instance, user = access.readable_instance(instance_id)
-    return _page(instance, user, {}), 200
+    return _page(instance_id, {}), 200
 
 
 @bp.get("/<int:instance_id>/diagram.bpmn")
@@ -111,47 +109,44 @@ def reassign(instance_id: int):
 @login_required
 def cancel(instance_id: int):
     instance, user = access.readable_instance(instance_id)
-    if not access.may_cancel(instance, user):
+    if not may_cancel(instance, user):
         raise PermissionDenied(
             _("Only the person who started it, a Kabid or an administrator may cancel it.")
         )
     reason = request.form.get("reason", "").strip()[:REASON_MAX]
     if not reason:
-        return _page(instance, user, {"reason": _("Give the reason for cancelling.")}), 422
+        return _page(instance.id, {"reason": _("Give the reason for cancelling.")}), 422
     alur().cancel(instance.id, user.username, reason)
     flash(_("The process was cancelled."), "success")
     return redirect(url_for("instances.show", instance_id=instance.id))
 
 
-def _page(instance: Instance, user: User, errors: dict[str, str]):
+def _page(instance_id: int, errors: dict[str, str]):
+    """The instance page (with the cancel form's errors), from one read of the engine."""
+    page = access.instance_page(instance_id)
+    instance, user = page.instance, page.user
     definition = instance.definition
-    state = progress.of(instance)
+    state = progress.of(instance, page.tasks)
     view = request.args.get("view") if request.args.get("view") in VIEWS else "bpmn"
     current = [
         {
             "task": t,
             "step": request_cache.step(definition, t.step_no),
-            "may_view": access.may_view(t, user),
+            "may_view": may_view_task(t, user),
         }
         for t in state.open
     ]
-    holders: dict[str, list[User]] = {}
-    if access.may_supervise(user) and current:
-        with alur().session(read_only=True) as s:
-            for row in current:
-                role = row["task"].role
-                holders.setdefault(role, users.holders(s, role))
     return render_template(
         "instances/show.html",
         instance=instance,
         definition=definition,
         current=current,
-        holders=holders,
+        holders=page.holders,
         marks=state.element_marks(definition),
-        entries=timeline.entries(instance),
+        entries=timeline.entries(instance, page.history, page.files),
         timings=state.timings(definition.model.steps),
         view=view,
-        may_cancel=access.may_cancel(instance, user),
+        may_cancel=page.may_cancel,
         errors=errors,
         reason=request.form.get("reason", ""),
     )

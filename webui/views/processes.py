@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import DeployError, NotFound
-from engine.storage.tables import Definition
+from engine.views import Definition
 from webui import access, request_cache
 from webui.facade import alur
 from webui.forms.deploy import DeployForm
@@ -93,4 +93,4 @@ def _versions(key: str) -> list[Definition]:
 
 
 def _may_deploy() -> bool:
-    return access.is_analyst(access.me())
+    return access.abilities().analyst

@@ -6,9 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.access import may_start
 from engine.errors import NotFound, PermissionDenied
-from engine.inbox import InboxFilter
+from engine.views import InboxFilter, may_start, task_actions
 from webui import access, request_cache
 from webui.facade import alur
 
@@ -37,9 +36,8 @@ def begin(key: str):
         return _page({key: title}, {key: error}), 422
     instance = alur().start(key, user.username, title)
     flash(_("Started: %(title)s.", title=instance.title), "success")
-    first = [
-        t for t in alur().tasks(flt=InboxFilter(instance_id=instance.id)) if access.may_act(t, user)
-    ]
+    opened = alur().tasks(flt=InboxFilter(instance_id=instance.id))
+    first = [t for t in opened if task_actions(t, user).can_act]
     if first:
         return redirect(url_for("tasks.show", task_id=first[0].id))
     return redirect(url_for("mine.index"))

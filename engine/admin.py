@@ -1,0 +1,149 @@
+"""Facade methods for people: users, their passwords, tokens and notifications (mixed into Alur)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import select
+
+from engine import notifications, users
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.storage.tables import ApiToken, Notification, User
+
+
+@cache
+def _dummy_user() -> User:
+    return User(username="-", password_hash=users.hash_password("-"), active=True)
+
+
+class UserAdmin:
+    """Users, roles, passwords, tokens and notifications, each change one transaction."""
+
+    # -- users ------------------------------------------------------------------------------
+    def add_user(self, username: str, roles: list[str], **kwargs) -> User:
+        with self.session() as s:
+            return users.add(s, username, roles, now=self.clock(), **kwargs)
+
+    def user(self, username: str) -> User:
+        with self.session(read_only=True) as s:
+            return users.get(s, username)
+
+    def change_password(
+        self, username: str, current: str, new: str, confirm: str | None = None
+    ) -> None:
+        """A user changes their own password; the current one must be given and right."""
+        with self.session() as s:
+            user = users.get(s, username)
+            if not users.check_password(user, current):
+                raise PermissionDenied("password_wrong")
+            users.check_new_password(new, confirm)
+            user.password_hash = users.hash_password(new)
+
+    def set_email(self, username: str, email: str) -> User:
+        """Where a user's notifications are e-mailed ('' stops the e-mail)."""
+        with self.session() as s:
+            user = users.get(s, username)
+            user.email = notifications.check_address(email)
+            return user
+
+    # -- notifications (the inbox bell) -----------------------------------------------------
+    def unread_count(self, username: str) -> int:
+        with self.session(read_only=True) as s:
+            return notifications.unread_count(s, username)
+
+    def notifications(
+        self, username: str, limit: int = 20, unread_only: bool = False
+    ) -> list[Notification]:
+        """A user's notifications, newest first."""
+        with self.session(read_only=True) as s:
+            return notifications.listing(s, username, limit, unread_only)
+
+    def mark_read(self, username: str, ids: list[int] | None = None) -> int:
+        """Mark the user's notifications read (all when ids is None); how many changed."""
+        with self.session() as s:
+            return notifications.mark_read(s, username, ids, self.clock())
+
+    def user_for_token(self, token: str) -> User | None:
+        """The user a personal API token belongs to (None: unknown, revoked or inactive).
+
+        A read; its last use is written down in a write of its own at most once a minute.
+        """
+        with self.session(read_only=True) as s:
+            row = users.token_row(s, token)
+            if row is None:
+                return None
+            user, now = row.user, self.clock()
+        if users.token_stale(row, now):
+            with self.session() as s:
+                s.get(ApiToken, row.id).last_used_at = now
+        return user
+
+    def sign_in(self, username: str, password: str) -> User | None:
+        """The user when the password is theirs and they are active, else None; an unknown name
+        costs the same hashing work as a known one."""
+        with self.session(read_only=True) as s:
+            user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            users.check_password(_dummy_user(), password)
+            return None
+        return user if users.check_password(user, password) else None
+
+    def all_users(self) -> list[User]:
+        """Every user, by username."""
+        with self.session(read_only=True) as s:
+            return list(s.scalars(select(User).order_by(User.username)))
+
+    def create_user(
+        self, username: str, full_name: str, password: str, roles: list[str], is_admin: bool
+    ) -> User:
+        """A new user; Conflict (exists=username) when the name is taken."""
+        with self.session() as s:
+            if s.scalar(select(User.id).where(User.username == username)) is not None:
+                raise Conflict("user_exists", name=username, exists=username)
+            return users.add(s, username, roles, full_name, password, is_admin, now=self.clock())
+
+    def update_user(
+        self, username: str, full_name: str, roles: list[str], is_admin: bool, by: str
+    ) -> User:
+        """Change a user's name, roles and admin right; nobody takes their own admin right away
+        (InvalidInput with own_admin=True)."""
+        with self.session() as s:
+            user = users.get(s, username)
+            if username == by and user.is_admin and not is_admin:
+                raise InvalidInput("own_admin_right", own_admin=True)
+            user.full_name = full_name or user.full_name
+            user.is_admin = is_admin
+            users.set_roles(s, user, roles)
+            return user
+
+    def set_password(self, username: str, password: str) -> None:
+        """An administrator sets a user's password."""
+        with self.session() as s:
+            users.get(s, username).password_hash = users.hash_password(password)
+
+    def set_active(self, username: str, active: bool, by: str) -> None:
+        """(De)activate a user; nobody deactivates themselves (InvalidInput, own_account=True)."""
+        if username == by and not active:
+            raise InvalidInput("deactivate_self", own_account=True)
+        with self.session() as s:
+            users.get(s, username).active = active
+
+    def tokens(self, username: str) -> list[ApiToken]:
+        """A user's personal tokens, newest first (revoked ones too)."""
+        with self.session(read_only=True) as s:
+            user = users.get(s, username)
+            query = select(ApiToken).where(ApiToken.user_id == user.id)
+            return list(s.scalars(query.order_by(ApiToken.id.desc())))
+
+    def create_token(self, username: str, label: str) -> str:
+        """A new personal token for the user; the token itself (only its hash is stored)."""
+        with self.session() as s:
+            return users.create_token(s, users.get(s, username), label, self.clock())
+
+    def revoke_token(self, username: str, token_id: int) -> None:
+        """Revoke one of the user's own tokens (another user's token is as good as missing)."""
+        with self.session() as s:
+            row = s.get(ApiToken, token_id)
+            if row is None or row.user.username != username:
+                raise NotFound("token_missing", id=token_id, token=token_id)
+            row.revoked = True

@@ -1,0 +1,107 @@
+"""Facade methods that make the JSON API's answers, each from one transaction (mixed into Alur)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import access, audit, inbox, rows, users
+from engine.errors import NotFound, PermissionDenied
+from engine.inbox import InboxFilter
+from engine.runtime import lifecycle
+from engine.runtime.lifecycle import Completion
+from engine.storage.tables import HumanTask, Instance
+
+
+class Answers:
+    """The API's JSON: instances, their history, the inbox, completions."""
+
+    def instance_answer(self, instance_id: int, username: str | None = None) -> dict:
+        """An instance with its process and open tasks; username must be allowed to read it."""
+        with self.session(read_only=True) as s:
+            instance = _readable(s, instance_id, username)
+            return _instance_answer(s, instance, self.clock())
+
+    def history_answer(self, instance_id: int, username: str) -> list[dict]:
+        """The instance's audit events, oldest first, when username may read it."""
+        with self.session(read_only=True) as s:
+            _readable(s, instance_id, username)
+            return [rows.event_json(e) for e in audit.history(s, instance_id)]
+
+    def inbox_answer(self, username: str, flt: InboxFilter | None = None) -> list[dict]:
+        """The person's inbox as the API shows it, from one read."""
+        with self.session(read_only=True) as s:
+            now = self.clock()
+            tasks = inbox.inbox(s, users.get(s, username), flt or InboxFilter(), now)
+            return _tasks_json(s, tasks, now)
+
+    def claim_answer(self, task_id: int, username: str) -> dict:
+        """Claim a task and describe it as the API shows it, in one write transaction."""
+        with self.session() as s:
+            task = inbox.get(s, task_id, lock=True)
+            inbox.claim(s, task, users.get(s, username), self.clock())
+            return _tasks_json(s, [task], self.clock())[0]
+
+    def complete_from_api(self, task_id: int, username: str, form: Completion) -> dict:
+        """Complete a task in one write transaction; the API's answer (task, instance, next)."""
+
+        def work(s: Session):
+            task, user = inbox.get(s, task_id), users.get(s, username)
+            instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
+            definition, now = instance.definition, self.clock()
+
+            def detail(t: HumanTask) -> dict:
+                return rows.task_detail_json(
+                    t, instance.title, definition.code, definition.model, now
+                )
+
+            answer = {
+                "task": detail(task),
+                "instance": {"id": instance.id, "title": instance.title, "state": instance.state},
+                "finished": instance.state == "completed",
+                "next": [
+                    detail(t)
+                    for t in inbox.tasks(s, None, InboxFilter(instance_id=instance.id), now)
+                ],
+            }
+            return answer, instance, handle
+
+        return self.write_workflow(work)
+
+
+def _readable(s: Session, instance_id: int, username: str | None) -> Instance:
+    instance = s.get(Instance, instance_id)
+    if instance is None:
+        raise NotFound("instance_missing", id=instance_id)
+    if username is not None and not access.may_read_instance(s, instance, users.get(s, username)):
+        raise PermissionDenied("instance_not_involved", user=username, id=instance.id)
+    return instance
+
+
+def _instance_answer(s: Session, instance: Instance, now: datetime) -> dict:
+    base = rows.instance_json(instance)
+    return {k: base[k] for k in rows.INSTANCE_KEYS.split()} | {
+        "process": rows.plain(instance.definition, "key code name version"),
+        "open_tasks": _tasks_json(
+            s, inbox.tasks(s, None, InboxFilter(instance_id=instance.id), now), now
+        ),
+    }
+
+
+def _tasks_json(s: Session, tasks: list[HumanTask], now: datetime) -> list[dict]:
+    ids = {t.instance_id for t in tasks}
+    about = (
+        {i.id: i for i in s.scalars(select(Instance).where(Instance.id.in_(ids)))} if ids else {}
+    )
+    return [
+        rows.task_detail_json(
+            t,
+            about[t.instance_id].title,
+            about[t.instance_id].definition.code,
+            about[t.instance_id].definition.model,
+            now,
+        )
+        for t in tasks
+    ]

@@ -1,0 +1,254 @@
+"""Facade methods that answer a whole page or API call in one transaction (mixed into Alur)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from engine import access, audit, inbox, involvement, notifications, rows, users
+from engine.bpmn import reader
+from engine.errors import Conflict, PermissionDenied
+from engine.files import Upload
+from engine.inbox import InboxFilter
+from engine.runtime import lifecycle
+from engine.runtime.lifecycle import Completion
+from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, User
+from engine.views import (
+    InboxRow,
+    InstancePage,
+    MineRow,
+    MineTask,
+    Nav,
+    NextStep,
+    Outcome,
+    TaskPage,
+    abilities,
+    event_row,
+    file_row,
+    inbox_row,
+    may_cancel,
+    task_actions,
+    task_row,
+)
+
+# The database errors a page answers with "try again" (503) rather than a server error.
+DATABASE_ERRORS = (DBAPIError,)
+
+
+class Pages:
+    """Reads and writes shaped for the web pages and the JSON API."""
+
+    # -- health -------------------------------------------------------------------------------
+    def ping(self) -> str | None:
+        """None when the database answers SELECT 1, else the first line of the reason."""
+        try:
+            with self.db.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+            return (reason[0] if reason else "") or type(error).__name__
+        return None
+
+    @staticmethod
+    def unavailable(error: BaseException) -> str | None:
+        """The reason when error means the database is unreachable or restarting, else None."""
+        if not isinstance(error, DBAPIError):
+            return None
+        if not error.connection_invalidated and not isinstance(error, OperationalError):
+            return None
+        return str(error.orig)
+
+    @staticmethod
+    def decision_gateways(definition: Definition) -> dict:
+        """Decision step element -> its gateway (id and outgoing flow by Ya/Tidak) in the BPMN."""
+        return reader.decision_gateways(definition.xml, definition.task_steps)
+
+    # -- people and what they may do --------------------------------------------------------
+    def people(self) -> dict[str, str]:
+        """Every user's full name by username."""
+        with self.session(read_only=True) as s:
+            return {name: full for name, full in s.execute(select(User.username, User.full_name))}
+
+    def nav(self, username: str) -> Nav:
+        """What the navigation of every page shows, from one read."""
+        with self.session(read_only=True) as s:
+            user = users.get(s, username)
+            return Nav(
+                inbox_count=len(inbox.inbox(s, user, InboxFilter(), self.clock())),
+                unread_count=notifications.unread_count(s, username),
+                can=abilities(user),
+            )
+
+    # -- the task page -----------------------------------------------------------------------
+    def task_page(self, task_id: int, username: str) -> TaskPage:
+        """The task, the person, the instance, its files and history, from one read.
+
+        PermissionDenied carries hidden=True (and the task's role) when the person may not see
+        the task.
+        """
+        with self.session(read_only=True) as s:
+            task, user = inbox.get(s, task_id), users.get(s, username)
+            if not access.may_view_task(task, user):
+                raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
+            instance = s.get(Instance, task.instance_id)
+            files = select(StoredFile).where(StoredFile.instance_id == instance.id)
+            return TaskPage(
+                task=task_row(task),
+                user=user,
+                instance=instance,
+                files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
+                history=tuple(map(event_row, audit.history(s, instance.id))),
+                actions=task_actions(task, user),
+            )
+
+    # -- the instance page -------------------------------------------------------------------
+    def instance_page(self, instance_id: int, username: str) -> InstancePage:
+        """The instance, its tasks, files and history, and who may take over, from one read.
+
+        PermissionDenied carries unreadable=True when the person may not read the instance.
+        """
+        with self.session(read_only=True) as s:
+            instance, user = self._instance(s, instance_id), users.get(s, username)
+            if not access.may_read_instance(s, instance, user):
+                raise PermissionDenied(
+                    "instance_not_involved", user=username, id=instance.id, unreadable=True
+                )
+            now, can = self.clock(), abilities(user)
+            tasks = select(HumanTask).where(HumanTask.instance_id == instance.id)
+            tasks = tuple(task_row(t, now) for t in s.scalars(tasks.order_by(HumanTask.id)))
+            files = select(StoredFile).where(StoredFile.instance_id == instance.id)
+            roles = [t.role for t in tasks if t.state == "open"] if can.supervise else []
+            return InstancePage(
+                instance=instance,
+                user=user,
+                tasks=tasks,
+                files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
+                history=tuple(map(event_row, audit.history(s, instance.id))),
+                holders={role: users.holders(s, role) for role in dict.fromkeys(roles)},
+                can=can,
+                may_cancel=may_cancel(instance, user),
+            )
+
+    # -- the inbox ---------------------------------------------------------------------------
+    def inbox_rows(self, username: str, flt: InboxFilter | None = None) -> list[InboxRow]:
+        """The person's inbox (soonest due first) with instance titles, from one read."""
+        with self.session(read_only=True) as s:
+            tasks = inbox.inbox(s, users.get(s, username), flt or InboxFilter(), self.clock())
+            ids = {t.instance_id for t in tasks}
+            query = select(Instance.id, Instance.title).where(Instance.id.in_(ids))
+            titles = dict(s.execute(query).all()) if ids else {}
+            return [inbox_row(t, titles[t.instance_id]) for t in tasks]
+
+    # -- 'My processes' -----------------------------------------------------------------------
+    def mine(self, username: str, limit: int = 100) -> list[MineRow]:
+        """Instances username started or acted in, newest first, with their open steps."""
+        with self.session(read_only=True) as s:
+            user = users.get(s, username)
+            found = involvement.instances_of(s, username, limit)
+            open_tasks: dict[int, list[HumanTask]] = {}
+            if found:
+                query = select(HumanTask).where(
+                    HumanTask.state == "open", HumanTask.instance_id.in_([i.id for i in found])
+                )
+                for task in s.scalars(
+                    query.order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.id)
+                ):
+                    open_tasks.setdefault(task.instance_id, []).append(task)
+            now = self.clock()
+            return [_mine_row(i, open_tasks.get(i.id, []), user, now) for i in found]
+
+    # -- completing from the web and the API ------------------------------------------------
+    def complete_from_web(
+        self,
+        task_id: int,
+        username: str,
+        check: Callable[[dict | None], Completion | None],
+        uploads: list[Upload] = (),
+    ) -> Outcome:
+        """Read, check and complete a task in one write transaction; the outcome for the page.
+
+        check gets the SOP step and returns the Completion, or None when the form has errors:
+        then the uploads (already valid files) are kept with the task and nothing else changes.
+        The files' bytes are written once the task is known to be open and visible to the person.
+        PermissionDenied carries hidden=True when the person may not even see the task;
+        Conflict carries closed=True when it is no longer open.
+        """
+        for upload in uploads:
+            self.files.check(upload)  # refuse an oversized file before anything else
+
+        def work(s: Session):
+            task, user = inbox.get(s, task_id), users.get(s, username)
+            if not access.may_view_task(task, user):
+                raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
+            if task.state != "open":
+                raise Conflict(
+                    "task_not_open", id=task.id, state=task.state, task=task.id, closed=True
+                )
+            instance = s.get(Instance, task.instance_id)
+            form = check(instance.definition.model.find(task.step_no))
+            # the bytes go to disk (fsynced) before their rows, and only for someone who may see
+            # the task: a refusal above stores nothing
+            digests = [self.files.put(u) for u in uploads]
+            attached = [
+                self._file_row(s, task, user, u, d) for u, d in zip(uploads, digests, strict=True)
+            ]
+            outcome = Outcome(task.id, task.instance_id, task.step_no, attached=len(attached))
+            if form is None:
+                return outcome, instance, None
+            kept = s.scalars(
+                select(StoredFile.id)
+                .where(StoredFile.human_task_id == task.id)
+                .order_by(StoredFile.id)
+            )
+            form.file_ids = [*form.file_ids, *kept]
+            instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
+            after = _open_tasks(s, instance.id, self.clock())
+            nexts = tuple(NextStep(t.step_no, t.name, t.lane, t.role) for t in after)
+            outcome = Outcome(
+                task.id,
+                instance.id,
+                task.step_no,
+                done=True,
+                decision=task.decision,
+                finished=instance.state == "completed",
+                next=nexts,
+            )
+            return outcome, instance, handle
+
+        return self.write_workflow(work)
+
+
+def _open_tasks(s: Session, instance_id: int, now: datetime) -> list[HumanTask]:
+    return inbox.tasks(s, None, InboxFilter(instance_id=instance_id), now)
+
+
+def _mine_row(instance: Instance, tasks: list[HumanTask], user: User, now) -> MineRow:
+    definition = instance.definition
+    return MineRow(
+        id=instance.id,
+        title=instance.title,
+        state=instance.state,
+        started_by=instance.started_by,
+        started_at=instance.started_at,
+        ended_at=instance.ended_at,
+        process_key=definition.key,
+        process_code=definition.code,
+        process_name=definition.name,
+        open=tuple(
+            MineTask(
+                t.id,
+                t.step_no,
+                t.name,
+                t.role,
+                t.claimed_by,
+                t.due_at,
+                mine=access.complete_refusal(t, user) is None,
+            )
+            for t in tasks
+        ),  # fmt: skip
+        overdue=any(rows.overdue(t.state, t.due_at, now) for t in tasks),
+    )

@@ -1,0 +1,73 @@
+"""Transactions per request: a completion, a claim, a hand-back are one write each (plus the
+signed-in person's read); the inbox and 'My processes' read the same however many rows."""
+
+from __future__ import annotations
+
+from tests.transactions import transactions
+from tests.webui.conftest import all_ticked, csrf_token, open_task
+
+
+def test_a_web_completion_is_one_write_transaction(login_as, started, alur):
+    task = open_task(alur, started().id)
+    kabid = login_as("kabid")
+    form = {"csrf_token": csrf_token(kabid), **all_ticked(alur, task)}
+    with transactions(alur) as begun:
+        response = kabid.post(f"/tasks/{task.id}/complete", data=form)
+    assert response.status_code == 302
+    assert begun.write == 1  # the task read, checked, completed, and the next steps found
+    assert begun.read <= 1  # the signed-in person (Flask-Login's user loader)
+    page = kabid.get(response.headers["Location"]).text
+    assert "Langkah 1 selesai. Berikutnya: langkah 2" in page
+
+
+def test_a_refused_web_completion_writes_nothing_else(login_as, started, alur):
+    task = open_task(alur, started().id)
+    staff = login_as("fungsional tertentu")
+    form = {"csrf_token": csrf_token(staff), **all_ticked(alur, task)}
+    with transactions(alur) as begun:
+        response = staff.post(f"/tasks/{task.id}/complete", data=form)
+    assert response.status_code == 403
+    assert "milik peran Kabid Pemerintahan dan Sosial Budaya" in response.text
+    assert begun.write == 1  # rolled back: nothing changed
+    assert open_task(alur, task.instance_id).id == task.id
+
+
+def test_claiming_and_handing_back_are_one_write_each(login_as, started, alur):
+    task = open_task(alur, started().id)
+    kabid = login_as("kabid")
+    token = csrf_token(kabid)
+    for action in ("claim", "unclaim"):
+        with transactions(alur) as begun:
+            response = kabid.post(f"/tasks/{task.id}/{action}", data={"csrf_token": token})
+        assert response.status_code == 302
+        assert (begun.write, begun.read) == (1, 1)  # the action; the signed-in person
+    assert alur.task(task.id).claimed_by is None
+
+
+def test_my_processes_page_reads_the_same_however_many_rows(login_as, started, alur):
+    kabid = login_as("kabid")
+    started("sop_a", "Pertama")
+    kabid.get("/mine/")
+    with transactions(alur) as one:
+        page = kabid.get("/mine/").text
+    for n in range(5):
+        started("sop_b", f"Proses {n}")
+    with transactions(alur) as six:
+        page = kabid.get("/mine/").text
+    assert "Proses 4" in page and "Pertama" in page
+    assert (six.write, six.read) == (one.write, one.read) == (0, one.read)
+    assert one.read <= 5  # person, the page's rows, navigation, role names, people
+
+
+def test_the_inbox_reads_the_same_however_many_tasks(login_as, started, alur):
+    kabid = login_as("kabid")
+    started("sop_a", "Pertama")
+    kabid.get("/")
+    with transactions(alur) as one:
+        kabid.get("/")
+    for n in range(5):
+        started("sop_b", f"Proses {n}")
+    with transactions(alur) as six:
+        page = kabid.get("/").text
+    assert "Proses 4" in page and "Pertama" in page
+    assert (six.write, six.read) == (one.write, one.read) == (0, one.read)
