@@ -498,12 +498,12 @@ def _detail(c: Change) -> str:
 
 
 def _describe(c: Change) -> str:
-    if c.change is ChangeKind.IDENTITY:
+    if c.change == ChangeKind.IDENTITY:
         label = _LABELS.get(c.field, c.field)
         if isinstance(c.old, list):
             return f"identitas: {label}: {_list_edit(c.old, c.new)}"
         return f"identitas: {label} {_quote(c.old)} -> {_quote(c.new)}"
-    if c.change is ChangeKind.PELAKSANA:
+    if c.change == ChangeKind.PELAKSANA:
         what = {
             "added": "ditambahkan",
             "removed": "dihapus",

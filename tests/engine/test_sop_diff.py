@@ -310,13 +310,19 @@ def test_hand_built_models_insert_and_move():
 
 
 def test_a_renamed_column_is_one_change_not_one_per_step(c1):
+    """Its steps' performers and participants follow the new name without a change each."""
+    subkor, renamed = "Sub. Koordinator Sosial Budaya", "Sub. Koordinator Pemerintahan"
+    names = {FU: "Pengadministrasi Umum", subkor: renamed}
+
     def edit(sop):
-        sop.actors[3] = "Pengadministrasi Umum"
+        sop.actors = [names.get(a, a) for a in sop.actors]
         for step in sop.steps:
-            step.actor = "Pengadministrasi Umum" if step.actor == FU else step.actor
+            step.actor = names.get(step.actor, step.actor)
+            step.participants = [names.get(p, p) for p in step.participants]
 
     assert diff(c1, edited(c1, edit)) == [
-        Change(None, K.PELAKSANA, "Pengadministrasi Umum", FU, "Pengadministrasi Umum", "renamed")
+        Change(None, K.PELAKSANA, renamed, subkor, renamed, "renamed"),
+        Change(None, K.PELAKSANA, "Pengadministrasi Umum", FU, "Pengadministrasi Umum", "renamed"),
     ]
 
 
