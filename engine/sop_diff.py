@@ -10,8 +10,9 @@ numbers (`Langkah_5`), so those ids shift too. Steps are therefore paired in two
 1. Same activity text (whitespace and case ignored): a step whose Kegiatan is unchanged is the
    same step, wherever it now stands. When several steps share a text, those with the same BPMN
    id pair first, the rest in order.
-2. The rest by likeness: each remaining old/new pair with the same BPMN id (`Step.element_id`,
-   `Step.task_id` when the model was not read from a file), or whose texts are at least
+2. The rest by likeness: each remaining old/new pair with the same BPMN id (`Step.element_id`;
+   `Step.task_id` when the model was not read from a file: a deployed version's
+   `Definition.model` gets its ids back with `with_task_ids`), or whose texts are at least
    `SIMILAR` alike (difflib ratio), is a candidate; candidates pair greedily, best first, where
    a shared id adds `ID_BONUS` to the likeness (ties: the closer positions, then the earlier).
    So a step renamed in place (same id) pairs even when its text is new, and a step renamed
@@ -37,7 +38,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -51,6 +52,7 @@ __all__ = [
     "diff",
     "match_steps",
     "step_map",
+    "with_task_ids",
 ]
 
 SIMILAR = 0.6  # how alike two activity texts must be (difflib ratio) to pair without an id
@@ -174,6 +176,18 @@ def match_steps(old: Sop, new: Sop) -> list[tuple[Step | None, Step | None]]:
 def step_map(old: Sop, new: Sop) -> dict[int, int]:
     """Old step number -> new step number, for every step both versions have."""
     return {o.no: n.no for o, n in match_steps(old, new) if o is not None and n is not None}
+
+
+def with_task_ids(sop: Sop, task_steps: dict[str, int]) -> Sop:
+    """The SOP with each step's BPMN id, from a deployed version's `Definition.task_steps`.
+
+    `Definition.model` carries no ids, so its steps pair by `Langkah_<no>`: give both versions
+    their ids (`with_task_ids(d.model, d.task_steps)`) to pair as from the files. A copy; the
+    shared model is left alone.
+    """
+    ids = {no: element_id for element_id, no in task_steps.items()}
+    steps = [replace(s, element_id=ids.get(s.no, s.element_id)) for s in sop.steps]
+    return replace(sop, steps=steps)
 
 
 # -- pairing steps ----------------------------------------------------------------------------

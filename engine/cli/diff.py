@@ -13,6 +13,7 @@ from engine.cli.common import ALUR, EngineCommand, echo_json, open_alur
 from engine.errors import NotFound
 from engine.sop import Sop
 from engine.sop_diff import diff as sop_diff
+from engine.sop_diff import with_task_ids
 
 _DEPLOYED = re.compile(r"^(?P<key>[A-Za-z_][\w.-]*?)(?:@(?P<version>\d+))?$")
 
@@ -58,5 +59,4 @@ def _side(value: str, label: str) -> Sop:
         definition = alur.definition(key, int(version) if version else None)
     except NotFound as error:
         raise click.BadParameter(error.message, param_hint=label) from error
-    # From the stored file, not Definition.model: the file keeps each task's BPMN id.
-    return read_bpmn(definition.xml, definition.key)
+    return with_task_ids(definition.model, definition.task_steps)

@@ -17,8 +17,9 @@ from engine.bpmn import names as n
 from engine.bpmn.reader import read_bpmn
 from engine.bpmn.writer import write_bpmn
 from engine.sop import Decision, Sop, Step, Waktu, sop_from_dict, sop_to_dict
-from engine.sop_diff import Change, ChangeKind, diff, match_steps, step_map
+from engine.sop_diff import Change, ChangeKind, diff, match_steps, step_map, with_task_ids
 from tests.conftest import sop_path
+from tests.engine.sop_edits import modeler_insert
 
 K = ChangeKind
 FU = "Fungsional Umum"
@@ -63,32 +64,6 @@ def rebuilt(sop: Sop, order: list[int | Step]) -> Sop:
 
 def new_step(**fields) -> Step:
     return Step(0, NEW_STEP, FU, waktu=Waktu.parse("60 menit"), **fields)
-
-
-def modeler_insert(after: str = "Langkah_4", before: str = "Langkah_5") -> Sop:
-    """sop_c_1.bpmn with a task inserted between two others, as a BPMN modeler would:
-    a fresh id, the existing tasks keep theirs, the later 'no' properties renumbered."""
-    root = etree.fromstring(sop_path("C.1").read_bytes())
-    ns = {"bpmn": n.BPMN, "camunda": n.CAMUNDA}
-    at = int(before.removeprefix("Langkah_"))
-    for prop in root.iterfind(".//bpmn:userTask//camunda:property[@name='no']", ns):
-        if int(prop.get("value")) >= at:
-            prop.set("value", str(int(prop.get("value")) + 1))
-    process = root.find("bpmn:process", ns)
-    flow = next(f for f in process.iterfind("bpmn:sequenceFlow", ns) if f.get("sourceRef") == after)
-    flow.set("targetRef", "Activity_0baru")
-    task = etree.SubElement(process, n.q(n.BPMN, "userTask"), id="Activity_0baru", name=NEW_STEP)
-    props = etree.SubElement(
-        etree.SubElement(task, n.q(n.BPMN, "extensionElements")), n.q(n.CAMUNDA, "properties")
-    )
-    for key, value in (("no", str(at)), ("waktu", "60 menit")):
-        etree.SubElement(props, n.q(n.CAMUNDA, "property"), name=key, value=value)
-    etree.SubElement(
-        process, n.q(n.BPMN, "sequenceFlow"), id="Flow_baru", sourceRef="Activity_0baru"
-    ).set("targetRef", before)
-    lane = root.find(".//bpmn:lane[@name='Fungsional Umum']", ns)
-    etree.SubElement(lane, n.q(n.BPMN, "flowNodeRef")).text = "Activity_0baru"
-    return read_bpmn(etree.tostring(root))
 
 
 # -- nothing changed --------------------------------------------------------------------------
@@ -226,9 +201,31 @@ def test_a_step_inserted_in_the_middle_is_one_addition(c1):
 
 def test_a_step_inserted_in_a_modeler_is_one_addition(c1):
     """Ids kept (Langkah_5 is now step 6), the new task has its own id."""
-    new = modeler_insert()
+    new = read_bpmn(modeler_insert(NEW_STEP))
     assert new.step(5).element_id == "Activity_0baru"
     assert diff(c1, new) == [Change(5, K.ADDED, NEW_STEP, None, NEW_STEP)]
+
+
+def test_deployed_models_pair_by_the_ids_their_definition_keeps(c1):
+    """Definition.model has no ids (steps pair by Langkah_<no>); with_task_ids restores them."""
+    old_name = f'name="{c1.step(6).activity}"'.encode()
+    data = modeler_insert(NEW_STEP).replace(old_name, b'name="Notulen"')
+    new = read_bpmn(data)
+    stored = sop_from_dict(sop_to_dict(new))  # as a deployed version holds it
+    task_steps = {s.element_id: s.no for s in new.steps}  # Definition.task_steps
+    renamed = [
+        Change(5, K.ADDED, NEW_STEP, None, NEW_STEP),
+        Change(7, K.RENAMED, name(new, 7), name(c1, 6), name(new, 7)),
+    ]
+    assert diff(c1, new) == renamed
+    assert diff(c1, with_task_ids(stored, task_steps)) == renamed
+    assert diff(c1, stored) == [
+        Change(5, K.ADDED, NEW_STEP, None, NEW_STEP),
+        Change(6, K.REMOVED, name(c1, 6), name(c1, 6), None),
+        Change(7, K.ADDED, name(new, 7), None, name(new, 7)),
+        *[Change(no, K.DECISION, name(new, no), 6, 7, "tidak") for no in (8, 9, 10)],
+    ]  # old step 6 looks removed, so Tidak -> 6 looks retargeted
+    assert stored.steps[4].element_id == ""  # the shared model is left alone
 
 
 def test_an_insertion_and_a_rename_further_down(c1):

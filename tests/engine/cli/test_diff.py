@@ -11,6 +11,7 @@ from engine.bpmn.reader import read_bpmn
 from engine.bpmn.writer import write_bpmn
 from engine.sop import Decision, Step, Waktu
 from tests.conftest import sop_path
+from tests.engine.sop_edits import modeler_insert
 
 C1 = sop_path("C.1")
 NEW_STEP = "Menyiapkan bahan paparan rapat koordinasi"
@@ -105,3 +106,19 @@ def test_an_unreadable_file_exits_2(two_versions, tmp_path):
     result = two_versions("diff", "sop_c_1", broken, code=2)
     assert "Invalid value for NEW" in result.output
     assert "rusak.bpmn" in result.output
+
+
+def test_deployed_versions_pair_by_their_bpmn_ids(engine_cli, tmp_path):
+    """A modeler inserted a task and renamed Langkah_6 beyond recognition: its id tells."""
+    old_name = read_bpmn(C1).step(6).activity
+    data = modeler_insert(NEW_STEP).replace(f'name="{old_name}"'.encode(), b'name="Notulen"')
+    path = tmp_path / "sop_c_1.bpmn"
+    path.write_bytes(data)
+    engine_cli("deploy", C1, "--user", "analis")
+    engine_cli("deploy", path, "--user", "analis")
+    expected = [
+        f"langkah 5 '{NEW_STEP}': ditambahkan",
+        f"langkah 7 'Notulen': Kegiatan '{old_name}' -> 'Notulen'",
+    ]
+    assert engine_cli("diff", "sop_c_1@1", "sop_c_1@2").output.splitlines() == expected
+    assert engine_cli("diff", C1, path).output.splitlines() == expected
