@@ -371,3 +371,19 @@ def test_changes_as_json(c1):
         {"step_no": 9, "change": "decision", "name": name(c1, 9), "field": "tidak", "old": 6,
          "new": 8}
     ]  # fmt: skip
+
+
+def test_a_first_step_removed_and_a_last_one_added_keep_their_places():
+    def sop(*names: str) -> Sop:
+        steps = [Step(no, text, "A") for no, text in enumerate(names, 1)]
+        return Sop("X", "Contoh", "Unit", actors=["A"], steps=steps)
+
+    old, new = (
+        sop("Menerima", "Memeriksa", "Mengarsipkan"),
+        sop("Memeriksa", "Mengarsipkan", "Lapor"),
+    )
+    assert diff(old, new) == [
+        Change(1, K.REMOVED, "Menerima", "Menerima", None),
+        Change(3, K.ADDED, "Lapor", None, "Lapor"),
+    ]
+    assert step_map(old, new) == {2: 1, 3: 2}
