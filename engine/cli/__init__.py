@@ -7,6 +7,7 @@ from importlib.metadata import entry_points
 
 import click
 
+from engine.cli.diff import diff
 from engine.cli.runtime import (
     cancel,
     claim,
@@ -60,6 +61,7 @@ def main(verbose: bool) -> None:
 
 main.add_command(inspect)
 main.add_command(build)
+main.add_command(diff)
 main.add_command(validate)
 main.add_command(db)
 main.add_command(deploy)
