@@ -1,0 +1,204 @@
+/* The SOP step of a user task: number, Pelaksana (its lane), Waktu, Kelengkapan, Output,
+   Keterangan; and its participants (peserta: other lanes taking part). */
+
+import {
+  CheckboxEntry,
+  NumberFieldEntry,
+  SelectEntry,
+  TextFieldEntry,
+  isNumberFieldEntryEdited,
+  isSelectEntryEdited,
+  isTextFieldEntryEdited,
+} from "@bpmn-io/properties-panel";
+import { useService } from "bpmn-js-properties-panel";
+import { getBusinessObject } from "bpmn-js/lib/util/ModelUtil";
+import { t } from "../i18n";
+import { displayEntry, listEntry, propertyEntry } from "./entries";
+import { laneName, laneOf, leafLanes, processOf } from "./model";
+import { STEP_ORDER, all, one, writeAll, writeOne } from "./props";
+import { UNITS, formatWaktu, parseWaktu, validAmount } from "./waktu";
+
+export function stepEntries(element) {
+  const bo = getBusinessObject(element);
+  const lane = laneOf(bo, processOf(element));
+  return [
+    {
+      id: "alur-no",
+      element,
+      component: StepNumber,
+      isEdited: isTextFieldEntryEdited,
+    },
+    displayEntry(
+      element,
+      "alur-actor",
+      t("step.actor"),
+      lane ? laneName(lane) : t("step.actor.none"),
+    ),
+    {
+      id: "alur-waktu-amount",
+      element,
+      component: WaktuAmount,
+      isEdited: isNumberFieldEntryEdited,
+    },
+    { id: "alur-waktu-unit", element, component: WaktuUnit, isEdited: isSelectEntryEdited },
+    listEntry(element, bo, "kelengkapan", t("step.kelengkapan"), STEP_ORDER),
+    listEntry(element, bo, "output", t("step.output"), STEP_ORDER),
+    propertyEntry(element, bo, "keterangan", t("step.keterangan"), STEP_ORDER, {
+      multiline: true,
+    }),
+  ];
+}
+
+function StepNumber(props) {
+  const { element, id } = props;
+  const injector = useService("injector");
+  const debounce = useService("debounceInput");
+  const bo = getBusinessObject(element);
+  return (
+    <TextFieldEntry
+      id={id}
+      element={element}
+      label={t("step.no")}
+      getValue={() => one(bo, "no")}
+      setValue={(value, error) => {
+        if (!error && (value || "") !== one(bo, "no")) {
+          writeOne(injector, element, bo, "no", (value || "").trim(), STEP_ORDER);
+        }
+      }}
+      validate={(value) => (/^\s*[1-9]\d*\s*$/.test(value || "") ? null : t("step.no.invalid"))}
+      debounce={debounce}
+    />
+  );
+}
+
+// A unit picked before any amount is typed waits here (a Waktu is written only when whole).
+const pendingUnit = new WeakMap();
+
+function WaktuAmount(props) {
+  const { element, id } = props;
+  const injector = useService("injector");
+  const debounce = useService("debounceInput");
+  const bo = getBusinessObject(element);
+  const current = parseWaktu(one(bo, "waktu"));
+  let description;
+  if (current.unparsed) {
+    description = t("step.waktu.unparsed", { text: current.text });
+  } else if (current.amount === null && pendingUnit.get(bo)) {
+    description = t("step.waktu.pending", { unit: pendingUnit.get(bo) });
+  }
+  return (
+    <NumberFieldEntry
+      id={id}
+      element={element}
+      label={t("step.waktu.amount")}
+      description={description}
+      min={0}
+      step="any"
+      getValue={() => parseWaktu(one(bo, "waktu")).amount ?? ""}
+      validate={(amount) =>
+        amount === undefined || amount === null || validAmount(amount)
+          ? null
+          : t("step.waktu.invalid")
+      }
+      setValue={(amount, error) => {
+        if (error) {
+          return;
+        }
+        const now = parseWaktu(one(bo, "waktu"));
+        const unit = now.unit || pendingUnit.get(bo) || "menit";
+        const text =
+          amount === undefined || amount === null
+            ? "-"
+            : formatWaktu(amount, unit);
+        if (text !== now.text) {
+          pendingUnit.delete(bo);
+          writeOne(injector, element, bo, "waktu", text, STEP_ORDER);
+        }
+      }}
+      debounce={debounce}
+    />
+  );
+}
+
+function WaktuUnit(props) {
+  const { element, id } = props;
+  const injector = useService("injector");
+  const eventBus = useService("eventBus");
+  const bo = getBusinessObject(element);
+  return (
+    <SelectEntry
+      id={id}
+      element={element}
+      label={t("step.waktu.unit")}
+      getOptions={() => [
+        { value: "", label: t("unit.none") },
+        ...UNITS.map((unit) => ({ value: unit, label: t("unit." + unit) })),
+      ]}
+      getValue={() => parseWaktu(one(bo, "waktu")).unit || pendingUnit.get(bo) || ""}
+      setValue={(unit) => {
+        const now = parseWaktu(one(bo, "waktu"));
+        if (!unit) {
+          pendingUnit.delete(bo);
+          if (now.text !== "-") {
+            writeOne(injector, element, bo, "waktu", "-", STEP_ORDER);
+          }
+        } else if (now.amount === null) {
+          pendingUnit.set(bo, unit);
+          // nothing to write yet: redraw the panel so the amount says it waits for a number
+          eventBus.fire("elements.changed", { elements: [element] });
+        } else if (unit !== now.unit) {
+          writeOne(injector, element, bo, "waktu", formatWaktu(now.amount, unit), STEP_ORDER);
+        }
+      }}
+    />
+  );
+}
+
+export function participantEntries(element) {
+  const bo = getBusinessObject(element);
+  const lanes = leafLanes(processOf(element));
+  if (!lanes.length) {
+    return [displayEntry(element, "alur-peserta-none", "", t("step.participants.none"))];
+  }
+  const own = laneOf(bo, processOf(element));
+  return lanes
+    .filter((lane) => lane !== own || all(bo, "peserta").includes(laneName(lane)))
+    .map((lane) => ({
+      id: "alur-peserta-" + lane.id,
+      element,
+      lane,
+      lanes,
+      component: Participant,
+      isEdited: () => all(bo, "peserta").includes(laneName(lane)),
+    }));
+}
+
+function Participant(props) {
+  const { element, id, lane, lanes } = props;
+  const injector = useService("injector");
+  const bo = getBusinessObject(element);
+  const name = laneName(lane);
+  return (
+    <CheckboxEntry
+      id={id}
+      element={element}
+      label={name}
+      getValue={() => all(bo, "peserta").includes(name)}
+      setValue={(checked) => {
+        const chosen = new Set(all(bo, "peserta"));
+        if (checked) {
+          chosen.add(name);
+        } else {
+          chosen.delete(name);
+        }
+        // lane order (the Pelaksana columns'), then any names that are no lane, as they were
+        const names = lanes.map(laneName);
+        const next = [
+          ...names.filter((n) => chosen.has(n)),
+          ...all(bo, "peserta").filter((n) => chosen.has(n) && !names.includes(n)),
+        ];
+        writeAll(injector, element, bo, "peserta", [...new Set(next)], STEP_ORDER);
+      }}
+    />
+  );
+}
