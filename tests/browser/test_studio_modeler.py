@@ -267,6 +267,29 @@ def test_decision_targets_rewire_the_flow_in_one_undo(studio_page: Page):
     undo_with_keyboard(page)
     assert read(exported(page)) == read_bpmn(SOP_C1)
 
+    # renumbering a decision step renames its answer variable in both conditions, in one edit
+    select(page, "Langkah_8")
+    edit(page, lambda: entry(page, "alur-no").fill("12"))
+    saved = read(exported(page))
+    assert saved.step(12).decision == Decision("Draft Rumusan disetujui dan diparaf?", 9, 6)
+    assert saved.step(7).decision.yes == 12
+    conditions = page.evaluate(
+        """() => ["Flow_12", "Flow_13"].map(id => harness.studio.modeler.get("elementRegistry")
+                 .get(id).businessObject.conditionExpression.body)"""
+    )
+    assert conditions == ['keputusan_12 == "Ya"', 'keputusan_12 == "Tidak"']
+    undo_with_keyboard(page)
+    assert read(exported(page)) == read_bpmn(SOP_C1)
+    assert 'keputusan_8 == "Tidak"' in exported(page)
+
+
+@pytest.mark.parametrize("bpmn", sorted(p.name for p in BPMN_DIR.glob("sop_*.bpmn")))
+def test_every_sop_round_trips_unchanged(studio_page: Page, bpmn: str):
+    """Opened and saved without an edit, each SOP reads back exactly as the file does."""
+    timings = open_studio(studio_page, bpmn)
+    assert timings["errors"] == []  # no import warnings
+    assert read(exported(studio_page)) == read_bpmn(BPMN_DIR / bpmn)
+
 
 def test_a_new_step_gets_its_sop_fields(studio_page: Page):
     """A user task drawn in a lane has no extension elements: the first edit creates them."""

@@ -14,8 +14,16 @@ import { useService } from "bpmn-js-properties-panel";
 import { getBusinessObject } from "bpmn-js/lib/util/ModelUtil";
 import { t } from "../i18n";
 import { displayEntry, listEntry, propertyEntry } from "./entries";
-import { laneName, laneOf, leafLanes, processOf } from "./model";
-import { STEP_ORDER, all, one, writeAll, writeOne } from "./props";
+import {
+  answerFlows,
+  conditionFor,
+  gatewayAfter,
+  laneName,
+  laneOf,
+  leafLanes,
+  processOf,
+} from "./model";
+import { STEP_ORDER, all, one, update, writeAll, writeOne } from "./props";
 import { UNITS, formatWaktu, parseWaktu, validAmount } from "./waktu";
 
 export function stepEntries(element) {
@@ -61,8 +69,10 @@ function StepNumber(props) {
       label={t("step.no")}
       getValue={() => one(bo, "no")}
       setValue={(value, error) => {
-        if (!error && (value || "") !== one(bo, "no")) {
-          writeOne(injector, element, bo, "no", (value || "").trim(), STEP_ORDER);
+        const no = (value || "").trim();
+        if (!error && no !== one(bo, "no")) {
+          const extra = decisionConditionUpdates(injector, bo, Number(no));
+          writeOne(injector, element, bo, "no", no, STEP_ORDER, extra);
         }
       }}
       validate={(value) => (/^\s*[1-9]\d*\s*$/.test(value || "") ? null : t("step.no.invalid"))}
@@ -70,6 +80,27 @@ function StepNumber(props) {
     />
   );
 }
+
+/* A renumbered decision step keeps its Ya / Tidak flows working: their conditions name the
+   step's number (keputusan_<no>), so they change with it, in the same undo step. */
+function decisionConditionUpdates(injector, bo, no) {
+  const gateway = gatewayAfter(bo);
+  if (!gateway) {
+    return [];
+  }
+  const registry = injector.get("elementRegistry");
+  const updates = [];
+  for (const [answer, flow] of Object.entries(answerFlows(gateway))) {
+    const expression = flow.get("conditionExpression");
+    const body = expression && (expression.get("body") || "").trim();
+    if (body && DECISION_CONDITION.test(body) && body !== conditionFor(no, answer)) {
+      updates.push(update(registry.get(flow.id), expression, { body: conditionFor(no, answer) }));
+    }
+  }
+  return updates;
+}
+
+const DECISION_CONDITION = /^keputusan_\d+\s*==\s*["'](Ya|Tidak|Yes|No)["']$/i;
 
 // A unit picked before any amount is typed waits here (a Waktu is written only when whole).
 const pendingUnit = new WeakMap();

@@ -73,12 +73,13 @@ export function items(bo, name) {
 }
 
 /**
- * Replace the properties called name by values (strings), in one command.
+ * Replace the properties called name by values (strings), in one command (with the `extra`
+ * command descriptors, if any, in the same undo step).
  *
  * The new ones take the place of the first old one; when there was none, they go before the
  * first property that comes later in order (the writer's order), else at the end.
  */
-export function writeAll(injector, element, bo, name, values, order) {
+export function writeAll(injector, element, bo, name, values, order, extra = []) {
   const bpmnFactory = injector.get("bpmnFactory");
   const commands = [];
   const holder = ensureHolder(injector, element, bo, commands);
@@ -100,17 +101,17 @@ export function writeAll(injector, element, bo, name, values, order) {
     }
   }
   const next = [...kept.slice(0, at), ...created, ...kept.slice(at)];
-  commands.push(update(element, holder, { values: next }));
+  commands.push(update(element, holder, { values: next }), ...extra);
   execute(injector, commands);
 }
 
 /** Set a scalar property: edit the existing one in place, or add it in the writer's order. */
-export function writeOne(injector, element, bo, name, value, order) {
+export function writeOne(injector, element, bo, name, value, order, extra = []) {
   const existing = items(bo, name);
   if (existing.length) {
-    execute(injector, [update(element, existing[0], { value })]);
+    execute(injector, [update(element, existing[0], { value }), ...extra]);
   } else {
-    writeAll(injector, element, bo, name, [value], order);
+    writeAll(injector, element, bo, name, [value], order, extra);
   }
 }
 
@@ -162,7 +163,8 @@ function ensureHolder(injector, element, bo, commands) {
   return holder;
 }
 
-function update(element, moddleElement, properties) {
+/** A command descriptor for 'element.updateModdleProperties' (to pass as `extra`). */
+export function update(element, moddleElement, properties) {
   return { cmd: "element.updateModdleProperties", context: { element, moddleElement, properties } };
 }
 
