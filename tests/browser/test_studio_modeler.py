@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from engine.bpmn.reader import read_bpmn
+from engine.bpmn.reader import properties, read_bpmn
+from engine.bpmn.xmlsafe import parse_xml
 from engine.sop import Decision, Waktu
 from tests.browser.conftest import WAIT_MS, Console, shot
 from tests.conftest import BPMN_DIR, ROOT
@@ -283,6 +284,28 @@ def test_decision_targets_rewire_the_flow_in_one_undo(studio_page: Page):
     assert 'keputusan_8 == "Tidak"' in exported(page)
 
 
+def test_decision_flows_are_drawn_from_the_panel(studio_page: Page):
+    """A gateway without Ya/Tidak flows gets them, named and conditioned, from the two selects."""
+    page = studio_page
+    original = read_bpmn(SOP_C1)
+    open_studio(page)
+    page.evaluate(
+        """() => { const m = harness.studio.modeler, r = m.get("elementRegistry");
+                   m.get("modeling").removeElements([r.get("Flow_15"), r.get("Flow_16")]); }"""
+    )
+    assert read(exported(page)).step(9).decision is None
+    select(page, "Keputusan_9")
+    expect(entry(page, "alur-decision-ya", "select")).to_have_value("")
+    edit(page, lambda: entry(page, "alur-decision-ya", "select").select_option("Langkah_10"))
+    edit(page, lambda: entry(page, "alur-decision-tidak", "select").select_option("Langkah_6"))
+    shot(page, "studio-decision-drawn")
+    saved = read(exported(page))
+    assert saved.step(9).decision == original.step(9).decision
+    assert saved == original
+    xml = exported(page)
+    assert 'keputusan_9 == "Ya"' in xml and 'keputusan_9 == "Tidak"' in xml
+
+
 @pytest.mark.parametrize("bpmn", sorted(p.name for p in BPMN_DIR.glob("sop_*.bpmn")))
 def test_every_sop_round_trips_unchanged(studio_page: Page, bpmn: str):
     """Opened and saved without an edit, each SOP reads back exactly as the file does."""
@@ -363,10 +386,17 @@ def test_sop_identity_on_the_process(studio_page: Page):
     first = dasar.locator(".bio-properties-panel-list-entry-item").first
     first.hover()  # the delete button shows on hover
     edit(page, lambda: first.get_by_title("Hapus butir").click())  # the first Dasar Hukum goes
+    starters = page.locator('[data-group-id="group-alur-starters"]')
+    starters.locator(".bio-properties-panel-group-header").click()
+    edit(page, lambda: starters.get_by_label("Kepala Badan", exact=True).check())
     shot(page, "studio-identity")
 
     original = read_bpmn(SOP_C1).identity
-    identity = read(exported(page)).identity
+    xml = exported(page)
+    identity = read(xml).identity
+    process = parse_xml(xml.encode("utf-8")).getroot().find(".//{*}process")
+    assert [v for k, v in properties(process) if k == "pemula"] == ["Kepala Badan"]
+    assert [k for k, _ in properties(process)][-2:] == ["pencatatan_pendataan", "pemula"]
     assert identity.nomor == "050/123/BAPPEDA-C/2026"
     assert identity.disahkan_oleh.nama == "NAMA BARU, S.T."
     assert identity.dasar_hukum == [*original.dasar_hukum[1:], "Perda Ketapang No 1 Tahun 2026"]

@@ -2,7 +2,8 @@
    identity lists (Dasar Hukum, Kualifikasi, Keterkaitan, Peralatan, Peringatan, Pencatatan). */
 
 import { t } from "../i18n";
-import { listEntry, propertyEntry } from "./entries";
+import { displayEntry, listEntry, propertyEntry } from "./entries";
+import { laneChecklist } from "./StepProps";
 import { IDENTITY_LISTS, IDENTITY_ORDER, IDENTITY_SCALARS, SIGNATORY_FIELDS } from "./props";
 
 const LONG = new Set(["unit", "nama_sop"]);
@@ -31,4 +32,12 @@ export function signatoryEntries(element, process) {
       IDENTITY_ORDER,
     ),
   );
+}
+
+/** Who may start the process (pemula): lanes; none ticked means the lane of step 1. */
+export function starterEntries(element, process) {
+  return [
+    displayEntry(element, "alur-pemula-help", "", t("identity.pemula.help")),
+    ...laneChecklist(element, process, process, "pemula", IDENTITY_ORDER),
+  ];
 }

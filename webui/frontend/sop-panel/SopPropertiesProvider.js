@@ -8,7 +8,7 @@ import { Group } from "@bpmn-io/properties-panel";
 import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 import { t } from "../i18n";
 import { conditionEntries, decisionEntries, isDecisionGateway, stepDecisionEntries } from "./DecisionProps";
-import { identityEntries, signatoryEntries } from "./IdentityProps";
+import { identityEntries, signatoryEntries, starterEntries } from "./IdentityProps";
 import { processOf } from "./model";
 import { participantEntries, stepEntries } from "./StepProps";
 
@@ -54,6 +54,7 @@ export default class SopPropertiesProvider {
       if (process) {
         add("alur-identity", t("group.identity"), identityEntries(element, process));
         add("alur-signatory", t("group.signatory"), signatoryEntries(element, process));
+        add("alur-starters", t("group.starters"), starterEntries(element, process));
       }
     }
     return groups;

@@ -187,48 +187,56 @@ function WaktuUnit(props) {
 
 export function participantEntries(element) {
   const bo = getBusinessObject(element);
-  const lanes = leafLanes(processOf(element));
-  if (!lanes.length) {
-    return [displayEntry(element, "alur-peserta-none", "", t("step.participants.none"))];
-  }
-  const own = laneOf(bo, processOf(element));
-  return lanes
-    .filter((lane) => lane !== own || all(bo, "peserta").includes(laneName(lane)))
-    .map((lane) => ({
-      id: "alur-peserta-" + lane.id,
-      element,
-      lane,
-      lanes,
-      component: Participant,
-      isEdited: () => all(bo, "peserta").includes(laneName(lane)),
-    }));
+  const process = processOf(element);
+  const own = laneOf(bo, process);
+  const chosen = all(bo, "peserta");
+  const lanes = leafLanes(process).filter((l) => l !== own || chosen.includes(laneName(l)));
+  return laneChecklist(element, bo, process, "peserta", STEP_ORDER, lanes);
 }
 
-function Participant(props) {
-  const { element, id, lane, lanes } = props;
+/** One checkbox per lane (leaf lanes, in order) writing the repeated property `name`. */
+export function laneChecklist(element, bo, process, name, order, shown) {
+  const lanes = leafLanes(process);
+  if (!lanes.length) {
+    return [displayEntry(element, "alur-" + name + "-none", "", t("step.participants.none"))];
+  }
+  return (shown || lanes).map((lane) => ({
+    id: "alur-" + name + "-" + lane.id,
+    element,
+    bo,
+    lane,
+    lanes,
+    name,
+    order,
+    component: LaneCheckbox,
+    isEdited: () => all(bo, name).includes(laneName(lane)),
+  }));
+}
+
+function LaneCheckbox(props) {
+  const { element, id, bo, lane, lanes, name, order } = props;
   const injector = useService("injector");
-  const bo = getBusinessObject(element);
-  const name = laneName(lane);
+  const label = laneName(lane);
   return (
     <CheckboxEntry
       id={id}
       element={element}
-      label={name}
-      getValue={() => all(bo, "peserta").includes(name)}
+      label={label}
+      getValue={() => all(bo, name).includes(label)}
       setValue={(checked) => {
-        const chosen = new Set(all(bo, "peserta"));
+        const chosen = new Set(all(bo, name));
         if (checked) {
-          chosen.add(name);
+          chosen.add(label);
         } else {
-          chosen.delete(name);
+          chosen.delete(label);
         }
         // lane order (the Pelaksana columns'), then any names that are no lane, as they were
         const names = lanes.map(laneName);
         const next = [
           ...names.filter((n) => chosen.has(n)),
-          ...all(bo, "peserta").filter((n) => chosen.has(n) && !names.includes(n)),
+          ...all(bo, name).filter((n) => chosen.has(n) && !names.includes(n)),
         ];
-        writeAll(injector, element, bo, "peserta", [...new Set(next)], STEP_ORDER);
+        writeAll(injector, element, bo, name, [...new Set(next)], order);
       }}
     />
   );
