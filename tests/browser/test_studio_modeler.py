@@ -311,6 +311,7 @@ def test_every_sop_round_trips_unchanged(studio_page: Page, bpmn: str):
     """Opened and saved without an edit, each SOP reads back exactly as the file does."""
     timings = open_studio(studio_page, bpmn)
     assert timings["errors"] == []  # no import warnings
+    assert studio_page.evaluate("() => harness.changes") == 0  # opening is no edit
     assert read(exported(studio_page)) == read_bpmn(BPMN_DIR / bpmn)
 
 

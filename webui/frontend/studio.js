@@ -2,7 +2,8 @@
    camunda:property elements), the generic properties-panel groups and the SOP panel.
 
    window.AlurStudio.open(container, xml, options) -> Promise<Studio>
-     options.onChange(studio)   called after every change on the command stack (edit, undo, redo)
+     options.onChange(studio, { trigger })  after every edit, undo or redo (trigger: "execute",
+                                "undo", "redo"); not for the import itself
      options.onError(error)     import warnings are passed here too ({ warnings })
    Studio:
      getXml()                   Promise<string>: the diagram as BPMN XML (formatted)
@@ -52,9 +53,10 @@ class Studio {
       moddleExtensions: { camunda: camundaModdle },
     });
     this._problems = new Problems(this.modeler);
-    this.modeler.on("commandStack.changed", () => {
-      if (this._options.onChange) {
-        this._options.onChange(this);
+    this.modeler.on("commandStack.changed", (event) => {
+      // "clear" is the import emptying the stack, not an edit
+      if (this._options.onChange && event.trigger !== "clear") {
+        this._options.onChange(this, { trigger: event.trigger });
       }
     });
   }
