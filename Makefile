@@ -11,7 +11,11 @@ SYSTEM_PACKAGES := $(strip \
 
 .PHONY: setup system-packages test run bench load faults lint format clean
 
-setup: system-packages $(VENV)/.installed node_modules/.installed
+# The analyst studio's bundle (webui/frontend -> webui/static/build, never committed).
+STUDIO_SOURCES := $(shell find webui/frontend -type f)
+STUDIO_BUNDLE := webui/static/build/studio.js
+
+setup: system-packages $(VENV)/.installed node_modules/.installed $(STUDIO_BUNDLE)
 
 system-packages:
 ifneq ($(SYSTEM_PACKAGES),)
@@ -29,6 +33,9 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+$(STUDIO_BUNDLE): node_modules/.installed $(STUDIO_SOURCES)
+	npm run build
 
 test: setup
 	$(VENV)/bin/ruff check .
@@ -62,6 +69,6 @@ format: setup
 
 # Caches and build output; .venv, node_modules and instance/ (the local database) stay.
 clean:
-	rm -rf .pytest_cache .ruff_cache build dist *.egg-info test-artifacts
+	rm -rf .pytest_cache .ruff_cache build dist *.egg-info test-artifacts webui/static/build
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
 		-name __pycache__ -type d -exec rm -rf {} +

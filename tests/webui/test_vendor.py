@@ -47,3 +47,16 @@ def test_bpmn_js_assets_are_served(client, path):
 def test_nothing_else_is_served(client, path):
     with client.get(path) as response:
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [("/static/build/studio.js", "AlurStudio"), ("/static/build/studio.css", ".alur-studio")],
+)
+def test_studio_bundle_is_served_as_static(client, path, marker):
+    """The analyst studio's bundle (npm run build, run by make setup) under Flask's static."""
+    bundle = Path(__file__).resolve().parents[2] / "webui" / "static" / "build"
+    assert bundle.is_dir(), "the studio bundle is missing: run `make setup` (npm run build)"
+    with client.get(path) as response:
+        assert response.status_code == 200
+        assert marker in response.get_data(as_text=True)
