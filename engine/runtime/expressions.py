@@ -297,7 +297,12 @@ def check_script(script: str) -> str | None:
 
 
 def _run(
-    text: str, node: ast.AST, names: dict, line: int | None = None, budget: Budget | None = None
+    text: str,
+    node: ast.AST,
+    names: dict,
+    line: int | None = None,
+    budget: Budget | None = None,
+    limit_of: str = "one expression",
 ) -> Any:
     """Evaluate one checked node with simpleeval; every failure becomes an ExpressionError."""
     evaluator = _BudgetedEval(
@@ -313,7 +318,7 @@ def _run(
         result = evaluator.eval(text, previously_parsed=node)
     except LimitExceeded as err:
         logger.warning("expression %r stopped: %s", text[:200], err)
-        raise ExpressionLimit(text, f"stopped: {err} (the limit of one expression)", line) from err
+        raise ExpressionLimit(text, f"stopped: {err} (the limit of {limit_of})", line) from err
     except IterableTooLong as err:
         raise ExpressionLimit(text, f"stopped: {err}", line) from err
     except (MemoryError, RecursionError) as err:
@@ -331,6 +336,23 @@ def _run(
     if callable(result):
         raise UnsafeExpressionError(text, "gives a function, not a value", line)
     return result
+
+
+def check_tree(tree: ast.AST) -> str | None:
+    """None if a tree a dialect translated (a DMN cell) is acceptable to the evaluator, else why;
+    its constant parts are evaluated under the budget, as check_expression does."""
+    return _check_tree(tree) or _constant_problem(ast.unparse(tree), tree)
+
+
+def evaluate_tree(
+    text: str, tree: ast.Expression, names: dict, budget: Budget, limit_of: str
+) -> Any:
+    """Evaluate a translated tree against names, charged to a budget shared with other trees
+    (every cell of one DMN decision); checked here like any expression, refusals raise."""
+    reason = _check_tree(tree)
+    if reason:
+        raise UnsafeExpressionError(text, reason)
+    return _run(text, tree.body, names, budget=budget, limit_of=limit_of)
 
 
 def evaluate(expr: str, data: dict) -> Any:

@@ -1,0 +1,231 @@
+"""DMN decisions run by the safe evaluator: one shared budget per decision, standard hit policies.
+
+`decide(decision, data, shape)` evaluates each input expression once, each input entry as a
+unary test with the input's value as the subject, the output entries of the matching rules,
+applies the hit policy (UNIQUE, FIRST, PRIORITY, ANY, COLLECT with SUM/MIN/MAX/COUNT, RULE
+ORDER, OUTPUT ORDER) and shapes the result as Camunda's `camunda:mapDecisionResult` does
+(singleEntry, singleResult, collectEntries, resultList). Every failure is an ExpressionError
+naming the decision, the rule and the cell, so the engine's failure path names the element.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from engine.bpmn.dmn import SUBJECT, DecisionTable, LiteralDecision, Output, Rule
+from engine.bpmn.dmn import expression_tree as _expression_tree
+from engine.bpmn.dmn import unary_tree as _unary_tree
+from engine.runtime.budget import Budget
+from engine.runtime.dialects.lexer import DialectError
+from engine.runtime.expressions import (
+    ExpressionError,
+    ExpressionLimit,
+    UnsafeExpressionError,
+    evaluate_tree,
+)
+
+DECISION_OPERATIONS = 50_000  # AST nodes evaluated by all the cells of one decision together
+SHAPES = ("resultList", "singleResult", "singleEntry", "collectEntries")
+_LIMIT_OF = "one decision"
+
+
+class DecisionError(ExpressionError):
+    """A decision whose rules or result do not fit its hit policy or the result shape asked."""
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What a decision gave: the shaped value, the rows behind it, and the rules (for audit).
+
+    `rules` are the ids of the rules whose outputs make up the result, in its order; `matched`
+    every rule that matched (FIRST stops at the first one).
+    """
+
+    decision: str
+    value: Any
+    results: tuple[dict[str, Any], ...]
+    rules: tuple[str, ...]
+    matched: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def _tree(text: str, unary: bool) -> ast.Expression:
+    try:
+        return _unary_tree(text) if unary else _expression_tree(text)
+    except DialectError as err:
+        raise UnsafeExpressionError(text, f"{err} (see the expression guide)") from err
+    except RecursionError as err:
+        raise UnsafeExpressionError(text, "nested too deeply") from err
+
+
+class _Run:
+    """One decision's evaluation: its names, its budget, and where each cell sits."""
+
+    def __init__(self, decision: DecisionTable | LiteralDecision, data: dict):
+        self.decision = decision
+        self.names = dict(data)
+        self.budget = Budget(operations=DECISION_OPERATIONS)
+        self.label = f"decision '{decision.name}' ({decision.id})"
+
+    def value(self, text: str, where: str, unary: bool = False) -> Any:
+        try:
+            return evaluate_tree(text, _tree(text, unary), self.names, self.budget, _LIMIT_OF)
+        except ExpressionError as err:
+            raise type(err)(err.expression, f"{self.label}, {where}: {err.reason}") from err
+
+    def error(self, reason: str) -> DecisionError:
+        return DecisionError(self.decision.id, f"{self.label}: {reason}")
+
+
+def check_shape(decision: DecisionTable | LiteralDecision, shape: str) -> str | None:
+    """None if the result shape can hold this decision's results, else why (for deploy checks)."""
+    if shape not in SHAPES:
+        return f"unknown result shape {shape!r}; use one of {', '.join(SHAPES)}"
+    outputs = _output_names(decision)
+    if shape in ("singleEntry", "collectEntries") and len(outputs) != 1:
+        return (
+            f"{shape} needs a decision with one output, not {len(outputs)} ({', '.join(outputs)})"
+        )
+    return None
+
+
+def _output_names(decision: DecisionTable | LiteralDecision) -> list[str]:
+    if isinstance(decision, LiteralDecision):
+        return [decision.variable]
+    if decision.aggregation:
+        return [_key(decision.outputs[0])]
+    return [_key(o) for o in decision.outputs]
+
+
+def _key(output: Output) -> str:
+    return output.name or output.id
+
+
+def decide(
+    decision: DecisionTable | LiteralDecision, data: dict, shape: str = "resultList"
+) -> Decided:
+    """Evaluate a decision against the instance's data; ExpressionError on any failure."""
+    run = _Run(decision, data)
+    problem = check_shape(decision, shape)
+    if problem:
+        raise run.error(problem)
+    if isinstance(decision, LiteralDecision):
+        value = run.value(decision.expression, "literal expression")
+        results, rules, matched = ({decision.variable: value},), (), ()
+    else:
+        results, rules, matched = _table(run, decision)
+    return Decided(decision.id, _shaped(run, shape, results, rules), results, rules, matched)
+
+
+def _table(run: _Run, table: DecisionTable):
+    values = [run.value(i.expression, f"input '{i.label or i.id}'") for i in table.inputs]
+    matched = []
+    for rule in table.rules:
+        if _matches(run, table, rule, values):
+            matched.append(rule)
+            if table.hit_policy == "FIRST":
+                break
+    ids = tuple(r.id for r in matched)
+    if not matched:
+        return (), (), ids
+    policy = table.hit_policy
+    if policy == "UNIQUE" and len(matched) > 1:
+        raise run.error(f"hit policy UNIQUE but {len(matched)} rules match: {_rules(matched)}")
+    rows = [(rule, _outputs(run, table, rule)) for rule in matched]
+    if policy == "ANY":
+        differing = [rule for rule, row in rows if row != rows[0][1]]
+        if differing:
+            raise run.error(
+                f"hit policy ANY but the matching rules give different outputs: "
+                f"{_rules([rows[0][0], *differing])}"
+            )
+        rows = rows[:1]
+    elif policy in ("PRIORITY", "OUTPUT ORDER"):
+        rows.sort(key=lambda pair: _priority(run, table, *pair))  # stable: ties keep rule order
+        rows = rows[:1] if policy == "PRIORITY" else rows
+    if table.aggregation:
+        return (_aggregate(run, table, rows),), tuple(rule.id for rule, _ in rows), ids
+    return tuple(row for _, row in rows), tuple(rule.id for rule, _ in rows), ids
+
+
+def _matches(run: _Run, table: DecisionTable, rule: Rule, values: list) -> bool:
+    for column, text, value in zip(table.inputs, rule.inputs, values, strict=True):
+        if text in ("", "-"):
+            continue
+        run.names[SUBJECT] = value
+        where = f"{rule}, input '{column.label or column.id}'"
+        try:
+            hit = run.value(text, where, unary=True)
+        except (ExpressionLimit, UnsafeExpressionError):
+            raise
+        except ExpressionError:
+            if value is None:  # FEEL: a test on null that is not about null does not match
+                continue
+            raise
+        if hit is not True:
+            return False
+    return True
+
+
+def _outputs(run: _Run, table: DecisionTable, rule: Rule) -> dict[str, Any]:
+    row = {}
+    for column, text in zip(table.outputs, rule.outputs, strict=True):
+        where = f"{rule}, output '{_key(column)}'"
+        row[_key(column)] = run.value(text, where) if text else None
+    return row
+
+
+def _priority(run: _Run, table: DecisionTable, rule: Rule, row: dict) -> tuple[int, ...]:
+    """The rank of a row by its outputs' allowed values, the first output weighing most."""
+    ranks = []
+    for column in table.outputs:
+        if not column.allowed:
+            continue
+        value = row[_key(column)]
+        if value not in column.allowed:
+            allowed = ", ".join(repr(v) for v in column.allowed)
+            raise run.error(
+                f"{rule} gives {value!r} for output '{_key(column)}', which is not "
+                f"among its output values ({allowed}) that set the priority"
+            )
+        ranks.append(column.allowed.index(value))
+    return tuple(ranks)
+
+
+def _aggregate(run: _Run, table: DecisionTable, rows: list[tuple[Rule, dict]]) -> dict:
+    """COLLECT with an aggregation: one entry over the non-null outputs of the matching rules."""
+    key = _key(table.outputs[0])
+    values = [row[key] for _, row in rows if row[key] is not None]
+    if table.aggregation == "COUNT":
+        return {key: len(values)}
+    if not values:
+        return {key: None}
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    if table.aggregation == "SUM" and not numbers:
+        raise run.error(f"aggregation SUM needs numbers; the matching rules give {values!r:.200}")
+    try:
+        return {key: {"SUM": sum, "MIN": min, "MAX": max}[table.aggregation](values)}
+    except TypeError as err:
+        raise run.error(f"aggregation {table.aggregation} cannot compare {values!r:.200}") from err
+
+
+def _rules(rules: list[Rule]) -> str:
+    return ", ".join(str(rule) for rule in rules)
+
+
+def _shaped(run: _Run, shape: str, results: tuple[dict, ...], rules: tuple[str, ...]) -> Any:
+    if shape == "resultList":
+        return [dict(row) for row in results]
+    if shape == "collectEntries":
+        return [next(iter(row.values())) for row in results]
+    if len(results) > 1:
+        raise run.error(
+            f"{shape} needs at most one result, but {len(results)} rules give one "
+            f"({', '.join(rules)}); use resultList or collectEntries"
+        )
+    if not results:
+        return None
+    return dict(results[0]) if shape == "singleResult" else next(iter(results[0].values()))
