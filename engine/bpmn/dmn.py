@@ -136,6 +136,8 @@ class _Reader:
     def problem(self, element: etree._Element | None, message: str, where: str | None = None):
         line = getattr(element, "sourceline", None)
         if where is None and element is not None:
+            if etree.QName(element).localname == "decisionTable":  # the Modeler shows the decision
+                element = element.getparent()
             where = element.get("id") or etree.QName(element).localname
         self.problems.append(Problem(self.file, line, where, message))
 

@@ -163,7 +163,7 @@ def _matches(run: _Run, table: DecisionTable, rule: Rule, values: list) -> bool:
             raise
         except ExpressionError:
             if value is None:  # FEEL: a test on null that is not about null does not match
-                continue
+                return False
             raise
         if hit is not True:
             return False
