@@ -10,7 +10,6 @@ naming the decision, the rule and the cell, so the engine's failure path names t
 
 from __future__ import annotations
 
-import ast
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -21,10 +20,12 @@ from engine.bpmn.dmn import unary_tree as _unary_tree
 from engine.runtime.budget import Budget
 from engine.runtime.dialects.lexer import DialectError
 from engine.runtime.expressions import (
+    CheckedTree,
     ExpressionError,
     ExpressionLimit,
     UnsafeExpressionError,
-    evaluate_tree,
+    checked,
+    evaluate_checked,
 )
 
 DECISION_OPERATIONS = 50_000  # AST nodes evaluated by all the cells of one decision together
@@ -52,9 +53,10 @@ class Decided:
 
 
 @functools.lru_cache(maxsize=4096)
-def _tree(text: str, unary: bool) -> ast.Expression:
+def _tree(text: str, unary: bool) -> CheckedTree:
+    """A cell translated and checked once (cells repeat across rules and decisions)."""
     try:
-        return _unary_tree(text) if unary else _expression_tree(text)
+        return checked(text, _unary_tree(text) if unary else _expression_tree(text))
     except DialectError as err:
         raise UnsafeExpressionError(text, f"{err} (see the expression guide)") from err
     except RecursionError as err:
@@ -72,7 +74,7 @@ class _Run:
 
     def value(self, text: str, where: str, unary: bool = False) -> Any:
         try:
-            return evaluate_tree(text, _tree(text, unary), self.names, self.budget, _LIMIT_OF)
+            return evaluate_checked(_tree(text, unary), self.names, self.budget, _LIMIT_OF)
         except ExpressionError as err:
             raise type(err)(err.expression, f"{self.label}, {where}: {err.reason}") from err
 

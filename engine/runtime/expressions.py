@@ -9,6 +9,7 @@ import logging
 import operator
 import textwrap
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from simpleeval import (
@@ -344,15 +345,28 @@ def check_tree(tree: ast.AST) -> str | None:
     return _check_tree(tree) or _constant_problem(ast.unparse(tree), tree)
 
 
-def evaluate_tree(
-    text: str, tree: ast.Expression, names: dict, budget: Budget, limit_of: str
-) -> Any:
-    """Evaluate a translated tree against names, charged to a budget shared with other trees
-    (every cell of one DMN decision); checked here like any expression, refusals raise."""
+@dataclass(frozen=True)
+class CheckedTree:
+    """A translated tree (a DMN cell) that passed the evaluator's check; made by `checked`."""
+
+    text: str
+    tree: ast.Expression
+
+
+def checked(text: str, tree: ast.Expression) -> CheckedTree:
+    """The tree, once checked, ready to evaluate many times; UnsafeExpressionError if refused."""
     reason = _check_tree(tree)
     if reason:
         raise UnsafeExpressionError(text, reason)
-    return _run(text, tree.body, names, budget=budget, limit_of=limit_of)
+    return CheckedTree(text, tree)
+
+
+def evaluate_checked(expr: CheckedTree, names: dict, budget: Budget, limit_of: str) -> Any:
+    """Evaluate a checked tree against names, charged to a budget shared with other trees (all
+    the cells of one DMN decision); limit_of names that budget in a breach's message."""
+    if not isinstance(expr, CheckedTree):
+        raise UnsafeExpressionError(str(expr)[:60], "not a checked expression")
+    return _run(expr.text, expr.tree.body, names, budget=budget, limit_of=limit_of)
 
 
 def evaluate(expr: str, data: dict) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from pathlib import Path
 
@@ -219,13 +220,13 @@ def test_a_failing_cell_names_the_decision_rule_and_column():
 
 
 def test_input_expressions_are_evaluated_once_each(monkeypatch):
-    seen, real = [], decisions.evaluate_tree
+    seen, real = [], decisions.evaluate_checked
 
-    def counting(text, *args):
-        seen.append(text)
-        return real(text, *args)
+    def counting(expr, *args):
+        seen.append(expr.text)
+        return real(expr, *args)
 
-    monkeypatch.setattr(decisions, "evaluate_tree", counting)
+    monkeypatch.setattr(decisions, "evaluate_checked", counting)
     decide(_table("collect.dmn"), {"nilai": 150})
     # the input once, each test ("-" needs none), then the outputs of the two matches
     assert seen == ["nilai", "< 10", "[10..100]", "> 100", '"besar"', '"lain"']
@@ -264,3 +265,17 @@ def test_one_budget_is_shared_by_every_cell_of_a_decision():
     assert decide(dataclasses.replace(table, rules=rules[:50]), {"nilai": 1, "daftar": [1]}).value[
         0
     ] == {"ukuran": 70}
+
+
+def test_only_checked_trees_are_evaluated():
+    from engine.runtime.budget import Budget
+    from engine.runtime.dialects import feel
+    from engine.runtime.expressions import UnsafeExpressionError, checked, evaluate_checked
+
+    with pytest.raises(UnsafeExpressionError, match="calls __import__"):
+        checked(
+            "x", feel.translate("x").__class__(body=ast.parse("__import__('os')").body[0].value)
+        )
+    with pytest.raises(UnsafeExpressionError, match="not a checked expression"):
+        evaluate_checked(feel.translate("1 + 1"), {}, Budget(), "one decision")  # type: ignore[arg-type]
+    assert evaluate_checked(checked("1 + 1", feel.translate("1 + 1")), {}, Budget(), "x") == 2
