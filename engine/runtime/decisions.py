@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from engine.bpmn.dmn import SUBJECT, DecisionTable, LiteralDecision, Output, Rule
 from engine.bpmn.dmn import expression_tree as _expression_tree
 from engine.bpmn.dmn import unary_tree as _unary_tree
 from engine.runtime.budget import Budget
+from engine.runtime.dialects.functions import to_date, to_datetime
 from engine.runtime.dialects.lexer import DialectError
 from engine.runtime.expressions import (
     CheckedTree,
@@ -63,6 +65,50 @@ def _tree(text: str, unary: bool) -> CheckedTree:
         raise UnsafeExpressionError(text, "nested too deeply") from err
 
 
+def _number(value: Any) -> int | float:
+    if isinstance(value, str):
+        text = value.strip()
+        return int(text) if text.lstrip("+-").isdigit() else float(text)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise TypeError
+
+
+def _integer(value: Any) -> int:
+    number = _number(value)
+    if isinstance(number, float) and not number.is_integer():
+        raise TypeError
+    return int(number)
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise TypeError
+
+
+def _date(value: Any) -> date | datetime:
+    """A date stays a date, a date and time stays one; ISO text becomes the one it spells."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return to_datetime(value) if "T" in value else to_date(value)
+    raise TypeError
+
+
+_TYPES = {
+    "string": str,
+    "number": _number,
+    "double": lambda v: float(_number(v)),
+    "integer": _integer,
+    "long": _integer,
+    "boolean": _boolean,
+    "date": _date,
+}
+
+
 class _Run:
     """One decision's evaluation: its names, its budget, and where each cell sits."""
 
@@ -77,6 +123,18 @@ class _Run:
             return evaluate_checked(_tree(text, unary), self.names, self.budget, _LIMIT_OF)
         except ExpressionError as err:
             raise type(err)(err.expression, f"{self.label}, {where}: {err.reason}") from err
+
+    def typed(self, value: Any, type_ref: str, where: str) -> Any:
+        """The value as its column's typeRef says, as Camunda converts it ("5" for a number)."""
+        convert = _TYPES.get(type_ref.strip().lower())
+        if value is None or convert is None:
+            return value
+        try:
+            return convert(value)
+        except (TypeError, ValueError, OverflowError) as err:
+            raise self.error(
+                f"{where} is typed {type_ref} but its value {value!r:.100} is not a {type_ref}"
+            ) from err
 
     def error(self, reason: str) -> DecisionError:
         return DecisionError(self.decision.id, f"{self.label}: {reason}")
@@ -115,7 +173,8 @@ def decide(
     if problem:
         raise run.error(problem)
     if isinstance(decision, LiteralDecision):
-        value = run.value(decision.expression, "literal expression")
+        where = f"literal expression '{decision.variable}'"
+        value = run.typed(run.value(decision.expression, where), decision.type_ref, where)
         results, rules, matched = ({decision.variable: value},), (), ()
     else:
         results, rules, matched = _table(run, decision)
@@ -123,7 +182,10 @@ def decide(
 
 
 def _table(run: _Run, table: DecisionTable):
-    values = [run.value(i.expression, f"input '{i.label or i.id}'") for i in table.inputs]
+    values = []
+    for column in table.inputs:
+        where = f"input '{column.label or column.id}'"
+        values.append(run.typed(run.value(column.expression, where), column.type_ref, where))
     matched = []
     for rule in table.rules:
         if _matches(run, table, rule, values):
@@ -176,7 +238,9 @@ def _outputs(run: _Run, table: DecisionTable, rule: Rule) -> dict[str, Any]:
     row = {}
     for column, text in zip(table.outputs, rule.outputs, strict=True):
         where = f"{rule}, output '{_key(column)}'"
-        row[_key(column)] = run.value(text, where) if text else None
+        row[_key(column)] = (
+            run.typed(run.value(text, where), column.type_ref, where) if text else None
+        )
     return row
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -179,8 +180,12 @@ def test_aggregation_result_shapes_and_a_sum_of_text():
     assert decided.rules == ("DecisionRule_0dd4001", "DecisionRule_0dd4002", "DecisionRule_0dd4003")
     assert decide(table, {"layanan": "salinan", "halaman": 0}).value == []
     text = dataclasses.replace(table.rules[0], outputs=('"lima ribu"',))
+    untyped = (dataclasses.replace(table.outputs[0], type_ref=""),)
     with pytest.raises(DecisionError, match="aggregation SUM needs numbers"):
-        decide(dataclasses.replace(table, rules=(text,)), {"layanan": "legalisir", "halaman": 0})
+        decide(
+            dataclasses.replace(table, rules=(text,), outputs=untyped),
+            {"layanan": "legalisir", "halaman": 0},
+        )
 
 
 def test_result_shapes_that_do_not_fit_are_errors():
@@ -215,8 +220,41 @@ def test_a_failing_cell_names_the_decision_rule_and_column():
         "decision 'Penandatangan surat' (penandatangan), rule 6 (DecisionRule_0k9hs1u, line 92), "
         "output 'penandatangan': name 'atasan' is not defined"
     )
-    with pytest.raises(ExpressionError, match=r"input 'Jumlah \(Rp\)': TypeError"):
-        decide(_table("penandatangan.dmn"), {"jenis_dokumen": "SPJ", "jumlah": "banyak"})
+    table = _table("penandatangan.dmn")
+    untyped = (table.inputs[0], dataclasses.replace(table.inputs[1], type_ref=""))
+    with pytest.raises(ExpressionError) as err:
+        decide(dataclasses.replace(table, inputs=untyped), {"jenis_dokumen": "SPJ", "jumlah": "x"})
+    assert err.value.reason == (
+        "decision 'Penandatangan surat' (penandatangan), rule 2 (DecisionRule_0m3w9tz, line 32), "
+        "input 'Jumlah (Rp)': TypeError: '<' not supported between instances of 'str' and 'int'"
+    )
+
+
+def test_values_are_converted_as_their_type_ref_says():
+    table = _table("penandatangan.dmn")
+    # a form gives text: "750000000" for a number column is the number, as Camunda converts it
+    decided = decide(table, {"jenis_dokumen": "SPJ", "jumlah": " 750000000 "}, "singleResult")
+    assert decided.value == {"penandatangan": "Kepala Dinas", "paraf": "Sekretaris"}
+    with pytest.raises(DecisionError) as err:
+        decide(table, {"jenis_dokumen": "SPJ", "jumlah": "banyak"})
+    assert err.value.reason == (
+        "decision 'Penandatangan surat' (penandatangan): input 'Jumlah (Rp)' is typed number "
+        "but its value 'banyak' is not a number"
+    )
+    lengkap = _table("any.dmn")
+    assert decide(lengkap, {"ktp": "true", "kk": "TRUE", "kk_cukup": True}, "singleEntry").value
+    with pytest.raises(DecisionError, match="is typed boolean but its value 'ya' is not"):
+        decide(lengkap, {"ktp": "ya", "kk": True})
+    literal = read_dmn(DATA / "literal.dmn").decisions[0]
+    assert decide(literal, {"jenis_dokumen": "SPJ"}, "singleEntry").value == 5
+    due = dataclasses.replace(literal, expression="tanggal", type_ref="date")
+    assert decide(due, {"tanggal": "2027-01-31"}, "singleEntry").value == date(2027, 1, 31)
+    at = decide(due, {"tanggal": "2027-01-31T09:00"}, "singleEntry").value
+    assert at == datetime(2027, 1, 31, 9, tzinfo=UTC)
+    integer = dataclasses.replace(literal, expression="jumlah / 2", type_ref="integer")
+    assert decide(integer, {"jumlah": 10}, "singleEntry").value == 5
+    with pytest.raises(DecisionError, match="literal expression 'tenggat_hari' is typed integer"):
+        decide(integer, {"jumlah": 5}, "singleEntry")
 
 
 def test_input_expressions_are_evaluated_once_each(monkeypatch):
@@ -264,7 +302,7 @@ def test_one_budget_is_shared_by_every_cell_of_a_decision():
     assert "more than 50000 operations" in err.value.reason
     assert decide(dataclasses.replace(table, rules=rules[:50]), {"nilai": 1, "daftar": [1]}).value[
         0
-    ] == {"ukuran": 70}
+    ] == {"ukuran": "70"}  # typed string
 
 
 def test_only_checked_trees_are_evaluated():
