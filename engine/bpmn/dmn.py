@@ -160,7 +160,10 @@ class _Reader:
 
 def read_dmn(source: bytes | str | Path, filename: str | None = None) -> DmnFile:
     """Read and check a .dmn file (bytes, XML text, or a path); never raises for its content."""
-    name = filename or (str(source) if isinstance(source, Path) else "<dmn>")
+    is_path = isinstance(source, Path) or (
+        isinstance(source, str) and not source.lstrip("\ufeff \t\r\n").startswith("<")
+    )
+    name = filename or (str(source) if is_path else "<dmn>")
     data = _bytes(source, name)
     if isinstance(data, Problem):
         return DmnFile(name, problems=(data,))
@@ -190,7 +193,11 @@ def read_dmn(source: bytes | str | Path, filename: str | None = None) -> DmnFile
                 f"{local} is not supported: only decision tables and "
                 "literal expressions, one per decision",
             )
+    seen: set[str] = set()
     for element in found:
+        if element.get("id") in seen:
+            reader.problem(element, f"the decision id {element.get('id')!r} is used twice")
+        seen.add(element.get("id"))
         before = len(reader.problems)
         decision = _decision(reader, element, default_language)
         if decision is not None and len(reader.problems) == before:
@@ -199,22 +206,17 @@ def read_dmn(source: bytes | str | Path, filename: str | None = None) -> DmnFile
 
 
 def _bytes(source: bytes | str | Path, name: str) -> bytes | str | Problem:
-    too_big = f"the file is larger than {MAX_BYTES:,} bytes"
+    """The document, read only when it is within MAX_BYTES (a file's size is checked first)."""
+    too_big = Problem(name, None, None, f"the file is larger than {MAX_BYTES:,} bytes")
     if isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith("<"):
-        return (
-            source
-            if len(source.encode("utf-8")) <= MAX_BYTES
-            else Problem(name, None, None, too_big)
-        )
-    if isinstance(source, str | Path):
-        path = Path(source)
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                return Problem(name, None, None, too_big)
-            return path.read_bytes()
-        except OSError as err:
-            return Problem(name, None, None, f"cannot read file: {err.strerror}")
-    return bytes(source) if len(source) <= MAX_BYTES else Problem(name, None, None, too_big)
+        return source if len(source.encode("utf-8")) <= MAX_BYTES else too_big
+    if isinstance(source, bytes):
+        return source if len(source) <= MAX_BYTES else too_big
+    path = Path(source)
+    try:
+        return too_big if path.stat().st_size > MAX_BYTES else path.read_bytes()
+    except OSError as err:
+        return Problem(name, None, None, f"cannot read file: {err.strerror}")
 
 
 def _decision(r: _Reader, element: etree._Element, language: str) -> Decision | None:

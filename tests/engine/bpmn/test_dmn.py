@@ -241,3 +241,42 @@ def test_sizes_are_bounded(monkeypatch, tmp_path):
     big.write_text(_small())
     assert [p.message for p in read_dmn(big).problems] == ["the file is larger than 100 bytes"]
     assert [p.message for p in read_dmn(_small()).problems] == ["the file is larger than 100 bytes"]
+
+
+def test_types_literal_variables_and_empty_decisions():
+    money = _small().replace('typeRef="number"', 'typeRef="money"')
+    assert [p.message for p in read_dmn(money).problems] == [
+        "unknown typeRef 'money'; use one of any, boolean, date, double, integer, long, number, "
+        "string"
+    ]
+    literal = _table_xml(
+        '    <literalExpression id="le"><text>if a then 1 else 2</text></literalExpression>'
+    )
+    assert [p.message for p in read_dmn(literal).problems] == [
+        "a literal expression decision needs a variable name (its result)"
+    ]
+    empty = _table_xml("")
+    assert [(p.element, p.message) for p in read_dmn(empty).problems] == [
+        (
+            "k",
+            "only one decision table per decision (or one literal expression); "
+            "found 0 tables and 0 literal expressions",
+        )
+    ]
+    service = _small().replace(
+        "</definitions>", '<businessKnowledgeModel id="bkm" name="B" />\n</definitions>'
+    )
+    assert [(p.element, p.message) for p in read_dmn(service).problems] == [
+        (
+            "bkm",
+            "businessKnowledgeModel is not supported: only decision tables and literal "
+            "expressions, one per decision",
+        )
+    ]
+
+
+def test_a_decision_id_used_twice_and_an_unreadable_file():
+    twice = _small().replace("</definitions>", '<decision id="k" name="K2" />\n</definitions>')
+    assert [p.message for p in read_dmn(twice).problems][0] == "the decision id 'k' is used twice"
+    (problem,) = read_dmn(str(DATA / "missing.dmn")).problems
+    assert problem.file.endswith("missing.dmn") and problem.message.startswith("cannot read file")
