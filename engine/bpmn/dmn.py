@@ -6,6 +6,8 @@ first: an unknown hit policy, an aggregation without COLLECT, a rule with the wr
 cells, cells outside the supported FEEL (the construct and what to write instead), decision
 requirement graphs, and tables too large to run under one decision's budget. Only decisions
 without problems are returned; `engine.runtime.decisions.decide` evaluates them.
+`check_business_rule_tasks` checks a BPMN file's businessRuleTasks against the decisions deployed
+with it (decisionRef, resultVariable, and a mapDecisionResult that fits the decision).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from engine.bpmn import names as n
 from engine.bpmn.validate import Problem
 from engine.bpmn.xmlsafe import XmlError, parse_xml
 from engine.runtime.dialects import feel, juel
@@ -29,6 +32,7 @@ NAMESPACES = {
 }
 HIT_POLICIES = ("UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER", "OUTPUT ORDER")
 AGGREGATIONS = ("SUM", "MIN", "MAX", "COUNT")
+SHAPES = ("resultList", "singleResult", "singleEntry", "collectEntries")  # mapDecisionResult
 SUBJECT = "cellInput"  # the input value in an input entry, as Camunda 7 names it
 
 MAX_BYTES = 1_000_000  # one .dmn file
@@ -468,3 +472,67 @@ def unary_tree(text: str, dialect: str | None = None) -> ast.Expression:
     if text.startswith(("${", "#{")):
         return juel.translate(text)
     return feel.unary_tests(text, ast.Name(id=SUBJECT, ctx=ast.Load()))
+
+
+def output_key(output: Output) -> str:
+    """The key of an output in a result: its name (its id when a lone output has none)."""
+    return output.name or output.id
+
+
+def output_names(decision: Decision) -> list[str]:
+    """The keys of one result of the decision (one for an aggregation or a literal)."""
+    if isinstance(decision, LiteralDecision):
+        return [decision.variable]
+    if decision.aggregation:
+        return [output_key(decision.outputs[0])]
+    return [output_key(o) for o in decision.outputs]
+
+
+def check_shape(decision: Decision, shape: str) -> str | None:
+    """None if the result shape (camunda:mapDecisionResult) can hold the decision's results."""
+    if shape not in SHAPES:
+        return f"unknown result shape {shape!r}; use one of {', '.join(SHAPES)}"
+    keys = output_names(decision)
+    if shape in ("singleEntry", "collectEntries") and len(keys) != 1:
+        return f"{shape} needs a decision with one output, not {len(keys)} ({', '.join(keys)})"
+    return None
+
+
+_BINDINGS = ("", "latest", "deployment")
+
+
+def check_business_rule_tasks(
+    bpmn: etree._Element, decisions: dict[str, Decision], filename: str
+) -> list[Problem]:
+    """Deploy checks of the businessRuleTasks of a BPMN file against the decisions deployed with
+    it: camunda:decisionRef names one, camunda:resultVariable names where the result goes, and
+    camunda:mapDecisionResult fits the decision (singleEntry needs one output)."""
+    problems = []
+    for task in bpmn.iter(f"{{{n.BPMN}}}businessRuleTask"):
+
+        def problem(message: str, task=task) -> None:
+            problems.append(Problem(filename, task.sourceline, task.get("id"), message))
+
+        ref = (task.get(f"{{{n.CAMUNDA}}}decisionRef") or "").strip()
+        if not ref:
+            problem("a business rule task needs camunda:decisionRef (the decision to evaluate)")
+            continue
+        if ref.startswith(("${", "#{")):
+            problem(f"decisionRef {ref!r} is an expression; name the decision's id")
+            continue
+        binding = (task.get(f"{{{n.CAMUNDA}}}decisionRefBinding") or "").strip()
+        if binding not in _BINDINGS:
+            problem(f"decisionRefBinding {binding!r} is not supported; decisions are deployed "
+                    "with the process (use latest or deployment)")  # fmt: skip
+        decision = decisions.get(ref)
+        if decision is None:
+            known = ", ".join(sorted(decisions)) or "none"
+            problem(f"decision {ref!r} is not deployed (decisions deployed: {known})")
+            continue
+        if not (task.get(f"{{{n.CAMUNDA}}}resultVariable") or "").strip():
+            problem("camunda:resultVariable is needed: the name the decision's result is stored as")
+        shape = (task.get(f"{{{n.CAMUNDA}}}mapDecisionResult") or "resultList").strip()
+        reason = check_shape(decision, shape)
+        if reason:
+            problem(f"decision {ref!r}: {reason}")
+    return problems

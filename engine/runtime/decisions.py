@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from engine.bpmn.dmn import SUBJECT, DecisionTable, LiteralDecision, Output, Rule
+from engine.bpmn.dmn import (
+    SUBJECT,
+    DecisionTable,
+    LiteralDecision,
+    Rule,
+    check_shape,
+    output_key,
+)
 from engine.bpmn.dmn import expression_tree as _expression_tree
 from engine.bpmn.dmn import unary_tree as _unary_tree
 from engine.runtime.budget import Budget
@@ -31,7 +38,6 @@ from engine.runtime.expressions import (
 )
 
 DECISION_OPERATIONS = 50_000  # AST nodes evaluated by all the cells of one decision together
-SHAPES = ("resultList", "singleResult", "singleEntry", "collectEntries")
 _LIMIT_OF = "one decision"
 
 
@@ -140,30 +146,6 @@ class _Run:
         return DecisionError(self.decision.id, f"{self.label}: {reason}")
 
 
-def check_shape(decision: DecisionTable | LiteralDecision, shape: str) -> str | None:
-    """None if the result shape can hold this decision's results, else why (for deploy checks)."""
-    if shape not in SHAPES:
-        return f"unknown result shape {shape!r}; use one of {', '.join(SHAPES)}"
-    outputs = _output_names(decision)
-    if shape in ("singleEntry", "collectEntries") and len(outputs) != 1:
-        return (
-            f"{shape} needs a decision with one output, not {len(outputs)} ({', '.join(outputs)})"
-        )
-    return None
-
-
-def _output_names(decision: DecisionTable | LiteralDecision) -> list[str]:
-    if isinstance(decision, LiteralDecision):
-        return [decision.variable]
-    if decision.aggregation:
-        return [_key(decision.outputs[0])]
-    return [_key(o) for o in decision.outputs]
-
-
-def _key(output: Output) -> str:
-    return output.name or output.id
-
-
 def decide(
     decision: DecisionTable | LiteralDecision, data: dict, shape: str = "resultList"
 ) -> Decided:
@@ -237,8 +219,8 @@ def _matches(run: _Run, table: DecisionTable, rule: Rule, values: list) -> bool:
 def _outputs(run: _Run, table: DecisionTable, rule: Rule) -> dict[str, Any]:
     row = {}
     for column, text in zip(table.outputs, rule.outputs, strict=True):
-        where = f"{rule}, output '{_key(column)}'"
-        row[_key(column)] = (
+        where = f"{rule}, output '{output_key(column)}'"
+        row[output_key(column)] = (
             run.typed(run.value(text, where), column.type_ref, where) if text else None
         )
     return row
@@ -250,11 +232,11 @@ def _priority(run: _Run, table: DecisionTable, rule: Rule, row: dict) -> tuple[i
     for column in table.outputs:
         if not column.allowed:
             continue
-        value = row[_key(column)]
+        value = row[output_key(column)]
         if value not in column.allowed:
             allowed = ", ".join(repr(v) for v in column.allowed)
             raise run.error(
-                f"{rule} gives {value!r} for output '{_key(column)}', which is not "
+                f"{rule} gives {value!r} for output '{output_key(column)}', which is not "
                 f"among its output values ({allowed}) that set the priority"
             )
         ranks.append(column.allowed.index(value))
@@ -263,7 +245,7 @@ def _priority(run: _Run, table: DecisionTable, rule: Rule, row: dict) -> tuple[i
 
 def _aggregate(run: _Run, table: DecisionTable, rows: list[tuple[Rule, dict]]) -> dict:
     """COLLECT with an aggregation: one entry over the non-null outputs of the matching rules."""
-    key = _key(table.outputs[0])
+    key = output_key(table.outputs[0])
     values = [row[key] for _, row in rows if row[key] is not None]
     if table.aggregation == "COUNT":
         return {key: len(values)}

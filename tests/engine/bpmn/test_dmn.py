@@ -280,3 +280,26 @@ def test_a_decision_id_used_twice_and_an_unreadable_file():
     assert [p.message for p in read_dmn(twice).problems][0] == "the decision id 'k' is used twice"
     (problem,) = read_dmn(str(DATA / "missing.dmn")).problems
     assert problem.file.endswith("missing.dmn") and problem.message.startswith("cannot read file")
+
+
+def test_business_rule_tasks_are_checked_against_the_deployed_decisions():
+    from engine.bpmn.xmlsafe import parse_xml
+
+    decisions = {
+        d.id: d for name in ("penandatangan.dmn", "literal.dmn") for d in _read(name).decisions
+    }
+    root = parse_xml(DATA / "business_rule_tasks.bpmn", "spj.bpmn").getroot()
+    got = dmn.check_business_rule_tasks(root, decisions, "spj.bpmn")
+    assert [(p.line, p.element, p.message) for p in got] == [
+        (5, "satu_nilai", "decision 'penandatangan': singleEntry needs a decision with one "
+         "output, not 2 (penandatangan, paraf)"),
+        (6, "tak_ada", "decision 'penanda_tangan' is not deployed (decisions deployed: "
+         "penandatangan, tenggat_hari)"),
+        (7, "tanpa_variabel", "camunda:resultVariable is needed: the name the decision's result "
+         "is stored as"),
+        (8, "dinamis", "decisionRef '${pilihan}' is an expression; name the decision's id"),
+        (9, "versi", "decisionRefBinding 'version' is not supported; decisions are deployed with "
+         "the process (use latest or deployment)"),
+        (10, "kosong", "a business rule task needs camunda:decisionRef (the decision to "
+         "evaluate)"),
+    ]  # fmt: skip

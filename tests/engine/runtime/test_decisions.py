@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.bpmn.dmn import Rule, read_dmn
+from engine.bpmn.dmn import Rule, check_shape, read_dmn
 from engine.runtime import decisions
-from engine.runtime.decisions import DecisionError, check_shape, decide
+from engine.runtime.decisions import DecisionError, decide
 from engine.runtime.expressions import ExpressionError, ExpressionLimit
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "dmn"
