@@ -30,11 +30,11 @@ from engine.runtime.dialects.functions import to_date, to_datetime
 from engine.runtime.dialects.lexer import DialectError
 from engine.runtime.expressions import (
     CheckedTree,
+    Evaluation,
     ExpressionError,
     ExpressionLimit,
     UnsafeExpressionError,
     checked,
-    evaluate_checked,
 )
 
 DECISION_OPERATIONS = 50_000  # AST nodes evaluated by all the cells of one decision together
@@ -60,7 +60,7 @@ class Decided:
     matched: tuple[str, ...]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16_384)  # more than the cells of the largest table
 def _tree(text: str, unary: bool) -> CheckedTree:
     """A cell translated and checked once (cells repeat across rules and decisions)."""
     try:
@@ -115,18 +115,35 @@ _TYPES = {
 }
 
 
+def _compile(decision: DecisionTable | LiteralDecision) -> None:
+    """Translate and check every cell once (cached), so the budget's clock counts evaluation."""
+    if isinstance(decision, LiteralDecision):
+        cells = [(decision.expression, False)]
+    else:
+        cells = [(i.expression, False) for i in decision.inputs]
+        for rule in decision.rules:
+            cells += [(t, True) for t in rule.inputs if t not in ("", "-")]
+            cells += [(t, False) for t in rule.outputs if t]
+    for text, unary in cells:
+        try:
+            _tree(text, unary)
+        except ExpressionError:
+            pass  # raised again, with the cell's place, when the cell is evaluated
+
+
 class _Run:
     """One decision's evaluation: its names, its budget, and where each cell sits."""
 
     def __init__(self, decision: DecisionTable | LiteralDecision, data: dict):
         self.decision = decision
         self.names = dict(data)
-        self.budget = Budget(operations=DECISION_OPERATIONS)
+        _compile(decision)  # translation is not evaluation: outside the budget's clock
+        self.evaluation = Evaluation(self.names, Budget(operations=DECISION_OPERATIONS), _LIMIT_OF)
         self.label = f"decision '{decision.name}' ({decision.id})"
 
     def value(self, text: str, where: str, unary: bool = False) -> Any:
         try:
-            return evaluate_checked(_tree(text, unary), self.names, self.budget, _LIMIT_OF)
+            return self.evaluation.value(_tree(text, unary))
         except ExpressionError as err:
             raise type(err)(err.expression, f"{self.label}, {where}: {err.reason}") from err
 

@@ -297,15 +297,7 @@ def check_script(script: str) -> str | None:
     return None
 
 
-def _run(
-    text: str,
-    node: ast.AST,
-    names: dict,
-    line: int | None = None,
-    budget: Budget | None = None,
-    limit_of: str = "one expression",
-) -> Any:
-    """Evaluate one checked node with simpleeval; every failure becomes an ExpressionError."""
+def _evaluator(names: dict, budget: Budget | None) -> _BudgetedEval:
     evaluator = _BudgetedEval(
         budget or Budget(),
         operators=_OPERATORS,
@@ -315,6 +307,20 @@ def _run(
     )
     for refused in _REFUSED:  # a second guard behind the static check
         evaluator.nodes.pop(refused, None)
+    return evaluator
+
+
+def _run(
+    text: str,
+    node: ast.AST,
+    names: dict,
+    line: int | None = None,
+    budget: Budget | None = None,
+    limit_of: str = "one expression",
+    evaluator: _BudgetedEval | None = None,
+) -> Any:
+    """Evaluate one checked node with simpleeval; every failure becomes an ExpressionError."""
+    evaluator = evaluator or _evaluator(names, budget)
     try:
         result = evaluator.eval(text, previously_parsed=node)
     except LimitExceeded as err:
@@ -361,12 +367,20 @@ def checked(text: str, tree: ast.Expression) -> CheckedTree:
     return CheckedTree(text, tree)
 
 
-def evaluate_checked(expr: CheckedTree, names: dict, budget: Budget, limit_of: str) -> Any:
-    """Evaluate a checked tree against names, charged to a budget shared with other trees (all
-    the cells of one DMN decision); limit_of names that budget in a breach's message."""
-    if not isinstance(expr, CheckedTree):
-        raise UnsafeExpressionError(str(expr)[:60], "not a checked expression")
-    return _run(expr.text, expr.tree.body, names, budget=budget, limit_of=limit_of)
+class Evaluation:
+    """Checked trees evaluated one after another against the same names (which may change in
+    between) and charged to one budget: all the cells of one DMN decision."""
+
+    def __init__(self, names: dict, budget: Budget, limit_of: str):
+        self.names = names
+        self.limit_of = limit_of  # names the budget in a breach's message
+        self._evaluator = _evaluator(names, budget)
+
+    def value(self, expr: CheckedTree) -> Any:
+        if not isinstance(expr, CheckedTree):
+            raise UnsafeExpressionError(str(expr)[:60], "not a checked expression")
+        return _run(expr.text, expr.tree.body, self.names, limit_of=self.limit_of,
+                    evaluator=self._evaluator)  # fmt: skip
 
 
 def evaluate(expr: str, data: dict) -> Any:

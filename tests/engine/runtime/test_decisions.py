@@ -258,13 +258,13 @@ def test_values_are_converted_as_their_type_ref_says():
 
 
 def test_input_expressions_are_evaluated_once_each(monkeypatch):
-    seen, real = [], decisions.evaluate_checked
+    seen, real = [], decisions.Evaluation.value
 
-    def counting(expr, *args):
+    def counting(self, expr):
         seen.append(expr.text)
-        return real(expr, *args)
+        return real(self, expr)
 
-    monkeypatch.setattr(decisions, "evaluate_checked", counting)
+    monkeypatch.setattr(decisions.Evaluation, "value", counting)
     decide(_table("collect.dmn"), {"nilai": 150})
     # the input once, each test ("-" needs none), then the outputs of the two matches
     assert seen == ["nilai", "< 10", "[10..100]", "> 100", '"besar"', '"lain"']
@@ -308,12 +308,16 @@ def test_one_budget_is_shared_by_every_cell_of_a_decision():
 def test_only_checked_trees_are_evaluated():
     from engine.runtime.budget import Budget
     from engine.runtime.dialects import feel
-    from engine.runtime.expressions import UnsafeExpressionError, checked, evaluate_checked
+    from engine.runtime.expressions import Evaluation, UnsafeExpressionError, checked
 
     with pytest.raises(UnsafeExpressionError, match="calls __import__"):
         checked(
             "x", feel.translate("x").__class__(body=ast.parse("__import__('os')").body[0].value)
         )
+    names = {"a": 1}
+    evaluation = Evaluation(names, Budget(), "one decision")
     with pytest.raises(UnsafeExpressionError, match="not a checked expression"):
-        evaluate_checked(feel.translate("1 + 1"), {}, Budget(), "one decision")  # type: ignore[arg-type]
-    assert evaluate_checked(checked("1 + 1", feel.translate("1 + 1")), {}, Budget(), "x") == 2
+        evaluation.value(feel.translate("1 + 1"))  # type: ignore[arg-type]
+    assert evaluation.value(checked("a + 1", feel.translate("a + 1"))) == 2
+    names["a"] = 5  # the names may change between trees
+    assert evaluation.value(checked("a + 1", feel.translate("a + 1"))) == 6
