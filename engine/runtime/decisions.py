@@ -37,7 +37,9 @@ from engine.runtime.expressions import (
     checked,
 )
 
-DECISION_OPERATIONS = 50_000  # AST nodes evaluated by all the cells of one decision together
+DECISION_OPERATIONS = (
+    100_000  # AST nodes of all the cells of one decision: ~10 per cell of the largest
+)
 _LIMIT_OF = "one decision"
 
 
