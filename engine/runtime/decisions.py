@@ -37,9 +37,7 @@ from engine.runtime.expressions import (
     checked,
 )
 
-DECISION_OPERATIONS = (
-    100_000  # AST nodes of all the cells of one decision: ~10 per cell of the largest
-)
+DECISION_OPERATIONS = 100_000  # AST nodes of all the cells of one decision (~10 a cell)
 _LIMIT_OF = "one decision"
 
 
