@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from engine.bpmn.dmn import Rule, check_shape, read_dmn
 from engine.runtime import decisions
+from engine.runtime.budget import Budget
 from engine.runtime.decisions import DecisionError, decide
 from engine.runtime.expressions import ExpressionError, ExpressionLimit
 
@@ -291,7 +293,13 @@ def test_a_hostile_output_entry_is_stopped():
     )
 
 
-def test_one_budget_is_shared_by_every_cell_of_a_decision():
+@pytest.fixture
+def patient_clock(monkeypatch):
+    """Operations are counted, not timed: a loaded machine must not stop these first."""
+    monkeypatch.setattr(decisions, "Budget", functools.partial(Budget, seconds=60))
+
+
+def test_one_budget_is_shared_by_every_cell_of_a_decision(patient_clock):
     # each output alone is far inside one expression's budget; 400 of them are not
     table = _table("collect.dmn")
     cell = "sum([" + ", ".join(["count(daftar)"] * 150) + "])"
@@ -306,7 +314,6 @@ def test_one_budget_is_shared_by_every_cell_of_a_decision():
 
 
 def test_only_checked_trees_are_evaluated():
-    from engine.runtime.budget import Budget
     from engine.runtime.dialects import feel
     from engine.runtime.expressions import Evaluation, UnsafeExpressionError, checked
 
@@ -323,7 +330,7 @@ def test_only_checked_trees_are_evaluated():
     assert evaluation.value(checked("a + 1", feel.translate("a + 1"))) == 6
 
 
-def test_the_largest_table_a_file_may_hold_runs_within_one_budget():
+def test_the_largest_table_a_file_may_hold_runs_within_one_budget(patient_clock):
     from engine.bpmn import dmn
 
     table = _table("collect.dmn")
