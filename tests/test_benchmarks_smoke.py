@@ -64,12 +64,14 @@ def test_inbox_runs(lines, kind, capsys):
 
 def test_expressions_runs(lines):
     expressions.run(lines, calls=3)
-    _check(lines.got, {"expression_eval_ms", "condition_eval_ms"})
+    _check(lines.got, {"expression_eval_ms", "condition_eval_ms", "decision_eval_ms"})
     budget = [x for x in lines.got if x["figure"] == "expression_eval_ms"]
     assert len(budget) == len(expressions.CONDITIONS)
     assert all(x["without_budget_ms"] > 0 for x in budget)
     dialects = [x["dialect"] for x in lines.got if x["figure"] == "condition_eval_ms"]
     assert dialects == ["python", "juel", "feel"]
+    (decision,) = [x for x in lines.got if x["figure"] == "decision_eval_ms"]
+    assert (decision["hit_policy"], decision["rules"], decision["inputs"]) == ("UNIQUE", 6, 2)
 
 
 def test_completion_runs(lines):

@@ -9,6 +9,7 @@ import logging
 import operator
 import textwrap
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from simpleeval import (
@@ -296,10 +297,7 @@ def check_script(script: str) -> str | None:
     return None
 
 
-def _run(
-    text: str, node: ast.AST, names: dict, line: int | None = None, budget: Budget | None = None
-) -> Any:
-    """Evaluate one checked node with simpleeval; every failure becomes an ExpressionError."""
+def _evaluator(names: dict, budget: Budget | None) -> _BudgetedEval:
     evaluator = _BudgetedEval(
         budget or Budget(),
         operators=_OPERATORS,
@@ -309,11 +307,25 @@ def _run(
     )
     for refused in _REFUSED:  # a second guard behind the static check
         evaluator.nodes.pop(refused, None)
+    return evaluator
+
+
+def _run(
+    text: str,
+    node: ast.AST,
+    names: dict,
+    line: int | None = None,
+    budget: Budget | None = None,
+    limit_of: str = "one expression",
+    evaluator: _BudgetedEval | None = None,
+) -> Any:
+    """Evaluate one checked node with simpleeval; every failure becomes an ExpressionError."""
+    evaluator = evaluator or _evaluator(names, budget)
     try:
         result = evaluator.eval(text, previously_parsed=node)
     except LimitExceeded as err:
         logger.warning("expression %r stopped: %s", text[:200], err)
-        raise ExpressionLimit(text, f"stopped: {err} (the limit of one expression)", line) from err
+        raise ExpressionLimit(text, f"stopped: {err} (the limit of {limit_of})", line) from err
     except IterableTooLong as err:
         raise ExpressionLimit(text, f"stopped: {err}", line) from err
     except (MemoryError, RecursionError) as err:
@@ -331,6 +343,44 @@ def _run(
     if callable(result):
         raise UnsafeExpressionError(text, "gives a function, not a value", line)
     return result
+
+
+def check_tree(tree: ast.AST) -> str | None:
+    """None if a tree a dialect translated (a DMN cell) is acceptable to the evaluator, else why;
+    its constant parts are evaluated under the budget, as check_expression does."""
+    return _check_tree(tree) or _constant_problem(ast.unparse(tree), tree)
+
+
+@dataclass(frozen=True)
+class CheckedTree:
+    """A translated tree (a DMN cell) that passed the evaluator's check; made by `checked`."""
+
+    text: str
+    tree: ast.Expression
+
+
+def checked(text: str, tree: ast.Expression) -> CheckedTree:
+    """The tree, once checked, ready to evaluate many times; UnsafeExpressionError if refused."""
+    reason = _check_tree(tree)
+    if reason:
+        raise UnsafeExpressionError(text, reason)
+    return CheckedTree(text, tree)
+
+
+class Evaluation:
+    """Checked trees evaluated one after another against the same names (which may change in
+    between) and charged to one budget: all the cells of one DMN decision."""
+
+    def __init__(self, names: dict, budget: Budget, limit_of: str):
+        self.names = names
+        self.limit_of = limit_of  # names the budget in a breach's message
+        self._evaluator = _evaluator(names, budget)
+
+    def value(self, expr: CheckedTree) -> Any:
+        if not isinstance(expr, CheckedTree):
+            raise UnsafeExpressionError(str(expr)[:60], "not a checked expression")
+        return _run(expr.text, expr.tree.body, self.names, limit_of=self.limit_of,
+                    evaluator=self._evaluator)  # fmt: skip
 
 
 def evaluate(expr: str, data: dict) -> Any:
