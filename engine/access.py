@@ -107,15 +107,23 @@ def reassign_refusal(task: HumanTask, to: User, by: User) -> EngineError | None:
 
 
 def complete_refusal(task: HumanTask, user: User) -> EngineError | None:
-    """Why user may not complete task (engine.runtime.lifecycle.may_complete says it)."""
-    from engine.runtime import lifecycle  # lifecycle itself asks this module who may start
-
+    """Why user may not complete task: it is closed, or completion_refusal says why not."""
     if task.state != "open":
         return Conflict("task_not_open", id=task.id, state=task.state)
-    try:
-        lifecycle.may_complete(task, user)
-    except PermissionDenied as refusal:
-        return refusal
+    return completion_refusal(task, user)
+
+
+def completion_refusal(task: HumanTask, user: User) -> PermissionDenied | None:
+    """Who may complete an open task: its named assignee, else its claimant, else a holder of
+    its role; never an inactive user."""
+    if not user.active:
+        return PermissionDenied("user_inactive", user=user.username)
+    if task.assignee and task.assignee != user.username:
+        return PermissionDenied("task_assigned_to_other", id=task.id, assignee=task.assignee)
+    if task.claimed_by and task.claimed_by != user.username:
+        return PermissionDenied("task_claimed_by_other", id=task.id, claimant=task.claimed_by)
+    if not task.assignee and task.role not in user.role_names:
+        return PermissionDenied("task_role_missing", user=user.username, role=task.role, id=task.id)
     return None
 
 

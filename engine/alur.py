@@ -233,7 +233,7 @@ class Alur(Pages, Answers, UserAdmin):
     def _file_row(self, s: Session, task: HumanTask, user: User, upload: Upload, digest: str):
         if task.state != "open":
             raise Conflict("task_not_open_files", id=task.id, state=task.state)
-        lifecycle.may_complete(task, user)
+        access.check(access.completion_refusal(task, user))
         row = StoredFile(
             sha256=digest,
             name=Path(upload.name).name,

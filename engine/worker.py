@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from engine import notifications
+from engine import notifications, rows
 from engine.alur import Alur
 from engine.runtime import lifecycle
 from engine.sop import Waktu
@@ -153,11 +153,7 @@ class Worker:
         email = self.settings.smtp.enabled
         while True:
             with self.alur.session() as s:
-                tasks = self._claim(
-                    s,
-                    HumanTask.overdue.is_(False),
-                    HumanTask.due_at < now,
-                )
+                tasks = self._claim(s, HumanTask.overdue.is_(False), rows.overdue_clause(now))
                 titles = _titles(s, tasks)
                 reminders = 0
                 for task in tasks:
@@ -185,7 +181,7 @@ class Worker:
                     s,
                     HumanTask.overdue.is_(True),
                     HumanTask.escalated_at.is_(None),
-                    HumanTask.due_at < now,
+                    rows.overdue_clause(now),
                 )
                 # escalation time grows with due_at, so the due ones are a prefix of the page
                 due = [t for t in tasks if self.alur.calendar.due(t.due_at, late) <= now]

@@ -91,7 +91,7 @@ def complete(
         if task.completed_by:
             raise Conflict("task_completed_by", id=task.id, by=task.completed_by)
         raise Conflict("task_completed_by_someone", id=task.id)
-    may_complete(task, user)
+    access.check(access.completion_refusal(task, user))
     step = instance.definition.model.find(task.step_no)
     decision = _decision(step, form)
     since = time.time()
@@ -139,18 +139,6 @@ def complete(
         )
     _advance(session, ctx, instance, handle, user.username, since, returned)
     return instance, handle
-
-
-def may_complete(task: HumanTask, user: User) -> None:
-    """Only the named assignee, else the claimant, else a holder of the task's role."""
-    if not user.active:
-        raise PermissionDenied("user_inactive", user=user.username)
-    if task.assignee and task.assignee != user.username:
-        raise PermissionDenied("task_assigned_to_other", id=task.id, assignee=task.assignee)
-    if task.claimed_by and task.claimed_by != user.username:
-        raise PermissionDenied("task_claimed_by_other", id=task.id, claimant=task.claimed_by)
-    if not task.assignee and task.role not in user.role_names:
-        raise PermissionDenied("task_role_missing", user=user.username, role=task.role, id=task.id)
 
 
 def cancel(session: Session, ctx: Context, instance: Instance, user: User, reason: str) -> None:
