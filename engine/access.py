@@ -9,6 +9,7 @@ from engine.inbox import is_supervisor
 from engine.storage.tables import Definition, Event, HumanTask, Instance, User
 
 READ_ALL_ROLES = frozenset({"auditor"})
+ANALYST_ROLE = "analis"  # writes and deploys SOP versions, moves instances between them
 
 
 def may_start(definition: Definition, user: User) -> bool:
@@ -20,6 +21,11 @@ def may_start(definition: Definition, user: User) -> bool:
         or not definition.starter_roles
         or bool(user.role_names & set(definition.starter_roles))
     )
+
+
+def may_migrate(user: User) -> bool:
+    """Admins and analysts: move instances to another version, suspend and resume them."""
+    return user.active and (user.is_admin or ANALYST_ROLE in user.role_names)
 
 
 def reads_everything(user: User) -> bool:

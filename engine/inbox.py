@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from engine.storage.tables import HumanTask, User
+from engine.storage.tables import HumanTask, Instance, User
 
 SUPERVISOR_PREFIXES = ("kabid", "kepala bidang")
 
@@ -93,6 +93,9 @@ def get(session: Session, task_id: int, lock: bool = False) -> HumanTask:
 
 def claim(session: Session, task: HumanTask, user: User, now: datetime) -> None:
     _open(task)
+    state = session.scalar(select(Instance.state).where(Instance.id == task.instance_id))
+    if state == "suspended":
+        raise Conflict("instance_suspended", id=task.instance_id)
     if task.claimed_by == user.username:
         return
     if task.claimed_by:
