@@ -363,7 +363,8 @@ class Alur:
         with self.session(read_only=True) as s:
             old, new = self._migration_versions(s, key, from_version, to_version, username, mapping)
             ids = migration.instances_of(s, old, instance_ids)
-        return [self._migrate_one(i, old, new, mapping, username, note) for i in ids]
+        versions = (old.id, new.id, old.version, new.version)
+        return [self._migrate_one(i, versions, mapping, username, note) for i in ids]
 
     def suspend(self, instance_id: int, username: str, note: str = "") -> Instance:
         """No task of the instance can be claimed or completed, the worker skips it."""
@@ -393,28 +394,34 @@ class Alur:
         migration.check_mapping(old, new, mapping)
         return old, new
 
-    def _migrate_one(self, instance_id, old, new, mapping, username, note) -> migration.Outcome:
+    def _migrate_one(self, instance_id, versions, mapping, username, note) -> migration.Outcome:
+        """One instance of a batch: suspend it, then migrate and resume it in one transaction."""
+        old_id, new_id, old_version, new_version = versions
         suspended_here = False
         try:
             with self.session() as s:
                 user = self._migrator(s, username)
                 instance = self._instance(s, instance_id, lock=True)
-                if instance.state == "running" and instance.definition_id == old.id:
+                if instance.state == "running" and instance.definition_id == old_id:
                     migration.suspend(s, self.ctx, instance, user, note="migrasi")
                     suspended_here = True
             with self.session() as s:
                 user = users.get(s, username)
                 instance = self._instance(s, instance_id, lock=True)
+                old, new = s.get(Definition, old_id), s.get(Definition, new_id)
                 outcome, _ = migration.execute(s, self.ctx, instance, old, new, mapping, user, note)
-                if suspended_here and instance.state == "suspended":
+                resumed = suspended_here and instance.state == "suspended"
+                if resumed:
                     migration.resume(s, self.ctx, instance, user, note="migrasi")
-                    suspended_here = False
+            suspended_here = suspended_here and not resumed  # committed: it runs again
             self.store.discard(instance_id)  # the next step reads the migrated workflow back
         except Exception as error:  # reported for this instance; the batch goes on
+            if isinstance(error, SpiffWorkflowException):
+                error = failures.as_engine_error(error)
             self.store.discard(instance_id)
             log.exception("instance %s: migration failed", instance_id)
             reason = error.message if isinstance(error, EngineError) else repr(error)
-            outcome = migration.Outcome(instance_id, old.version, new.version, "failed")
+            outcome = migration.Outcome(instance_id, old_version, new_version, "failed")
             key = error.key if isinstance(error, EngineError) and error.key else None
             params = error.params if key else {"reason": reason}
             outcome.reasons.append(migration.Reason(key or "migration_failed", params))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.errors import Conflict, InvalidInput
 from engine.messages import text
-from engine.runtime import lifecycle, spiff
+from engine.runtime import failures, lifecycle, spiff
 from engine.runtime.lifecycle import Context
 from engine.runtime.store import Handle
 from engine.sop import Waktu
@@ -124,6 +125,12 @@ def plan(
         return outcome
     handle = _fresh(session, ctx, instance)
     _apply(handle, ctx, old, new, mapping, outcome)
+    if not outcome.reasons:
+        try:  # as the migration will: the copy runs on to its next human tasks
+            handle.workflow.do_engine_steps()
+        except SpiffWorkflowException as err:
+            error = failures.as_engine_error(err)
+            outcome.reasons.append(Reason(error.key, error.params))
     if not outcome.reasons:
         open_rows = _open_rows(session, instance.id)
         outcome.tasks = [_task_plan(row, handle, new) for row in open_rows]
@@ -243,10 +250,9 @@ def _apply(handle, ctx, old: Definition, new: Definition, mapping, outcome: Outc
         changes = set(changed.get(spec, [])) - HARMLESS
         if not changes:
             continue
-        if changes == {"outputs"} and task.state == TaskState.COMPLETED:
-            if all(not child.has_state(TaskState.FINISHED_MASK) for child in task.children):
-                rebuild.append(task.id)
-                continue
+        if changes == {"outputs"} and _insertion_only(task, target, diff):
+            rebuild.append(task.id)
+            continue
         outcome.reasons.append(
             Reason("migration_history_changed", {**step, "changes": ", ".join(sorted(changes))})
         )
@@ -273,6 +279,32 @@ def _apply(handle, ctx, old: Definition, new: Definition, mapping, outcome: Outc
     ]  # fmt: skip
     for task in stale:  # nothing of the old version may be left in the tree
         outcome.reasons.append(Reason("migration_done_removed", _step_label(old, task.task_spec)))
+
+
+def _insertion_only(task, target, diff: SpecDiff) -> bool:
+    """Whether a completed task's new outgoing flows only put new steps before what was next.
+
+    Nothing after it may be done yet; what follows it directly in the new version is either a
+    step of the old version or a new step people do (a new gateway or event right after a done
+    step would act on a decision or an event that never happened); and every step that was next
+    is still reachable from there (the inserted steps lie on the path to it).
+    """
+    if task.state != TaskState.COMPLETED:
+        return False
+    if any(child.has_state(TaskState.FINISHED_MASK) for child in task.children):
+        return False
+    added = {spec.name for spec in diff.added}
+    if any(out.name in added and not out.manual for out in target.outputs):
+        return False
+    reachable, queue = set(), list(target.outputs)
+    while queue:
+        spec = queue.pop()
+        if spec.name not in reachable:
+            reachable.add(spec.name)
+            queue.extend(spec.outputs)
+    following = (diff.alignment.get(child.task_spec) for child in task.children)
+    # (a next step without a counterpart is refused on its own, as a removed current step)
+    return all(spec is None or spec.name in reachable for spec in following)
 
 
 def _rebuild_after(workflow, task) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from benchmarks import database, e2e, expressions, history_cost, inbox, pg_available
+from benchmarks import database, e2e, expressions, history_cost, inbox, migration, pg_available
 from benchmarks.__main__ import machine
 
 KINDS = ["sqlite"]
@@ -70,6 +70,12 @@ def test_expressions_runs(lines):
     assert all(x["without_budget_ms"] > 0 for x in budget)
     dialects = [x["dialect"] for x in lines.got if x["figure"] == "condition_eval_ms"]
     assert dialects == ["python", "juel", "feel"]
+
+
+def test_migration_runs(lines):
+    migration.run(lines, KINDS, instances=3, database=database)
+    _check(lines.got, {"plan_migration_ms_per_instance", "migrate_ms_per_instance"})
+    assert all(x["instances"] == 3 for x in lines.got)
 
 
 def test_machine_line():

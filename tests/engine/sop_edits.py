@@ -99,3 +99,38 @@ def remove(data: bytes, element_id: str) -> bytes:
         if el.get("bpmnElement") in (element_id, out.get("id")):
             el.getparent().remove(el)
     return _out(root)
+
+
+def add_decision(data: bytes, step_id: str, no: int, question: str, back_to: str) -> bytes:
+    """The step becomes a decision: Ya goes on as before, Tidak sends the case back."""
+    root = etree.fromstring(data)
+    process = _process(root)
+    flow = next(f for f in process.iter(_q("sequenceFlow")) if f.get("sourceRef") == step_id)
+    gateway_id, target = f"Keputusan_{no}", flow.get("targetRef")
+    gateway = etree.Element(_q("exclusiveGateway"), id=gateway_id, name=question)
+    etree.SubElement(gateway, _q("incoming")).text = flow.get("id")
+    for answer, to in (("Ya", target), ("Tidak", back_to)):
+        flow_id = f"Flow_{gateway_id}_{answer}"
+        etree.SubElement(gateway, _q("outgoing")).text = flow_id
+        answered = etree.Element(
+            _q("sequenceFlow"), id=flow_id, name=answer, sourceRef=gateway_id, targetRef=to
+        )
+        condition = etree.SubElement(answered, _q("conditionExpression"))
+        condition.set(n.q(n.XSI, "type"), "bpmn:tFormalExpression")
+        condition.text = f'keputusan_{no} == "{answer}"'
+        flow.addnext(answered)
+        for incoming in process.find(f"*[@id='{to}']").iter(_q("incoming")):
+            if incoming.text == flow.get("id"):
+                incoming.text = flow_id
+        if answer == "Tidak":  # one more way in, after the ones it has
+            *_, last = process.find(f"*[@id='{to}']").iter(_q("incoming"))
+            last.addnext(etree.Element(_q("incoming")))
+            last.getnext().text = flow_id
+    flow.set("targetRef", gateway_id)
+    process.find(f"*[@id='{step_id}']").addnext(gateway)
+    for ref in process.iter(_q("flowNodeRef")):
+        if ref.text == step_id:
+            ref.addnext(etree.Element(_q("flowNodeRef")))
+            ref.getnext().text = gateway_id
+            break
+    return _out(root)

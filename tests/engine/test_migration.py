@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from engine import migration
 from engine.errors import Conflict, PermissionDenied
+from engine.storage.tables import Instance
 from engine.waktu import Waktu
 from tests.barrier_pool import barrier_pool
 from tests.engine import sop_edits
@@ -270,3 +272,70 @@ def test_only_admins_and_analysts_plan_or_migrate(alur):
         alur.migrate(KEY, 1, v2, holder(task.role))
     (planned,) = alur.plan_migration(KEY, 1, v2, "admin", instance_ids=[instance.id])
     assert planned.status == "migratable"
+
+
+def test_a_new_decision_applies_where_no_step_of_it_was_done(alur, make_alur):
+    before, _ = _at_step(alur, 3)
+    after, _ = _at_step(alur, 5)
+    question = "Data pelaksanaan lengkap?"
+    v2 = _deploy(alur, sop_edits.add_decision(SOURCE, "Langkah_4", 4, question, "Langkah_3"))
+    assert alur.definition(KEY, v2).model.find(4).decision.question == question
+
+    plans = {p.instance_id: p for p in alur.plan_migration(KEY, 1, v2, ANALYST)}
+    assert plans[before.id].status == "migratable"
+    # step 4 was done without the question: a decision now after it would never have been made
+    assert [(r.key, r.params["element"]) for r in plans[after.id].reasons] == [
+        ("migration_history_changed", "Langkah_4")
+    ]
+    results = {o.instance_id: o.status for o in alur.migrate(KEY, 1, v2, ANALYST)}
+    assert results == {before.id: "migrated", after.id: "refused"}
+
+    fresh = make_alur()
+    done = finish(
+        fresh, before.id, lambda step, visit: "Tidak" if (step["no"], visit) == (4, 1) else "Ya"
+    )
+    assert done == [3, 4, 3, *LATER]  # step 4 sent the case back once, as version 2 says
+    assert _finish_cold(make_alur, after.id) == [5, 6, 7, 8, 9, 10, 11]
+
+
+def test_one_instance_failing_stops_no_other_and_leaves_no_trace(alur, make_alur, monkeypatch):
+    first, _ = _at_step(alur, 3)
+    victim, victim_task = _at_step(alur, 3)
+    last, _ = _at_step(alur, 3)
+    v2 = _deploy(alur, sop_edits.set_waktu(SOURCE, "Langkah_3", "4 Jam"))
+    with alur.session() as s:
+        header_before = s.get(Instance, victim.id).workflow
+    original = migration.lifecycle._advance
+
+    def failing(session, ctx, instance, *args, **kwargs):
+        original(session, ctx, instance, *args, **kwargs)
+        if instance.id == victim.id:  # after the work: all of it must roll back
+            raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(migration.lifecycle, "_advance", failing)
+    ids = [first.id, victim.id, 999_999, last.id]
+    outcomes = alur.migrate(KEY, 1, v2, ANALYST, instance_ids=ids)
+    monkeypatch.undo()
+
+    assert [(o.instance_id, o.status) for o in outcomes] == [
+        (first.id, "migrated"),
+        (victim.id, "failed"),
+        (999_999, "failed"),
+        (last.id, "migrated"),
+    ]
+    assert outcomes[1].reasons[0].key == "migration_failed"
+    assert "disk on fire" in outcomes[1].reasons[0].message
+    assert outcomes[2].reasons[0].key == "instance_missing"
+    with alur.session() as s:
+        kept = s.get(Instance, victim.id)
+        assert (kept.definition.version, kept.state) == (1, "running")
+        assert kept.workflow == header_before
+    task = alur.task(victim_task.id)
+    assert (task.state, task.due_at, task.task_id) == (
+        "open",
+        victim_task.due_at,
+        victim_task.task_id,
+    )
+    assert "migrated" not in [e.kind for e in alur.history(victim.id)]
+    for instance in (first, victim, last):
+        assert _finish_cold(make_alur, instance.id) == [3, *LATER]
