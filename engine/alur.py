@@ -420,11 +420,12 @@ class Alur:
                 error = failures.as_engine_error(error)
             self.store.discard(instance_id)
             log.exception("instance %s: migration failed", instance_id)
-            reason = error.message if isinstance(error, EngineError) else repr(error)
             outcome = migration.Outcome(instance_id, old_version, new_version, "failed")
-            key = error.key if isinstance(error, EngineError) and error.key else None
-            params = error.params if key else {"reason": reason}
-            outcome.reasons.append(migration.Reason(key or "migration_failed", params))
+            if isinstance(error, EngineError) and error.key:
+                outcome.reasons.append(migration.Reason(error.key, error.params))
+            else:
+                reason = error.message if isinstance(error, EngineError) else repr(error)
+                outcome.reasons.append(migration.Reason("migration_failed", {"reason": reason}))
         if suspended_here:  # refused or failed: the instance runs on, on its old version
             try:
                 with self.session() as s:
