@@ -124,6 +124,7 @@ def plan(
     if outcome.reasons:
         return outcome
     handle = _fresh(session, ctx, instance)
+    targets = _targets(handle, mapping)
     _apply(handle, ctx, old, new, mapping, outcome)
     if not outcome.reasons:
         try:  # as the migration will: the copy runs on to its next human tasks
@@ -132,8 +133,10 @@ def plan(
             error = failures.as_engine_error(err)
             outcome.reasons.append(Reason(error.key, error.params))
     if not outcome.reasons:
-        open_rows = _open_rows(session, instance.id)
-        outcome.tasks = [_task_plan(row, handle, new) for row in open_rows]
+        ready, taken = _ready_by_id(handle), set()
+        outcome.tasks = [
+            _task_plan(row, ready, taken, targets, new) for row in _open_rows(session, instance.id)
+        ]
     outcome.status = "refused" if outcome.reasons else "migratable"
     return outcome
 
@@ -154,16 +157,16 @@ def execute(
     if outcome.reasons:
         return outcome, None
     handle = _fresh(session, ctx, instance)
+    targets = _targets(handle, mapping)
     _apply(handle, ctx, old, new, mapping, outcome)
     if outcome.reasons:
         outcome.status = "refused"
         return outcome, None
     now = ctx.clock()
     instance.definition, instance.definition_id = new, new.id
-    ready = {str(t.id): t for t in handle.workflow.get_tasks(state=TaskState.READY, manual=True)}
-    taken: set[str] = set()
+    ready, taken = _ready_by_id(handle), set()
     for row in _open_rows(session, instance.id):
-        outcome.tasks.append(_repoint(ctx, row, handle, ready, taken, new, now))
+        outcome.tasks.append(_repoint(ctx, row, ready, taken, targets, new, now))
     lifecycle._advance(session, ctx, instance, handle, user.username, since, returned=None)
     if instance.state == "suspended":  # woken again once resumed
         instance.next_wakeup_at = lifecycle.next_wakeup(handle.workflow, now)
@@ -335,9 +338,9 @@ def _open_rows(session: Session, instance_id: int) -> list[HumanTask]:
     return list(session.scalars(query.order_by(HumanTask.id)))
 
 
-def _task_plan(row: HumanTask, handle: Handle, new: Definition) -> dict:
+def _task_plan(row: HumanTask, ready: dict, taken: set, targets: dict, new: Definition) -> dict:
     """In a plan: whether an open task stays open (and as which step) after the migration."""
-    task = _ready_by_id(handle).get(row.task_id)
+    task = _match(row, ready, taken, targets)
     if task is None:
         return {"task": row.id, "old_step": row.step_no, "new_step": None, "action": "withdrawn"}
     return {
@@ -353,22 +356,39 @@ def _ready_by_id(handle: Handle) -> dict:
     return {str(t.id): t for t in manual_ready}
 
 
-def _repoint(ctx: Context, row, handle, ready: dict, taken: set, new: Definition, now) -> dict:
-    """Keep an open human-task row for its task in the new version (withdrawn when none)."""
+def _targets(handle: Handle, mapping: dict[str, str]) -> dict[str, str]:
+    """Before migrating: each ready task's id -> the element id its step has in the new version."""
+    return {
+        tid: mapping.get(t.task_spec.name, t.task_spec.name)
+        for tid, t in _ready_by_id(handle).items()
+    }
+
+
+def _match(row: HumanTask, ready: dict, taken: set, targets: dict):
+    """The ready task an open row stands for after the migration: its own task, or, where its
+    branch was built again, the ready task of its step in the new version (None: withdrawn)."""
     task = ready.get(row.task_id) if row.task_id not in taken else None
-    if task is None:  # its branch was reset: the ready task of its (mapped) step, if one
+    if task is None:
+        target = targets.get(row.task_id)
         task = next(
-            (t for tid, t in ready.items() if tid not in taken and _same_step(t, row, new)),
+            (t for tid, t in ready.items() if tid not in taken and t.task_spec.name == target),
             None,
         )
-        if task is not None:
-            row.task_id = str(task.id)
+    if task is not None:
+        taken.add(str(task.id))
+    return task
+
+
+def _repoint(ctx: Context, row, ready: dict, taken: set, targets: dict, new: Definition, now):
+    """Keep an open human-task row for its task in the new version (withdrawn when none)."""
+    task = _match(row, ready, taken, targets)
+    if task is not None:
+        row.task_id = str(task.id)
     if task is None:
         return {
             "task": row.id, "old_step": row.step_no, "new_step": None, "action": "withdrawn",
             "old_due_at": _iso(row.due_at), "new_due_at": None,
         }  # fmt: skip
-    taken.add(row.task_id)
     spec = task.task_spec
     step_no = new.task_steps.get(spec.name)
     step = new.model.find(step_no) if step_no is not None else None
@@ -390,10 +410,6 @@ def _repoint(ctx: Context, row, handle, ready: dict, taken: set, new: Definition
     if released:
         result["claim_released"] = released
     return result
-
-
-def _same_step(task, row: HumanTask, new: Definition) -> bool:
-    return row.step_no is not None and new.task_steps.get(task.task_spec.name) == row.step_no
 
 
 def _iso(moment: datetime | None) -> str | None:
