@@ -134,3 +134,15 @@ def add_decision(data: bytes, step_id: str, no: int, question: str, back_to: str
             ref.getnext().text = gateway_id
             break
     return _out(root)
+
+
+def move_to_lane(data: bytes, element_id: str, lane_name: str) -> bytes:
+    """The step is now done by another Pelaksana (its node moves to that lane)."""
+    root = etree.fromstring(data)
+    process = _process(root)
+    for ref in list(process.iter(_q("flowNodeRef"))):
+        if ref.text == element_id:
+            ref.getparent().remove(ref)
+    lane = next(la for la in process.iter(_q("lane")) if la.get("name") == lane_name)
+    etree.SubElement(lane, _q("flowNodeRef")).text = element_id
+    return _out(root)

@@ -339,3 +339,17 @@ def test_one_instance_failing_stops_no_other_and_leaves_no_trace(alur, make_alur
     assert "migrated" not in [e.kind for e in alur.history(victim.id)]
     for instance in (first, victim, last):
         assert _finish_cold(make_alur, instance.id) == [3, *LATER]
+
+
+def test_a_completed_step_given_to_another_pelaksana_rewrites_history(alur):
+    done_it, _ = _at_step(alur, 2)  # step 1 done by the Kabid
+    not_yet, task = _at_step(alur, 1, claim=False)
+    v2 = _deploy(alur, sop_edits.move_to_lane(SOURCE, "Langkah_1", "Sekretaris Badan"))
+    plans = {p.instance_id: p for p in alur.plan_migration(KEY, 1, v2, ANALYST)}
+    assert [(r.key, r.params["changes"]) for r in plans[done_it.id].reasons] == [
+        ("migration_history_changed", "lane")
+    ]
+    assert plans[not_yet.id].status == "migratable"
+    alur.migrate(KEY, 1, v2, ANALYST, instance_ids=[not_yet.id])
+    moved = alur.task(task.id)  # the open step 1 now waits for the Sekretaris Badan
+    assert moved.id == task.id and moved.lane == "Sekretaris Badan" and moved.role != task.role
