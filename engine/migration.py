@@ -234,6 +234,8 @@ def _apply(handle, ctx, old: Definition, new: Definition, mapping, outcome: Outc
                 diff.comparisons[old_spec] = diff._compare_task_specs(
                     old_spec, diff.alignment[old_spec]
                 )
+    matched = {id(spec) for spec in diff.alignment.values() if spec is not None}
+    diff.added = [spec for spec in new_spec.task_specs.values() if id(spec) not in matched]
     changed = diff.changed
     rebuild = []
     for task in workflow.get_tasks(skip_subprocesses=True):
