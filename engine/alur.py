@@ -357,8 +357,9 @@ class Alur:
         mapping: dict[str, str] | None = None,
         note: str = "",
     ) -> list[migration.Outcome]:
-        """Move instances to to_version, each on its own: suspend it, migrate it under its row
-        lock and resume it in one transaction (all or nothing); one failing stops no other."""
+        """Move instances to to_version, each on its own: suspend it (a transaction), then
+        migrate it under its row lock and resume it (one more, all or nothing); an instance
+        refused or failing is resumed on its old version and stops no other."""
         mapping = dict(mapping or {})
         with self.session(read_only=True) as s:
             old, new = self._migration_versions(s, key, from_version, to_version, username, mapping)
