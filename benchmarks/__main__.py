@@ -1,8 +1,9 @@
 """`python -m benchmarks`: every figure as a JSON line on stdout, then a line on the machine.
 
 Environment (defaults in brackets):
-  ALUR_BENCH_ONLY             figures to run: history,e2e,inbox,expressions,completion [all]
-  ALUR_BENCH_DBS              databases for history and e2e [sqlite,postgresql]
+  ALUR_BENCH_ONLY             figures to run [all]: history,e2e,inbox,expressions,completion,
+                              migration
+  ALUR_BENCH_DBS              databases for history, e2e and migration [sqlite,postgresql]
   ALUR_BENCH_PG_URL           PostgreSQL server [postgresql://postgres@127.0.0.1:5432/postgres];
                               a database is created per figure and dropped after; unreachable:
                               PostgreSQL figures are skipped (noted on stderr)
@@ -16,6 +17,7 @@ Environment (defaults in brackets):
   ALUR_BENCH_INBOX_USERS      users [3000]
   ALUR_BENCH_INBOX_CALLS      timed inbox calls per user and variant [200]
   ALUR_BENCH_EXPRESSION_CALLS calls per condition for the expression budget's cost [20000]
+  ALUR_BENCH_MIGRATE_INSTANCES instances moved to a new version in one batch [1000]
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from benchmarks import (
     expressions,
     history_cost,
     inbox,
+    migration,
     note,
     pg_available,
     pg_server_url,
@@ -49,7 +52,9 @@ from benchmarks import (
 def main() -> None:
     started, load_start = time.perf_counter(), _loadavg()
     only = set(
-        os.environ.get("ALUR_BENCH_ONLY", "history,e2e,inbox,expressions,completion").split(",")
+        os.environ.get(
+            "ALUR_BENCH_ONLY", "history,e2e,inbox,expressions,completion,migration"
+        ).split(",")
     )
     kinds = os.environ.get("ALUR_BENCH_DBS", "sqlite,postgresql").split(",")
     pg = "postgresql" in kinds + [os.environ.get("ALUR_BENCH_INBOX_DB", "postgresql")]
@@ -75,6 +80,8 @@ def main() -> None:
         )
     if "expressions" in only:
         expressions.run(emit, env_int("ALUR_BENCH_EXPRESSION_CALLS", 20_000))
+    if "migration" in only:
+        migration.run(emit, kinds, env_int("ALUR_BENCH_MIGRATE_INSTANCES", 1000), database)
     emit(machine(pg, time.perf_counter() - started, load_start))
 
 

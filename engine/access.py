@@ -42,6 +42,11 @@ def may_start(definition: Definition, user: User) -> bool:
     )
 
 
+def may_migrate(user: User) -> bool:
+    """Admins and analysts: move instances to another version, suspend and resume them."""
+    return is_analyst(user)
+
+
 def reads_everything(user: User) -> bool:
     return user.active and (user.is_admin or bool(user.role_names & READ_ALL_ROLES))
 

@@ -12,12 +12,12 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit, definitions, inbox, users
+from engine import access, audit, definitions, inbox, migration, users
 from engine.admin import UserAdmin
 from engine.answers import Answers
 from engine.clock import Clock, system_clock
 from engine.config import Settings
-from engine.errors import Conflict, NotFound, PermissionDenied
+from engine.errors import Conflict, EngineError, InvalidInput, NotFound, PermissionDenied
 from engine.files import FileStore, Upload
 from engine.inbox import InboxFilter
 from engine.pages import DATABASE_ERRORS, Pages
@@ -284,7 +284,122 @@ class Alur(Pages, Answers, UserAdmin):
 
     @staticmethod
     def _instance(s: Session, instance_id: int, lock: bool = False) -> Instance:
-        instance = s.get(Instance, instance_id, with_for_update={"of": Instance} if lock else None)
+        instance = lifecycle.lock_instance(s, instance_id) if lock else s.get(Instance, instance_id)
         if instance is None:
             raise NotFound("instance_missing", id=instance_id)
         return instance
+
+    # -- moving instances between versions; suspend and resume (engine/migration.py) --------
+    # Kept together at the end of the class: admins and analysts only.
+    def plan_migration(
+        self,
+        key: str,
+        from_version: int,
+        to_version: int,
+        username: str,
+        instance_ids: list[int] | None = None,
+        mapping: dict[str, str] | None = None,
+    ) -> list[migration.Outcome]:
+        """Per instance (the ids given, else every running one of from_version): would it move
+        to to_version, and why not. Nothing is stored."""
+        mapping = dict(mapping or {})
+        with self.session(read_only=True) as s:
+            old, new = self._migration_versions(s, key, from_version, to_version, username, mapping)
+            ids = migration.instances_of(s, old, instance_ids)
+        outcomes = []
+        for instance_id in ids:
+            with self.session(read_only=True) as s:
+                instance = self._instance(s, instance_id)
+                outcomes.append(migration.plan(s, self.ctx, instance, old, new, mapping))
+        return outcomes
+
+    def migrate(
+        self,
+        key: str,
+        from_version: int,
+        to_version: int,
+        username: str,
+        instance_ids: list[int] | None = None,
+        mapping: dict[str, str] | None = None,
+        note: str = "",
+    ) -> list[migration.Outcome]:
+        """Move instances to to_version, each on its own: suspend it (a transaction), then
+        migrate it under its row lock and resume it (one more, all or nothing); an instance
+        refused or failing is resumed on its old version and stops no other."""
+        mapping = dict(mapping or {})
+        with self.session(read_only=True) as s:
+            old, new = self._migration_versions(s, key, from_version, to_version, username, mapping)
+            ids = migration.instances_of(s, old, instance_ids)
+        versions = (old.id, new.id, old.version, new.version)
+        return [self._migrate_one(i, versions, mapping, username, note) for i in ids]
+
+    def suspend(self, instance_id: int, username: str, note: str = "") -> Instance:
+        """No task of the instance can be claimed or completed, the worker skips it."""
+        return self._suspension(instance_id, username, note, migration.suspend)
+
+    def resume(self, instance_id: int, username: str, note: str = "") -> Instance:
+        return self._suspension(instance_id, username, note, migration.resume)
+
+    def _suspension(self, instance_id: int, username: str, note: str, action) -> Instance:
+        with self.session() as s:
+            user = self._migrator(s, username)
+            instance = self._instance(s, instance_id, lock=True)
+            action(s, self.ctx, instance, user, note)
+            return instance
+
+    def _migrator(self, s: Session, username: str) -> User:
+        user = users.get(s, username)
+        if not access.may_migrate(user):
+            raise PermissionDenied("migrate_forbidden")
+        return user
+
+    def _migration_versions(self, s, key, from_version, to_version, username, mapping):
+        self._migrator(s, username)
+        if from_version == to_version:
+            raise InvalidInput("migration_same_version", version=from_version)
+        old, new = definitions.get(s, key, from_version), definitions.get(s, key, to_version)
+        migration.check_mapping(old, new, mapping)
+        return old, new
+
+    def _migrate_one(self, instance_id, versions, mapping, username, note) -> migration.Outcome:
+        """One instance of a batch: suspend it, then migrate and resume it in one transaction."""
+        old_id, new_id, old_version, new_version = versions
+        suspended_here = False
+        try:
+            with self.session() as s:
+                user = self._migrator(s, username)
+                instance = self._instance(s, instance_id, lock=True)
+                if instance.state == "running" and instance.definition_id == old_id:
+                    migration.suspend(s, self.ctx, instance, user, note="migrasi")
+                    suspended_here = True
+            with self.session() as s:
+                user = users.get(s, username)
+                instance = self._instance(s, instance_id, lock=True)
+                old, new = s.get(Definition, old_id), s.get(Definition, new_id)
+                outcome, _ = migration.execute(s, self.ctx, instance, old, new, mapping, user, note)
+                resumed = suspended_here and instance.state == "suspended"
+                if resumed:
+                    migration.resume(s, self.ctx, instance, user, note="migrasi")
+            suspended_here = suspended_here and not resumed  # committed: it runs again
+            self.store.discard(instance_id)  # the next step reads the migrated workflow back
+        except Exception as error:  # reported for this instance; the batch goes on
+            if isinstance(error, SpiffWorkflowException):
+                error = failures.as_engine_error(error)
+            self.store.discard(instance_id)
+            log.exception("instance %s: migration failed", instance_id)
+            outcome = migration.Outcome(instance_id, old_version, new_version, "failed")
+            if isinstance(error, EngineError) and error.key:
+                outcome.reasons.append(migration.Reason(error.key, error.params))
+            else:
+                reason = error.message if isinstance(error, EngineError) else repr(error)
+                outcome.reasons.append(migration.Reason("migration_failed", {"reason": reason}))
+        if suspended_here:  # refused or failed: the instance runs on, on its old version
+            try:
+                with self.session() as s:
+                    instance = self._instance(s, instance_id, lock=True)
+                    if instance.state == "suspended":
+                        user = users.get(s, username)
+                        migration.resume(s, self.ctx, instance, user, note="migrasi")
+            except Exception:
+                log.exception("instance %s: resuming after the migration failed", instance_id)
+        return outcome

@@ -20,6 +20,9 @@ KINDS = (
     "file_attached",
     "cancelled",
     "finished",
+    "suspended",
+    "resumed",
+    "migrated",
 )
 
 

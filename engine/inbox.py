@@ -9,8 +9,8 @@ from sqlalchemy import not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine import access, audit, rows
-from engine.errors import NotFound
-from engine.storage.tables import HumanTask, User
+from engine.errors import Conflict, NotFound
+from engine.storage.tables import HumanTask, Instance, User
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,9 @@ def get(session: Session, task_id: int, lock: bool = False) -> HumanTask:
 
 def claim(session: Session, task: HumanTask, user: User, now: datetime) -> None:
     access.check(access.claim_refusal(task, user))
+    state = session.scalar(select(Instance.state).where(Instance.id == task.instance_id))
+    if state == "suspended":
+        raise Conflict("instance_suspended", id=task.instance_id)
     if task.claimed_by == user.username:
         return
     task.claimed_by, task.claimed_at = user.username, now

@@ -31,6 +31,9 @@ MESSAGES: dict[str, str] = {
     "task_hidden": "tugas %(id)s milik peran '%(role)s'",
     "password_wrong": "kata sandi saat ini salah",
     "instance_not_involved": "%(user)s tidak terlibat dalam instans %(id)s",
+    "migrate_forbidden": (
+        "hanya admin atau analis yang dapat memindahkan, menangguhkan atau melanjutkan instans"
+    ),
     # conflict: the state changed under the caller
     "task_completed_by": "tugas %(id)s sudah diselesaikan oleh %(by)s",
     "task_completed_by_someone": "tugas %(id)s sudah diselesaikan oleh orang lain",
@@ -39,6 +42,28 @@ MESSAGES: dict[str, str] = {
     "task_not_open": "tugas %(id)s sudah %(state)s",
     "task_not_open_files": "tugas %(id)s sudah %(state)s; berkas tidak dilampirkan",
     "instance_not_running": "instans %(id)s sudah %(state)s",
+    "instance_suspended": (
+        "instans %(id)s sedang ditangguhkan: tugasnya tidak dapat diambil atau diselesaikan"
+    ),
+    "instance_not_suspended": "instans %(id)s tidak ditangguhkan (%(state)s)",
+    # migration to another version: why an instance cannot move
+    "migration_wrong_version": (
+        "instans %(id)s berjalan pada %(key)s versi %(actual)s, bukan versi %(version)s"
+    ),
+    "migration_current_removed": (
+        "langkah yang sedang berjalan '%(step)s' (%(element)s) tidak ada di versi baru;"
+        " petakan ke langkah baru"
+    ),
+    "migration_done_removed": (
+        "langkah yang sudah selesai '%(step)s' (%(element)s) tidak ada di versi baru;"
+        " riwayat instans tidak lagi cocok"
+    ),
+    "migration_history_changed": (
+        "langkah yang sudah selesai '%(step)s' (%(element)s) diubah (%(changes)s)"
+        " sehingga riwayatnya tertulis ulang"
+    ),
+    "migration_subprocess_changed": "subproses '%(name)s' yang sedang berjalan berubah",
+    "migration_failed": "migrasi gagal: %(reason)s",
     "user_exists": "pengguna %(name)s sudah ada",
     # invalid input
     "password_too_short": "kata sandi baru perlu sedikitnya %(min)s karakter",
@@ -65,6 +90,11 @@ MESSAGES: dict[str, str] = {
     "version_invalid": "versi harus bilangan bulat positif",
     "title_nul": "judul tidak boleh berisi karakter NUL",
     "checklist_invalid": "nilai checklist harus true/false atau catatan kekurangan",
+    "migration_same_version": "versi asal dan tujuan sama: %(version)s",
+    "migration_map_unknown": (
+        "pemetaan %(old)s=%(new)s: langkah '%(missing)s' tidak ada di versi %(version)s"
+    ),
+    "migration_map_invalid": "pemetaan harus berbentuk LAMA=BARU: '%(item)s'",
     # unauthenticated (API)
     "token_required": "kirim header Authorization: Bearer <token>",
     "token_refused": "token tidak dikenal, dicabut, atau penggunanya tidak aktif",

@@ -6,7 +6,16 @@ import json
 
 import pytest
 
-from benchmarks import completion, database, e2e, expressions, history_cost, inbox, pg_available
+from benchmarks import (
+    completion,
+    database,
+    e2e,
+    expressions,
+    history_cost,
+    inbox,
+    migration,
+    pg_available,
+)
 from benchmarks.__main__ import machine
 
 KINDS = ["sqlite"]
@@ -78,6 +87,12 @@ def test_completion_runs(lines):
     completion.run(lines, KINDS, runs=1, database=database)
     figures = {line["figure"] for line in lines.got}
     assert figures and all(line["value"] >= 0 for line in lines.got), lines.got
+
+
+def test_migration_runs(lines):
+    migration.run(lines, KINDS, instances=3, database=database)
+    _check(lines.got, {"plan_migration_ms_per_instance", "migrate_ms_per_instance"})
+    assert all(x["instances"] == 3 for x in lines.got)
 
 
 def test_machine_line():

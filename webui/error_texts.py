@@ -37,6 +37,9 @@ TEXTS: dict[str, LazyString] = {
     ),
     "password_wrong": _l("The current password is wrong."),
     "instance_not_involved": _l("%(user)s took no part in process %(id)s."),
+    "migrate_forbidden": _l(
+        "Only an administrator or an analyst may migrate, suspend or resume a process."
+    ),
     # conflict
     "task_completed_by": _l("Task %(id)s was already completed by %(by)s."),
     "task_completed_by_someone": _l("Task %(id)s was already completed by someone else."),
@@ -45,6 +48,26 @@ TEXTS: dict[str, LazyString] = {
     "task_not_open": _l("Task %(id)s is already %(state)s."),
     "task_not_open_files": _l("Task %(id)s is already %(state)s; the files were not attached."),
     "instance_not_running": _l("Process %(id)s is already %(state)s."),
+    "instance_suspended": _l(
+        "Process %(id)s is suspended: its tasks cannot be taken or completed."
+    ),
+    "instance_not_suspended": _l("Process %(id)s is not suspended (%(state)s)."),
+    "migration_wrong_version": _l(
+        "Process %(id)s runs %(key)s version %(actual)s, not version %(version)s."
+    ),
+    "migration_current_removed": _l(
+        "The current step '%(step)s' (%(element)s) is not in the new version; map it to a new step."
+    ),
+    "migration_done_removed": _l(
+        "The completed step '%(step)s' (%(element)s) is not in the new version; "
+        "the process history would no longer match."
+    ),
+    "migration_history_changed": _l(
+        "The completed step '%(step)s' (%(element)s) was changed (%(changes)s) "
+        "in a way that rewrites its history."
+    ),
+    "migration_subprocess_changed": _l("The running subprocess '%(name)s' has changed."),
+    "migration_failed": _l("The migration failed: %(reason)s"),
     "user_exists": _l("The user %(name)s already exists."),
     # invalid input
     "password_too_short": _l("The new password needs at least %(min)s characters."),
@@ -73,6 +96,11 @@ TEXTS: dict[str, LazyString] = {
     "version_invalid": _l("The version must be a positive whole number."),
     "title_nul": _l("The title may not contain a NUL character."),
     "checklist_invalid": _l("A checklist value must be true/false or a note of what is missing."),
+    "migration_same_version": _l("The source and target versions are the same: %(version)s."),
+    "migration_map_unknown": _l(
+        "Mapping %(old)s=%(new)s: the step '%(missing)s' is not in version %(version)s."
+    ),
+    "migration_map_invalid": _l("A mapping must be written OLD=NEW: '%(item)s'."),
     # unauthenticated (API)
     "token_required": _l("Send the header Authorization: Bearer <token>."),
     "token_refused": _l("The token is unknown or revoked, or its user is not active."),

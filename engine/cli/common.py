@@ -17,7 +17,12 @@ from engine.inbox import InboxFilter
 from engine.storage.tables import HumanTask
 
 ALUR = "alur.engine"
-STATES = {"running": "berjalan", "completed": "selesai", "cancelled": "dibatalkan"}
+STATES = {
+    "running": "berjalan",
+    "suspended": "ditangguhkan",
+    "completed": "selesai",
+    "cancelled": "dibatalkan",
+}
 EVENTS = {
     "started": "dimulai",
     "task_created": "tugas dibuat",
@@ -29,6 +34,9 @@ EVENTS = {
     "file_attached": "berkas dilampirkan",
     "cancelled": "dibatalkan",
     "finished": "selesai",
+    "suspended": "ditangguhkan",
+    "resumed": "dilanjutkan",
+    "migrated": "dipindahkan ke versi lain",
 }
 DETAIL_KEYS = ("title", "role", "decision", "note", "reason", "name", "to", "was")
 

@@ -84,9 +84,10 @@ def complete(
     session: Session, ctx: Context, task: HumanTask, user: User, form: Completion
 ) -> tuple[Instance, Handle]:
     """Complete one human task; the caller commits, or rolls back on any error."""
-    # FOR UPDATE OF instances: PostgreSQL refuses to lock the joined (nullable) definition side
-    instance = session.get(Instance, task.instance_id, with_for_update={"of": Instance})
+    instance = lock_instance(session, task.instance_id)
     session.refresh(task, with_for_update=True)
+    if instance.state == "suspended":
+        raise Conflict("instance_suspended", id=instance.id)
     if task.state != "open":
         if task.completed_by:
             raise Conflict("task_completed_by", id=task.id, by=task.completed_by)
@@ -139,6 +140,20 @@ def complete(
         )
     _advance(session, ctx, instance, handle, user.username, since, returned)
     return instance, handle
+
+
+def lock_instance(session: Session, instance_id: int) -> Instance | None:
+    """The instance row locked FOR UPDATE, read once the lock is held.
+
+    A migration holding the lock may move the instance to another version. Locking the row
+    with its definition joined would, on PostgreSQL, re-check the waiting row's new version
+    against the definition row read before the wait: the join fails and the definition comes
+    back as None. So the lock is taken on the bare row, and the instance read after it.
+    """
+    locked = select(Instance.id).where(Instance.id == instance_id).with_for_update()
+    if session.execute(locked).first() is None:
+        return None
+    return session.get(Instance, instance_id, populate_existing=True)
 
 
 def cancel(session: Session, ctx: Context, instance: Instance, user: User, reason: str) -> None:

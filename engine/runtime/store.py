@@ -126,6 +126,10 @@ class WorkflowStore:
         with self._lock:
             self._cache.pop(instance_id, None)
 
+    def specs(self, definition: Definition) -> tuple:
+        """The version's spec and subprocess specs as objects (shared, read-only)."""
+        return self._restored_specs(definition)
+
     def _restored_specs(self, definition: Definition) -> tuple:
         """Spec objects are read-only at run time: restore them once per definition."""
         if definition.id not in self._specs:

@@ -13,9 +13,10 @@ from engine.messages import FINDINGS, MESSAGES, finding
 from tests.conftest import sop_path
 
 ROOT = Path(__file__).resolve().parents[2]
+# an error raised by key, or a migration verdict's Reason (engine/migration.py) naming one
 RAISED = re.compile(
     r"\b(?:NotFound|PermissionDenied|Conflict|InvalidInput|StorageFull|Unauthenticated"
-    r"|ProcessError|ExpressionLimit)"
+    r"|ProcessError|ExpressionLimit|Reason)"
     r'\(\s*"([a-z0-9_]+)"'
 )
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -25,6 +25,9 @@ def kind_label(kind: str) -> str:
         "file_attached": _("File attached"),
         "cancelled": _("Cancelled"),
         "finished": _("Finished"),
+        "suspended": _("Suspended"),
+        "resumed": _("Resumed"),
+        "migrated": _("Moved to another version"),
     }
     return labels.get(kind, kind)
 
@@ -108,4 +111,7 @@ def _detail(event: EventRow) -> str:
         return _("was taken by %(user)s", user=request_cache.person(data["was"]))
     if event.kind == "started" and data.get("title"):
         return data["title"]
+    if event.kind == "migrated":
+        return _("from version %(old)s to version %(new)s", old=data.get("from_version"),
+                 new=data.get("to_version"))  # fmt: skip
     return ""
