@@ -66,7 +66,7 @@ INSTANCE = _object(
     | {
         "id": INTEGER,
         "process": _object(_fields(STRING, "key code name") | {"version": INTEGER}),
-        "state": {"enum": ["running", "completed", "cancelled"]},
+        "state": {"enum": ["running", "suspended", "completed", "cancelled"]},
         "data": OBJECT,
         "open_tasks": _list("Task"),
     }

@@ -17,7 +17,7 @@ from webui.present.history_csv import history_csv
 
 bp = Blueprint("instances", __name__, url_prefix="/instances")
 VIEWS = ("bpmn", "sop")
-STATES = ("running", "completed", "cancelled")
+STATES = ("running", "suspended", "completed", "cancelled")
 REASON_MAX = 2000
 LIST_LIMIT = 200
 
