@@ -30,14 +30,18 @@ class UserAdmin:
 
     def change_password(
         self, username: str, current: str, new: str, confirm: str | None = None
-    ) -> None:
-        """A user changes their own password; the current one must be given and right."""
+    ) -> User:
+        """A user changes their own password (the current one must be right); every other
+        session of theirs ends. The user, with the epoch the caller's own session needs."""
         with self.session() as s:
             user = users.get(s, username)
             if not users.check_password(user, current):
                 raise PermissionDenied("password_wrong")
             users.check_new_password(new, confirm)
             user.password_hash = users.hash_password(new)
+            user.must_change_password = False
+            user.session_epoch += 1  # other sessions end; the caller renews its own
+            return user
 
     def set_email(self, username: str, email: str) -> User:
         """Where a user's notifications are e-mailed ('' stops the e-mail)."""
@@ -116,10 +120,26 @@ class UserAdmin:
             users.set_roles(s, user, roles)
             return user
 
-    def set_password(self, username: str, password: str) -> None:
-        """An administrator sets a user's password."""
+    def set_password(self, username: str, password: str) -> int:
+        """An administrator sets a user's password: their sessions end, their API tokens are
+        revoked, and their next sign-in must choose a new password. How many tokens were
+        revoked."""
         with self.session() as s:
-            users.get(s, username).password_hash = users.hash_password(password)
+            user = users.get(s, username)
+            user.password_hash = users.hash_password(password)
+            user.must_change_password = True
+            user.session_epoch += 1
+            tokens = s.scalars(
+                select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+            ).all()
+            for token in tokens:
+                token.revoked = True
+            return len(tokens)
+
+    def end_sessions(self, username: str) -> None:
+        """Sign the user out everywhere: every session cookie they hold stops working."""
+        with self.session() as s:
+            users.get(s, username).session_epoch += 1
 
     def set_active(self, username: str, active: bool, by: str) -> None:
         """(De)activate a user; nobody deactivates themselves (InvalidInput, own_account=True)."""

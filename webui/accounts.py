@@ -64,8 +64,9 @@ def update(username: str, full_name: str, roles: list[str], is_admin: bool, by: 
         raise
 
 
-def set_password(username: str, password: str) -> None:
-    alur().set_password(username, password)
+def set_password(username: str, password: str) -> int:
+    """Set the password (the user's sessions end, their tokens are revoked); tokens revoked."""
+    return alur().set_password(username, password)
 
 
 def set_active(username: str, active: bool, by: str) -> None:

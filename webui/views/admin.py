@@ -29,7 +29,14 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
-    values = {"username": "", "full_name": "", "roles": [], "extra": "", "is_admin": False}
+    values = {
+        "username": "",
+        "full_name": "",
+        "email": "",
+        "roles": [],
+        "extra": "",
+        "is_admin": False,
+    }
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = _role_values() | {"username": request.form.get("username", "").strip()}
@@ -51,6 +58,8 @@ def new_user():
                 errors["username"] = error_text(error)
             else:
                 flash(_("User %(name)s created.", name=values["username"]), "success")
+                if values["email"] and not _set_email(values["username"], values["email"], errors):
+                    return _edit(alur().user(values["username"]), errors), 422
                 return redirect(url_for("admin.user", username=values["username"]))
     status = 422 if errors else 200
     return render_template("admin/new.html", values=values, errors=errors, **_choices()), status
@@ -70,6 +79,9 @@ def roles(username: str):
         )
     except InvalidInput as error:
         return _edit(alur().user(username), {"roles": error_text(error)}), 422
+    errors: dict[str, str] = {}
+    if not _set_email(username, values["email"], errors):
+        return _edit(alur().user(username), errors), 422
     flash(_("Roles of %(name)s saved.", name=username), "success")
     return redirect(url_for("admin.user", username=username))
 
@@ -80,8 +92,16 @@ def password(username: str):
     new = request.form.get("password", "")
     if error := accounts.check_password(new):
         return _edit(alur().user(username), {"password": error}), 422
-    accounts.set_password(username, new)
-    flash(_("The password of %(name)s was reset.", name=username), "success")
+    revoked = accounts.set_password(username, new)
+    flash(
+        _(
+            "The password of %(name)s was reset: they are signed out, %(tokens)s API token(s)"
+            " were revoked, and they choose a new password at their next sign-in.",
+            name=username,
+            tokens=revoked,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.user", username=username))
 
 
@@ -100,9 +120,20 @@ def active(username: str):
     return redirect(url_for("admin.user", username=username))
 
 
+def _set_email(username: str, email: str, errors: dict[str, str]) -> bool:
+    """Where the user's notifications go; a refusal lands in errors['email']."""
+    try:
+        alur().set_email(username, email)
+    except InvalidInput as error:
+        errors["email"] = error_text(error)
+        return False
+    return True
+
+
 def _role_values() -> dict:
     return {
         "full_name": " ".join(request.form.get("full_name", "").split())[:FULL_NAME_MAX],
+        "email": request.form.get("email", "").strip()[:254],
         "roles": accounts.parse_roles(request.form.getlist("role"), request.form.get("extra", "")),
         "extra": request.form.get("extra", ""),
         "is_admin": request.form.get("is_admin") == "1",

@@ -6,7 +6,14 @@ from flask import Blueprint, Flask, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager, UserMixin, login_required, login_user, logout_user
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+)
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -29,9 +36,13 @@ class Staff(UserMixin):
         self.roles = sorted(user.role_names)
         self.is_admin = user.is_admin
         self.active = user.active
+        self.epoch = user.session_epoch
+        self.must_change_password = user.must_change_password
 
     def get_id(self) -> str:
-        return self.username
+        """What the session cookie holds: the username and the user's session epoch, so that
+        raising the epoch (sign-out, a password change) ends every session made before."""
+        return f"{self.epoch}:{self.username}"
 
     @property
     def is_active(self) -> bool:
@@ -56,6 +67,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    app.before_request(_must_change_password)
     # Failed sign-ins only (the view sets g.login_failed): per address and username, so one
     # office behind one NAT address is not locked out by a colleague; and per address.
     limiter = app.extensions["alur_limiter"]
@@ -77,13 +89,44 @@ def _address_and_username() -> str:
     return f"{get_remote_address()}/{username}"
 
 
-def load_user(username: str) -> Staff | None:
+def load_user(session_id: str) -> Staff | None:
+    epoch, _sep, username = session_id.partition(":")
     try:
         user = alur().user(username)
     except NotFound:
         return None
+    if not user.active or str(user.session_epoch) != epoch:
+        return None  # signed out, or the password changed, since this session began
     g.me = user  # the request's one read of the person (webui.access.me)
-    return Staff(user) if user.active else None
+    return Staff(user)
+
+
+# Pages a person who must choose a new password may still open.
+OPEN_WHILE_CHANGING = {
+    "profile.index",
+    "profile.password",
+    "auth.login",
+    "auth.logout",
+    "i18n.switch",
+}
+
+
+def _must_change_password():
+    """After an administrator set the password, the person chooses their own first."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in OPEN_WHILE_CHANGING
+        and not (request.endpoint or "").startswith(("vendor.", "static", "health."))
+    ):
+        flash(_("An administrator set your password: choose a new one to continue."), "info")
+        return redirect(url_for("profile.index"))
+    return None
+
+
+def renew(user: User) -> None:
+    """Keep the current session signed in after the user's epoch moved (own password change)."""
+    login_user(Staff(user))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -108,7 +151,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Sign out here and everywhere: a copy of this session's cookie stops working too."""
     lang = session.get("lang")
+    alur().end_sessions(current_user.username)
     logout_user()
     session.clear()
     if lang:

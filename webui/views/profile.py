@@ -11,6 +11,7 @@ from engine.errors import InvalidInput, PermissionDenied
 from webui import access, accounts
 from webui.error_texts import error_text
 from webui.facade import alur
+from webui.views import auth
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -64,7 +65,7 @@ def password():
         errors["confirm"] = _("The two new passwords are not the same.")
     if not errors:
         try:
-            alur().change_password(access.me().username, current, new, confirm)
+            auth.renew(alur().change_password(access.me().username, current, new, confirm))
         except PermissionDenied:
             g.password_failed = True
             errors["current"] = _("The current password is wrong.")
@@ -72,7 +73,10 @@ def password():
             errors["new"] = error_text(error)
     if errors:
         return _page(errors=errors), 422
-    flash(_("Your password was changed. Use the new one from your next sign-in."), "success")
+    flash(
+        _("Your password was changed; your other sessions were signed out."),
+        "success",
+    )
     return redirect(url_for("profile.index"))
 
 
