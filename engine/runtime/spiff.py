@@ -17,8 +17,11 @@ from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.xmlsafe import parse_xml
+from engine.runtime import decision_task
 from engine.runtime.script_engine import SafeScriptEngine
 
+# the library's Camunda converters, and Alur's business rule task as the library adds its own
+CONFIG = {**DEFAULT_CONFIG, decision_task.DecisionTask: decision_task.DecisionTaskConverter}
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 _FLAT_FILTERS = {"state", "manual", "lane", "spec_name", "spec_class", "updated_ts"}
 
@@ -58,9 +61,18 @@ class AlurWorkflow(BpmnWorkflow):
             task.task_spec._update(task)
 
 
+class AlurParser(CamundaParser):
+    """The Camunda parser family with Alur's business rule task (decisions deployed beside)."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        **decision_task.PARSER_CLASSES,
+    }
+
+
 def parse_specs(xml: bytes, process_id: str, filename: str = "<bpmn>") -> Specs:
     """Build the process spec (and its subprocess specs) from BPMN bytes."""
-    parser = CamundaParser()
+    parser = AlurParser()
     parser.add_bpmn_xml(parse_xml(xml, filename=filename), filename=filename)  # never lxml defaults
     return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
 
@@ -100,7 +112,7 @@ class StoreSerializer(BpmnWorkflowSerializer):
     """
 
     def __init__(self) -> None:
-        registry = self.configure(DEFAULT_CONFIG)
+        registry = self.configure(CONFIG)
         HeaderConverter(AlurWorkflow, registry, typename="BpmnWorkflow")
         super().__init__(registry)
 
@@ -128,7 +140,7 @@ class StoreSerializer(BpmnWorkflowSerializer):
 @cache
 def serializer() -> BpmnWorkflowSerializer:
     """The library's serializer for a whole workflow (spec and tasks included)."""
-    registry = BpmnWorkflowSerializer.configure(DEFAULT_CONFIG)
+    registry = BpmnWorkflowSerializer.configure(CONFIG)
     BpmnWorkflowConverter(AlurWorkflow, registry, typename="BpmnWorkflow")
     return BpmnWorkflowSerializer(registry)
 

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.runtime import spiff
+from engine.runtime.decision_files import Decisions, StoredFile
 from engine.storage.tables import Definition, Instance, WorkflowTask
 
 
@@ -39,6 +40,7 @@ class WorkflowStore:
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._specs: dict[int, tuple] = {}
+        self._decisions: dict[int, Decisions] = {}
 
     @staticmethod
     def spec_dict(xml: bytes, key: str, filename: str) -> dict:
@@ -48,7 +50,9 @@ class WorkflowStore:
 
     def new(self, definition: Definition) -> Handle:
         """A fresh workflow of the definition, not yet in the database."""
-        return Handle(None, spiff.new_workflow(self._restored_specs(definition)))
+        workflow = spiff.new_workflow(self._restored_specs(definition))
+        workflow.decisions = self.decisions(definition)
+        return Handle(None, workflow)
 
     def load(self, session: Session, instance: Instance) -> Handle:
         """The instance's workflow, from the cache when its revision still matches."""
@@ -64,6 +68,7 @@ class WorkflowStore:
         tasks = {row["id"]: row for row in rows}
         spec = instance.definition.spec
         workflow = spiff.store_serializer().restore(instance.workflow, spec, tasks)
+        workflow.decisions = self.decisions(instance.definition)
         top = session.execute(
             select(func.max(WorkflowTask.seq)).where(WorkflowTask.instance_id == instance.id)
         ).scalar()
@@ -125,6 +130,15 @@ class WorkflowStore:
         """After a failure: forget the in-memory state, the database is the truth."""
         with self._lock:
             self._cache.pop(instance_id, None)
+
+    def decisions(self, definition: Definition) -> Decisions:
+        """The DMN files deployed with the definition, read once per definition (see
+        engine.runtime.decision_files): what its business rule tasks decide with."""
+        found = self._decisions.get(definition.id)
+        if found is None:
+            files = [StoredFile(f.filename, f.sha256, f.xml) for f in definition.decision_files]
+            found = self._decisions[definition.id] = Decisions(files)
+        return found
 
     def _restored_specs(self, definition: Definition) -> tuple:
         """Spec objects are read-only at run time: restore them once per definition."""

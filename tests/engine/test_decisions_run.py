@@ -1,0 +1,167 @@
+"""Business rule tasks run the DMN decisions deployed beside their process (both databases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import DeployError, ProcessError
+from engine.inbox import InboxFilter
+from tests.engine.helpers import ADMIN, ROOT
+
+DMN_DIR = ROOT / "tests" / "data" / "dmn"
+KEY = "surat_ttd"
+BPMN = (DMN_DIR / "surat_ttd.bpmn").read_bytes()
+DMN = (DMN_DIR / "penandatangan.dmn").read_bytes()
+LANES = ("Staf Umum", "Kepala Dinas", "Sekretaris", "Kepala Bidang")
+# rule 4 (SPJ over 500 million) widened to ">= 500000000": at exactly 500 million rules 3 and 4
+# both match, which the table's UNIQUE hit policy forbids
+OVERLAPPING = DMN.replace(b"<text>&gt; 500000000</text>", b"<text>&gt;= 500000000</text>")
+
+
+def user(lane: str) -> str:
+    return "u_" + lane.lower().replace(" ", "_")
+
+
+def deploy(alur, *sources: tuple[str, bytes]):
+    return alur.deploy_sources(list(sources), ADMIN)
+
+
+@pytest.fixture
+def surat(alur):
+    deploy(alur, ("surat_ttd.bpmn", BPMN), ("penandatangan.dmn", DMN))
+    for lane in LANES:
+        alur.add_user(user(lane), [alur.roles.role(KEY, lane)])
+    return alur
+
+
+def open_tasks(alur, instance_id: int):
+    return alur.tasks(flt=InboxFilter(instance_id=instance_id))
+
+
+def prepare(alur, data: dict):
+    """Start an instance and complete its first step; the decision runs after it."""
+    instance = alur.start(KEY, user("Staf Umum"), data=data)
+    (first,) = open_tasks(alur, instance.id)
+    assert first.lane == "Staf Umum"
+    alur.complete(first.id, user("Staf Umum"))
+    return instance, first
+
+
+@pytest.mark.parametrize(
+    ("data", "lane", "rule", "result"),
+    [
+        (
+            {"jenis_dokumen": "SPJ", "jumlah": 750_000_000},
+            "Kepala Dinas",
+            4,
+            {"penandatangan": "Kepala Dinas", "paraf": "Sekretaris"},
+        ),
+        (
+            {"jenis_dokumen": "Surat", "jumlah": 0},
+            "Sekretaris",
+            1,
+            {"penandatangan": "Sekretaris", "paraf": None},
+        ),
+        (
+            {"jenis_dokumen": "SPJ", "jumlah": "10000000"},  # a form's text, typed by the column
+            "Kepala Bidang",
+            2,
+            {"penandatangan": "Kepala Bidang", "paraf": "Bendahara"},
+        ),
+    ],
+    ids=["kepala_dinas", "sekretaris", "default_flow"],
+)
+def test_the_table_chooses_the_path_and_the_audit_names_the_rule(
+    surat, make_alur, data, lane, rule, result
+):
+    instance, _ = prepare(surat, data)
+    (signing,) = open_tasks(surat, instance.id)
+    assert signing.lane == lane
+
+    (decided,) = [e for e in surat.history(instance.id) if e.kind == "decided"]
+    assert decided.data["decision"] == "penandatangan"
+    assert decided.data["element"] == "Activity_tentukan"
+    assert decided.data["matched"] == [rule] and decided.data["rules"] == [rule]
+    assert decided.data["variable"] == "ttd" and decided.data["result"] == result
+    kinds = [e.kind for e in surat.history(instance.id)]
+    assert kinds.index("decided") < len(kinds) - 1 and kinds[-1] == "task_created"
+
+    cold = make_alur()  # another process: nothing cached, the workflow from the database
+    cold.complete(signing.id, user(lane))
+    assert cold.instance(instance.id).state == "completed"
+    assert len([e for e in cold.history(instance.id) if e.kind == "decided"]) == 1
+
+
+def test_a_cold_engine_runs_the_decision_from_the_stored_dmn(surat, make_alur):
+    instance = surat.start(KEY, user("Staf Umum"), data={"jenis_dokumen": "RKPD", "jumlah": 1})
+    cold = make_alur()
+    (first,) = open_tasks(cold, instance.id)
+    cold.complete(first.id, user("Staf Umum"))
+    (signing,) = open_tasks(cold, instance.id)
+    assert signing.lane == "Kepala Dinas"
+
+
+def test_the_version_keeps_only_the_dmn_it_uses(surat):
+    with surat.session() as s:
+        from engine import definitions
+
+        stored = definitions.get(s, KEY)
+        assert [(f.filename, len(f.xml)) for f in stored.decision_files] == [
+            ("penandatangan.dmn", len(DMN))
+        ]
+        assert definitions.get(s, "sop_a").decision_files == []
+
+
+def test_an_unknown_decision_is_refused_and_nothing_deployed(surat):
+    before = [(d.key, d.version) for d in surat.processes()]
+    unknown = BPMN.replace(b'decisionRef="penandatangan"', b'decisionRef="penanda_tangan"')
+    with pytest.raises(DeployError) as refused:
+        deploy(surat, ("surat_ttd.bpmn", unknown), ("penandatangan.dmn", DMN))
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.element) == ("surat_ttd.bpmn", "Activity_tentukan")
+    assert problem.line == 32 and "'penanda_tangan' is not deployed" in problem.message
+    with pytest.raises(DeployError):  # the DMN not given at all
+        deploy(surat, ("surat_ttd.bpmn", BPMN))
+    assert [(d.key, d.version) for d in surat.processes()] == before
+
+
+def test_a_broken_dmn_file_is_refused_with_its_line_and_nothing_deployed(surat):
+    before = [(d.key, d.version) for d in surat.processes()]
+    changed = BPMN.replace(b"Menyiapkan konsep surat", b"Menyiapkan konsep surat dinas")
+    broken = DMN.replace(b"<text>&lt; 50000000</text>", b"<text>&lt;&lt; 50000000</text>")
+    with pytest.raises(DeployError) as refused:
+        deploy(surat, ("surat_ttd.bpmn", changed), ("penandatangan.dmn", broken))
+    problems = refused.value.problems
+    assert [(p.file, p.line) for p in problems if p.file == "penandatangan.dmn"] == [
+        ("penandatangan.dmn", 37)
+    ]
+    assert [(d.key, d.version) for d in surat.processes()] == before
+
+
+def test_a_changed_dmn_alone_makes_a_new_version(surat):
+    (same,) = deploy(surat, ("surat_ttd.bpmn", BPMN), ("penandatangan.dmn", DMN))
+    assert not same.created and same.definition.version == 1
+    (changed,) = deploy(surat, ("surat_ttd.bpmn", BPMN), ("penandatangan.dmn", OVERLAPPING))
+    assert changed.created and changed.definition.version == 2
+
+
+def test_two_matching_rules_under_unique_is_a_process_error_and_the_task_stays_open(surat):
+    deploy(surat, ("surat_ttd.bpmn", BPMN), ("penandatangan.dmn", OVERLAPPING))
+    instance = surat.start(KEY, user("Staf Umum"), data={"jenis_dokumen": "SPJ", "jumlah": 5e8})
+    (first,) = open_tasks(surat, instance.id)
+    with pytest.raises(ProcessError) as failed:
+        surat.complete(first.id, user("Staf Umum"))
+    error = failed.value
+    assert error.code == "process_error" and error.params["element"] == "Activity_tentukan"
+    assert "UNIQUE" in error.message and "rule 3" in error.message and "rule 4" in error.message
+    assert surat.task(first.id).state == "open"
+    assert not [e for e in surat.history(instance.id) if e.kind == "decided"]
+
+
+def test_a_folder_deploys_its_dmn_files_too(surat, tmp_path):
+    folder = tmp_path / "proses"
+    folder.mkdir()
+    (folder / "surat_ttd.bpmn").write_bytes(BPMN)
+    (folder / "penandatangan.dmn").write_bytes(OVERLAPPING)
+    (deployed,) = surat.deploy([folder], ADMIN)
+    assert deployed.created and deployed.definition.version == 2
