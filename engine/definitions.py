@@ -76,6 +76,27 @@ def _decisions(dmn_sources, problems: list[Problem]) -> dict[str, tuple[Decision
     return found
 
 
+def check_sources(
+    sources: list[tuple[str, bytes]], require_executable: bool = True
+) -> tuple[list[Problem], dict[str, tuple[Decision, _Dmn]]]:
+    """Every problem of the .bpmn and .dmn files deployed together (business rule tasks checked
+    against the decisions of the .dmn files), and those decisions by id with their file."""
+    problems: list[Problem] = []
+    bpmn_sources = [(f, d) for f, d in sources if not is_dmn(f)]
+    decisions = _decisions([(f, d) for f, d in sources if is_dmn(f)], problems)
+    tables = {key: decision for key, (decision, _) in decisions.items()}
+    for filename, data in bpmn_sources:
+        problems += validate_bytes(data, filename, require_executable=require_executable)
+        try:
+            root = parse_xml(data, filename).getroot()
+        except XmlError:
+            continue  # reported by validate_bytes
+        problems += check_business_rule_tasks(root, tables, filename)
+    if not bpmn_sources:
+        problems.append(Problem.found("-", None, None, "no_bpmn_files"))
+    return problems, decisions
+
+
 def _decision_refs(data: bytes) -> set[str]:
     """The decisions the business rule tasks of a BPMN file name."""
     root = parse_xml(data).getroot()
@@ -92,21 +113,10 @@ def deploy(
     now: datetime,
 ) -> list[Deployed]:
     """Validate every (filename, bytes); on any problem store nothing, else add new versions."""
-    problems: list[Problem] = []
-    bpmn_sources = [(f, d) for f, d in sources if not is_dmn(f)]
-    decisions = _decisions([(f, d) for f, d in sources if is_dmn(f)], problems)
-    tables = {key: decision for key, (decision, _) in decisions.items()}
-    for filename, data in bpmn_sources:
-        problems += validate_bytes(data, filename, require_executable=True)
-        try:
-            root = parse_xml(data, filename).getroot()
-        except XmlError:
-            continue  # reported by validate_bytes
-        problems += check_business_rule_tasks(root, tables, filename)
-    if not bpmn_sources:
-        problems.append(Problem.found("-", None, None, "no_bpmn_files"))
+    problems, decisions = check_sources(sources)
     if problems:
         raise DeployError(problems)
+    bpmn_sources = [(f, d) for f, d in sources if not is_dmn(f)]
     results = []
     for filename, data in bpmn_sources:
         sop = read_bpmn(data)

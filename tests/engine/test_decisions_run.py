@@ -165,3 +165,16 @@ def test_a_folder_deploys_its_dmn_files_too(surat, tmp_path):
     (folder / "penandatangan.dmn").write_bytes(OVERLAPPING)
     (deployed,) = surat.deploy([folder], ADMIN)
     assert deployed.created and deployed.definition.version == 2
+
+
+def test_the_cli_validates_and_deploys_a_folder_with_its_dmn(engine_cli, tmp_path):
+    folder = tmp_path / "proses"
+    folder.mkdir()
+    (folder / "surat_ttd.bpmn").write_bytes(BPMN)
+    alone = engine_cli("validate", folder / "surat_ttd.bpmn", code=1)
+    assert "[Activity_tentukan] decision 'penandatangan' is not deployed" in alone.stdout
+    (folder / "penandatangan.dmn").write_bytes(DMN)
+    assert engine_cli("validate", folder).stdout == "OK: 2 file(s) valid\n"
+    assert engine_cli("deploy", folder).stdout == "surat_ttd: versi 1 (baru)\n"
+    (folder / "penandatangan.dmn").write_bytes(OVERLAPPING)
+    assert engine_cli("deploy", folder).stdout == "surat_ttd: versi 2 (baru)\n"
