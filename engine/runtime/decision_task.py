@@ -54,7 +54,7 @@ class DecisionTask(BpmnSpecMixin):
             raise WorkflowTaskException(reason, task=my_task, exception=err) from err
         my_task.data[self.result_variable] = decided.value
         my_task.internal_data[DECIDED] = {
-            "decision": decided.decision,
+            "decision_id": decided.decision,
             "rules": provider.rule_numbers(self.decision_ref, decided.rules),
             "matched": provider.rule_numbers(self.decision_ref, decided.matched),
             "variable": self.result_variable,

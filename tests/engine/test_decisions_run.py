@@ -79,7 +79,7 @@ def test_the_table_chooses_the_path_and_the_audit_names_the_rule(
     assert signing.lane == lane
 
     (decided,) = [e for e in surat.history(instance.id) if e.kind == "decided"]
-    assert decided.data["decision"] == "penandatangan"
+    assert decided.data["decision_id"] == "penandatangan"
     assert decided.data["element"] == "Activity_tentukan"
     assert decided.data["matched"] == [rule] and decided.data["rules"] == [rule]
     assert decided.data["variable"] == "ttd" and decided.data["result"] == result
