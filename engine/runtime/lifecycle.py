@@ -18,7 +18,7 @@ from engine import access, audit
 from engine.clock import Clock, system_clock
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.roles import RoleMap
-from engine.runtime.decision_task import DECIDED, DecisionTask
+from engine.runtime.decision_task import DECIDED
 from engine.runtime.store import Handle, WorkflowStore
 from engine.sop import Step, Waktu
 from engine.storage.tables import Definition, HumanTask, Instance, User
@@ -183,10 +183,11 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
 
 
 def _record_decisions(session, instance, workflow, actor, now) -> None:
-    """Audit what the business rule tasks of this step decided (stashed by DecisionTask)."""
-    for task in workflow.get_tasks(spec_class=DecisionTask, state=TaskState.COMPLETED):
-        decided = task.internal_data.pop(DECIDED, None)
-        if decided is not None:
+    """Audit what the business rule tasks of this step decided (stashed by DecisionTask), in
+    subprocesses too (one that ended in this step as well)."""
+    for flow in [workflow, *workflow.subprocesses.values()]:
+        for task in [t for t in flow.tasks.values() if DECIDED in t.internal_data]:
+            decided = task.internal_data.pop(DECIDED)
             data = json.loads(json.dumps(decided, default=str))  # dates as ISO text
             element = task.task_spec.bpmn_id
             audit.record(session, instance.id, "decided", actor, at=now, element=element, **data)

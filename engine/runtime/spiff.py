@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -83,6 +84,14 @@ def new_workflow(specs: Specs) -> AlurWorkflow:
     return AlurWorkflow(spec, subprocesses, script_engine=script_engine())
 
 
+def with_dates(registry):
+    """The library's registry knows datetime; a DMN date column (and FEEL's date()) gives dates."""
+    registry.register(
+        date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])
+    )
+    return registry
+
+
 class HeaderConverter(BpmnWorkflowConverter):
     """An AlurWorkflow as the store keeps it: the workflow's own attributes, no spec, no tasks.
 
@@ -112,7 +121,7 @@ class StoreSerializer(BpmnWorkflowSerializer):
     """
 
     def __init__(self) -> None:
-        registry = self.configure(CONFIG)
+        registry = with_dates(self.configure(CONFIG))
         HeaderConverter(AlurWorkflow, registry, typename="BpmnWorkflow")
         super().__init__(registry)
 
@@ -140,7 +149,7 @@ class StoreSerializer(BpmnWorkflowSerializer):
 @cache
 def serializer() -> BpmnWorkflowSerializer:
     """The library's serializer for a whole workflow (spec and tasks included)."""
-    registry = BpmnWorkflowSerializer.configure(CONFIG)
+    registry = with_dates(BpmnWorkflowSerializer.configure(CONFIG))
     BpmnWorkflowConverter(AlurWorkflow, registry, typename="BpmnWorkflow")
     return BpmnWorkflowSerializer(registry)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import DeployError, ProcessError
 from engine.inbox import InboxFilter
+from engine.storage.tables import Instance
 from tests.engine.helpers import ADMIN, ROOT
 
 DMN_DIR = ROOT / "tests" / "data" / "dmn"
@@ -178,3 +182,66 @@ def test_the_cli_validates_and_deploys_a_folder_with_its_dmn(engine_cli, tmp_pat
     assert engine_cli("deploy", folder).stdout == "surat_ttd: versi 1 (baru)\n"
     (folder / "penandatangan.dmn").write_bytes(OVERLAPPING)
     assert engine_cli("deploy", folder).stdout == "surat_ttd: versi 2 (baru)\n"
+
+
+def test_a_date_result_is_stored_and_read_back_by_a_cold_engine(surat, make_alur):
+    tenggat = (
+        (DMN_DIR / "literal.dmn")
+        .read_bytes()
+        .replace(b'typeRef="number"', b'typeRef="date"')
+        .replace(b'if jenis_dokumen = "SPJ" then 5 else 14', b'date("2027-01-31")')
+    )
+    bpmn = (
+        BPMN.replace(b'decisionRef="penandatangan"', b'decisionRef="tenggat_hari"')
+        .replace(b'mapDecisionResult="singleResult"', b'mapDecisionResult="singleEntry"')
+        .replace(b"${ttd.penandatangan == 'Kepala Dinas'}", b"${false}")
+        .replace(b'=ttd.penandatangan = "Sekretaris"', b"=false")
+    )
+    deploy(surat, ("surat_ttd.bpmn", bpmn), ("tenggat.dmn", tenggat))
+    instance, _ = prepare(surat, {"jenis_dokumen": "Surat"})
+    (decided,) = [e for e in surat.history(instance.id) if e.kind == "decided"]
+    assert decided.data["result"] == "2027-01-31" and decided.data["matched"] == []
+    cold = make_alur()
+    with cold.session() as s:
+        workflow = cold.store.load(s, s.get(Instance, instance.id)).workflow
+        (signing,) = workflow.get_tasks(state=TaskState.READY, manual=True)
+        assert signing.data["ttd"] == date(2027, 1, 31)
+
+
+def test_a_decision_in_an_embedded_subprocess_runs_and_is_audited(surat):
+    task = BPMN[BPMN.index(b"    <bpmn:businessRuleTask") : BPMN.index(b"</bpmn:businessRuleTask>")]
+    inner = task.replace(
+        b"<bpmn:incoming>Flow_2</bpmn:incoming>", b"<bpmn:incoming>S1</bpmn:incoming>"
+    ).replace(b"<bpmn:outgoing>Flow_3</bpmn:outgoing>", b"<bpmn:outgoing>S2</bpmn:outgoing>")
+    sub = b"".join(
+        [
+            b'<bpmn:subProcess id="Activity_sub" name="Menentukan penandatangan">',
+            b"<bpmn:incoming>Flow_2</bpmn:incoming><bpmn:outgoing>Flow_3</bpmn:outgoing>",
+            b'<bpmn:startEvent id="Sub_start"><bpmn:outgoing>S1</bpmn:outgoing></bpmn:startEvent>',
+            inner,
+            b"</bpmn:businessRuleTask>",
+            b'<bpmn:endEvent id="Sub_end"><bpmn:incoming>S2</bpmn:incoming></bpmn:endEvent>',
+            b'<bpmn:sequenceFlow id="S1" sourceRef="Sub_start" targetRef="Activity_tentukan" />',
+            b'<bpmn:sequenceFlow id="S2" sourceRef="Activity_tentukan" targetRef="Sub_end" />',
+            b"</bpmn:subProcess>",
+        ]
+    )
+    bpmn = (
+        BPMN.replace(task + b"</bpmn:businessRuleTask>", sub)
+        .replace(b"<bpmn:flowNodeRef>Activity_tentukan<", b"<bpmn:flowNodeRef>Activity_sub<")
+        .replace(
+            b'sourceRef="Activity_siapkan" targetRef="Activity_tentukan"',
+            b'sourceRef="Activity_siapkan" targetRef="Activity_sub"',
+        )
+        .replace(
+            b'sourceRef="Activity_tentukan" targetRef="Gateway',
+            b'sourceRef="Activity_sub" targetRef="Gateway',
+        )
+    )
+    (deployed,) = deploy(surat, ("surat_ttd.bpmn", bpmn), ("penandatangan.dmn", DMN))
+    assert deployed.definition.version == 2
+    instance, _ = prepare(surat, {"jenis_dokumen": "Renja", "jumlah": 1})
+    (signing,) = open_tasks(surat, instance.id)
+    assert signing.lane == "Kepala Dinas"
+    (decided,) = [e for e in surat.history(instance.id) if e.kind == "decided"]
+    assert decided.data["matched"] == [5] and decided.data["element"] == "Activity_tentukan"
