@@ -37,7 +37,7 @@ def read_cached(sha256: str, xml: bytes, filename: str) -> DmnFile:
 
 
 @dataclass(frozen=True)
-class StoredFile:
+class DmnSource:
     filename: str
     sha256: str
     xml: bytes
@@ -46,7 +46,7 @@ class StoredFile:
 class Decisions:
     """The decisions deployed with one definition version, looked up by decision id."""
 
-    def __init__(self, files: list[StoredFile]):
+    def __init__(self, files: list[DmnSource]):
         self.files = files
 
     def find(self, decision_id: str) -> Decision:

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.runtime import spiff
-from engine.runtime.decision_files import Decisions, StoredFile
+from engine.runtime.decision_files import Decisions, DmnSource
 from engine.storage.tables import Definition, Instance, WorkflowTask
 
 
@@ -136,7 +136,8 @@ class WorkflowStore:
         engine.runtime.decision_files): what its business rule tasks decide with."""
         found = self._decisions.get(definition.id)
         if found is None:
-            files = [StoredFile(f.filename, f.sha256, f.xml) for f in definition.decision_files]
+            stored = definition.decision_files
+            files = [DmnSource(f.filename, f.sha256, bytes(f.xml)) for f in stored]
             found = self._decisions[definition.id] = Decisions(files)
         return found
 
