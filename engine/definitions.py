@@ -69,8 +69,10 @@ def _decisions(dmn_sources, problems: list[Problem]) -> dict[str, tuple[Decision
         for decision in read.decisions:
             if decision.id in found:
                 other = found[decision.id][1].filename
-                message = f"the decision id {decision.id!r} is also in {other}"
-                problems.append(Problem(filename, decision.line, decision.id, message))
+                where = (filename, decision.line, decision.id)
+                problems.append(
+                    Problem.found(*where, "decision_id_twice", id=decision.id, other=other)
+                )
             else:
                 found[decision.id] = (decision, stored)
     return found

@@ -245,3 +245,15 @@ def test_a_decision_in_an_embedded_subprocess_runs_and_is_audited(surat):
     assert signing.lane == "Kepala Dinas"
     (decided,) = [e for e in surat.history(instance.id) if e.kind == "decided"]
     assert decided.data["matched"] == [5] and decided.data["element"] == "Activity_tentukan"
+
+
+def test_one_decision_id_in_two_dmn_files_is_refused(surat):
+    with pytest.raises(DeployError) as refused:
+        deploy(surat, ("surat_ttd.bpmn", BPMN), ("a.dmn", DMN), ("b.dmn", OVERLAPPING))
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.element, problem.key) == (
+        "b.dmn",
+        "penandatangan",
+        "decision_id_twice",
+    )
+    assert problem.message == "the decision id 'penandatangan' is also in a.dmn"
