@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from SpiffWorkflow.util.task import TaskState
 
+from engine import definitions
 from engine.errors import DeployError, ProcessError
 from engine.inbox import InboxFilter
 from engine.storage.tables import Instance
@@ -107,13 +108,19 @@ def test_a_cold_engine_runs_the_decision_from_the_stored_dmn(surat, make_alur):
 
 def test_the_version_keeps_only_the_dmn_it_uses(surat):
     with surat.session() as s:
-        from engine import definitions
-
         stored = definitions.get(s, KEY)
         assert [(f.filename, len(f.xml)) for f in stored.decision_files] == [
             ("penandatangan.dmn", len(DMN))
         ]
         assert definitions.get(s, "sop_a").decision_files == []
+        task = stored.spec["spec"]["task_specs"]["Activity_tentukan"]  # the references, no table
+        assert task["typename"] == "DecisionTask"
+        assert (task["decision_ref"], task["result_variable"], task["shape"]) == (
+            "penandatangan",
+            "ttd",
+            "singleResult",
+        )
+        assert not {"decision_table", "dmnEngine"} & task.keys()
 
 
 def test_an_unknown_decision_is_refused_and_nothing_deployed(surat):
