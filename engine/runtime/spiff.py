@@ -36,6 +36,8 @@ class AlurWorkflow(BpmnWorkflow):
     with work still open). The index scan visits each task once, in creation order, at any depth.
     """
 
+    decisions = None  # the version's DMN (decision_files.Decisions), set by the store on new/load
+
     def get_tasks_iterator(self, first_task=None, **kwargs) -> Iterator:
         if first_task is not None or kwargs.keys() - _FLAT_FILTERS - {"skip_subprocesses"}:
             return super().get_tasks_iterator(first_task, **kwargs)
