@@ -17,6 +17,7 @@ KINDS = (
     "reassigned",
     "completed",
     "sent_back",
+    "decided",
     "file_attached",
     "cancelled",
     "finished",

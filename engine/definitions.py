@@ -1,4 +1,9 @@
-"""Deploy BPMN files as process definition versions, all or nothing; list and fetch them."""
+"""Deploy BPMN files (and the DMN files beside them) as process definition versions, all or
+nothing; list and fetch them.
+
+A version keeps the DMN files its business rule tasks name (`decision_files`); a process is a
+new version when its BPMN or any of those DMN files changed.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,16 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.bpmn import names as n
+from engine.bpmn.dmn import Decision, check_business_rule_tasks, read_dmn
 from engine.bpmn.reader import properties, read_bpmn
 from engine.bpmn.validate import Problem, validate_bytes
-from engine.bpmn.xmlsafe import parse_xml
+from engine.bpmn.xmlsafe import XmlError, parse_xml
 from engine.errors import DeployError, NotFound
 from engine.roles import RoleMap
 from engine.runtime.store import WorkflowStore
 from engine.sop import sop_to_dict
-from engine.storage.tables import Definition
+from engine.storage.tables import DecisionFile, Definition
 
 log = logging.getLogger(__name__)
 STARTER_PROPERTY = "pemula"
@@ -31,11 +38,72 @@ class Deployed:
 
 
 def collect(paths: list[Path]) -> list[Path]:
-    """Files named directly, and every *.bpmn inside the folders named."""
+    """Files named directly, and every *.bpmn and *.dmn inside the folders named."""
     files: list[Path] = []
     for path in map(Path, paths):
-        files += sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+        if path.is_dir():
+            files += sorted([*path.glob("*.bpmn"), *path.glob("*.dmn")])
+        else:
+            files.append(path)
     return files
+
+
+def is_dmn(filename: str) -> bool:
+    return Path(filename).suffix.lower() == ".dmn"
+
+
+@dataclass(frozen=True)
+class _Dmn:
+    filename: str
+    sha256: str
+    xml: bytes
+
+
+def _decisions(dmn_sources, problems: list[Problem]) -> dict[str, tuple[Decision, _Dmn]]:
+    """Every decision of the DMN files by id, with its file; their problems added to problems."""
+    found: dict[str, tuple[Decision, _Dmn]] = {}
+    for filename, data in dmn_sources:
+        read = read_dmn(data, filename)
+        problems += read.problems
+        stored = _Dmn(Path(filename).name, hashlib.sha256(data).hexdigest(), data)
+        for decision in read.decisions:
+            if decision.id in found:
+                other = found[decision.id][1].filename
+                where = (filename, decision.line, decision.id)
+                problems.append(
+                    Problem.found(*where, "decision_id_twice", id=decision.id, other=other)
+                )
+            else:
+                found[decision.id] = (decision, stored)
+    return found
+
+
+def check_sources(
+    sources: list[tuple[str, bytes]], require_executable: bool = True
+) -> tuple[list[Problem], dict[str, tuple[Decision, _Dmn]]]:
+    """Every problem of the .bpmn and .dmn files deployed together (business rule tasks checked
+    against the decisions of the .dmn files), and those decisions by id with their file."""
+    problems: list[Problem] = []
+    bpmn_sources = [(f, d) for f, d in sources if not is_dmn(f)]
+    decisions = _decisions([(f, d) for f, d in sources if is_dmn(f)], problems)
+    tables = {key: decision for key, (decision, _) in decisions.items()}
+    for filename, data in bpmn_sources:
+        problems += validate_bytes(data, filename, require_executable=require_executable)
+        try:
+            root = parse_xml(data, filename).getroot()
+        except XmlError:
+            continue  # reported by validate_bytes
+        problems += check_business_rule_tasks(root, tables, filename)
+    if not bpmn_sources:
+        problems.append(Problem.found("-", None, None, "no_bpmn_files"))
+    return problems, decisions
+
+
+def _decision_refs(data: bytes) -> set[str]:
+    """The decisions the business rule tasks of a BPMN file name."""
+    root = parse_xml(data).getroot()
+    attribute = f"{{{n.CAMUNDA}}}decisionRef"
+    return {(t.get(attribute) or "").strip() for t in root.iter(f"{{{n.BPMN}}}businessRuleTask")}
 
 
 def deploy(
@@ -47,19 +115,21 @@ def deploy(
     now: datetime,
 ) -> list[Deployed]:
     """Validate every (filename, bytes); on any problem store nothing, else add new versions."""
-    problems: list[Problem] = []
-    for filename, data in sources:
-        problems += validate_bytes(data, filename, require_executable=True)
-    if not sources:
-        problems.append(Problem.found("-", None, None, "no_bpmn_files"))
+    problems, decisions = check_sources(sources)
     if problems:
         raise DeployError(problems)
+    bpmn_sources = [(f, d) for f, d in sources if not is_dmn(f)]
     results = []
-    for filename, data in sources:
+    for filename, data in bpmn_sources:
         sop = read_bpmn(data)
         digest = hashlib.sha256(data).hexdigest()
+        used = sorted({decisions[ref][1] for ref in _decision_refs(data)}, key=lambda f: f.filename)
         latest = _latest(session, sop.key)
-        if latest is not None and latest.sha256 == digest:
+        if (
+            latest is not None
+            and latest.sha256 == digest
+            and sorted(f.sha256 for f in latest.decision_files) == sorted(f.sha256 for f in used)
+        ):
             results.append(Deployed(latest, False))
             continue
         process = parse_xml(data).getroot().find(f".//*[@id='{sop.key}']")
@@ -79,6 +149,9 @@ def deploy(
             spec=store.spec_dict(data, sop.key, Path(filename).name),
             deployed_by=user,
             deployed_at=now,
+            decision_files=[
+                DecisionFile(filename=f.filename, sha256=f.sha256, xml=f.xml) for f in used
+            ],
         )
         session.add(definition)
         session.flush()

@@ -145,6 +145,8 @@ FINDINGS: dict[str, str] = {
     "spiff_refused": "SpiffWorkflow cannot build the process: %(detail)s",
     "expression_refused": "%(what)s refused by the safe evaluator: %(reason)s",
     "timer_refused": "timer refused: %(reason)s",
+    # decisions (.dmn) deployed beside the processes
+    "decision_id_twice": "the decision id '%(id)s' is also in %(other)s",
 }
 
 

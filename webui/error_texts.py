@@ -130,6 +130,7 @@ class Finding(Protocol):
 FINDING_TEXTS: dict[str, LazyString] = {
     "file_unreadable": _l("cannot read file: %(reason)s"),
     "no_bpmn_files": _l("there is no .bpmn file to deploy"),
+    "decision_id_twice": _l("the decision id '%(id)s' is also in %(other)s"),
     "xml_unsafe": _l(
         "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
         "(possible XXE or entity-expansion attack); remove the <!DOCTYPE ...> block"

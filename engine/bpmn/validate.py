@@ -13,7 +13,6 @@ from pathlib import Path
 from lxml import etree
 from SpiffWorkflow.bpmn.parser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.camunda.parser import CamundaParser
 
 from engine.bpmn import names as n
 from engine.bpmn.rules import sop_findings
@@ -26,6 +25,7 @@ from engine.runtime.expressions import (
     check_script,
     constant_value,
 )
+from engine.runtime.spiff import AlurParser
 
 logger = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ class _Checker:
                 self.add(node, _label(node), "node_in_no_lane", kind=_local(node), name=name)
 
     def check_spiff(self, require_executable: bool) -> None:
-        parser = CamundaParser()
+        parser = AlurParser()  # business rule tasks are checked with their DMN at deploy
         try:
             parser.add_bpmn_xml(self.tree, self.filename)
             process_ids = parser.get_process_ids()

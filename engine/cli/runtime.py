@@ -54,7 +54,8 @@ def upgrade() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--user", "-u", "username", envvar="ALUR_USER", help="Recorded as the deployer.")
 def deploy(paths: tuple[Path, ...], username: str | None) -> None:
-    """Validate BPMN files (or every *.bpmn in a folder) and store new versions, all or nothing."""
+    """Validate BPMN and DMN files (or every *.bpmn and *.dmn in a folder) and store new
+    versions, all or nothing; a version keeps the DMN files its business rule tasks use."""
     for item in open_alur().deploy(list(paths), username or _login()):
         d = item.definition
         click.echo(f"{d.key}: versi {d.version} ({'baru' if item.created else 'tidak berubah'})")

@@ -1,4 +1,6 @@
-"""`alur validate FILE...`: check BPMN files before deploying them, one line per problem."""
+"""`alur validate FILE...`: check BPMN (and DMN) files before deploying them, one line per
+problem. Business rule tasks are checked against the decisions of the .dmn files named with
+them, as deploy does."""
 
 from __future__ import annotations
 
@@ -7,17 +9,10 @@ from pathlib import Path
 
 import click
 
-from engine.bpmn.validate import validate_file
+from engine.bpmn.validate import Problem
+from engine.definitions import check_sources, collect, is_dmn
 
 logger = logging.getLogger(__name__)
-
-
-def bpmn_files(paths: tuple[Path, ...]) -> list[Path]:
-    """The files named, with each directory replaced by the *.bpmn files directly inside it."""
-    files: list[Path] = []
-    for path in paths:
-        files.extend(sorted(path.glob("*.bpmn")) if path.is_dir() else [path])
-    return files
 
 
 @click.command("validate")
@@ -29,16 +24,26 @@ def bpmn_files(paths: tuple[Path, ...]) -> list[Path]:
 )
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], require_executable: bool) -> None:
-    """Check BPMN files (or every *.bpmn in a directory): XML safety, XSD, lanes, expressions."""
-    files = bpmn_files(paths)
-    if not files:
+    """Check BPMN and DMN files (or every *.bpmn and *.dmn in a directory): XML safety, XSD,
+    lanes, expressions, decision tables and the business rule tasks that name them."""
+    files = collect(list(paths))
+    if all(is_dmn(str(f)) for f in files):
         click.echo("no .bpmn files to validate", err=True)
         ctx.exit(1)
+    sources, problems = [], []
+    for path in files:
+        try:
+            sources.append((str(path), path.read_bytes()))
+        except OSError as err:
+            problems.append(
+                Problem.found(str(path), None, None, "file_unreadable", reason=err.strerror)
+            )
+    problems += check_sources(sources, require_executable)[0]
     bad = 0
     for path in files:
-        problems = validate_file(path, require_executable=require_executable)
-        bad += bool(problems)
-        for problem in problems:
+        mine = [p for p in problems if p.file == str(path)]
+        bad += bool(mine)
+        for problem in mine:
             click.echo(str(problem))
     if bad:
         click.echo(f"{bad} of {len(files)} file(s) have problems", err=True)

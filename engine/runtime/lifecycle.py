@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from engine import access, audit
 from engine.clock import Clock, system_clock
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.roles import RoleMap
+from engine.runtime.decision_task import DECIDED
 from engine.runtime.store import Handle, WorkflowStore
 from engine.sop import Step, Waktu
 from engine.storage.tables import Definition, HumanTask, Instance, User
@@ -178,6 +180,7 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
         if task_id not in ready:
             row.state = "cancelled"
     now = ctx.clock()
+    _record_decisions(session, instance, workflow, actor, now)
     for task_id, spiff_task in ready.items():
         if task_id in open_rows:
             continue
@@ -192,6 +195,17 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
         audit.record(session, instance.id, "finished", actor, at=now)
     ctx.store.save(session, instance, handle, since)
     instance.next_wakeup_at = None if instance.state != "running" else next_wakeup(workflow, now)
+
+
+def _record_decisions(session, instance, workflow, actor, now) -> None:
+    """Audit what the business rule tasks of this step decided (stashed by DecisionTask), in
+    subprocesses too (one that ended in this step as well)."""
+    for flow in [workflow, *workflow.subprocesses.values()]:
+        for task in [t for t in flow.tasks.values() if DECIDED in t.internal_data]:
+            decided = task.internal_data.pop(DECIDED)
+            data = json.loads(json.dumps(decided, default=str))  # dates as ISO text
+            element = task.task_spec.bpmn_id
+            audit.record(session, instance.id, "decided", actor, at=now, element=element, **data)
 
 
 def wake(session: Session, ctx: Context, instance: Instance, actor: str) -> Handle:

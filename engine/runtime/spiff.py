@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -17,8 +18,11 @@ from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.xmlsafe import parse_xml
+from engine.runtime import decision_task
 from engine.runtime.script_engine import SafeScriptEngine
 
+# the library's Camunda converters, and Alur's business rule task as the library adds its own
+CONFIG = {**DEFAULT_CONFIG, decision_task.DecisionTask: decision_task.DecisionTaskConverter}
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 _FLAT_FILTERS = {"state", "manual", "lane", "spec_name", "spec_class", "updated_ts"}
 
@@ -31,6 +35,8 @@ class AlurWorkflow(BpmnWorkflow):
     times per step, and stops at depth 1000 (a deep instance would report itself completed
     with work still open). The index scan visits each task once, in creation order, at any depth.
     """
+
+    decisions = None  # the version's DMN (decision_files.Decisions), set by the store on new/load
 
     def get_tasks_iterator(self, first_task=None, **kwargs) -> Iterator:
         if first_task is not None or kwargs.keys() - _FLAT_FILTERS - {"skip_subprocesses"}:
@@ -58,9 +64,18 @@ class AlurWorkflow(BpmnWorkflow):
             task.task_spec._update(task)
 
 
+class AlurParser(CamundaParser):
+    """The Camunda parser family with Alur's business rule task (decisions deployed beside)."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        **decision_task.PARSER_CLASSES,
+    }
+
+
 def parse_specs(xml: bytes, process_id: str, filename: str = "<bpmn>") -> Specs:
     """Build the process spec (and its subprocess specs) from BPMN bytes."""
-    parser = CamundaParser()
+    parser = AlurParser()
     parser.add_bpmn_xml(parse_xml(xml, filename=filename), filename=filename)  # never lxml defaults
     return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
 
@@ -69,6 +84,14 @@ def new_workflow(specs: Specs) -> AlurWorkflow:
     """A fresh instance that evaluates every condition through the safe evaluator."""
     spec, subprocesses = specs
     return AlurWorkflow(spec, subprocesses, script_engine=script_engine())
+
+
+def with_dates(registry):
+    """The library's registry knows datetime; a DMN date column (and FEEL's date()) gives dates."""
+    registry.register(
+        date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])
+    )
+    return registry
 
 
 class HeaderConverter(BpmnWorkflowConverter):
@@ -100,7 +123,7 @@ class StoreSerializer(BpmnWorkflowSerializer):
     """
 
     def __init__(self) -> None:
-        registry = self.configure(DEFAULT_CONFIG)
+        registry = with_dates(self.configure(CONFIG))
         HeaderConverter(AlurWorkflow, registry, typename="BpmnWorkflow")
         super().__init__(registry)
 
@@ -128,7 +151,7 @@ class StoreSerializer(BpmnWorkflowSerializer):
 @cache
 def serializer() -> BpmnWorkflowSerializer:
     """The library's serializer for a whole workflow (spec and tasks included)."""
-    registry = BpmnWorkflowSerializer.configure(DEFAULT_CONFIG)
+    registry = with_dates(BpmnWorkflowSerializer.configure(CONFIG))
     BpmnWorkflowConverter(AlurWorkflow, registry, typename="BpmnWorkflow")
     return BpmnWorkflowSerializer(registry)
 

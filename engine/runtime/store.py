@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.runtime import spiff
+from engine.runtime.decision_files import Decisions, DmnSource
 from engine.storage.tables import Definition, Instance, WorkflowTask
 
 
@@ -39,6 +40,7 @@ class WorkflowStore:
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._specs: dict[int, tuple] = {}
+        self._decisions: dict[int, Decisions] = {}
 
     @staticmethod
     def spec_dict(xml: bytes, key: str, filename: str) -> dict:
@@ -48,7 +50,9 @@ class WorkflowStore:
 
     def new(self, definition: Definition) -> Handle:
         """A fresh workflow of the definition, not yet in the database."""
-        return Handle(None, spiff.new_workflow(self._restored_specs(definition)))
+        workflow = spiff.new_workflow(self._restored_specs(definition))
+        workflow.decisions = self.decisions(definition)
+        return Handle(None, workflow)
 
     def load(self, session: Session, instance: Instance) -> Handle:
         """The instance's workflow, from the cache when its revision still matches."""
@@ -64,6 +68,7 @@ class WorkflowStore:
         tasks = {row["id"]: row for row in rows}
         spec = instance.definition.spec
         workflow = spiff.store_serializer().restore(instance.workflow, spec, tasks)
+        workflow.decisions = self.decisions(instance.definition)
         top = session.execute(
             select(func.max(WorkflowTask.seq)).where(WorkflowTask.instance_id == instance.id)
         ).scalar()
@@ -129,6 +134,16 @@ class WorkflowStore:
     def specs(self, definition: Definition) -> tuple:
         """The version's spec and subprocess specs as objects (shared, read-only)."""
         return self._restored_specs(definition)
+
+    def decisions(self, definition: Definition) -> Decisions:
+        """The DMN files deployed with the definition, read once per definition (see
+        engine.runtime.decision_files): what its business rule tasks decide with."""
+        found = self._decisions.get(definition.id)
+        if found is None:
+            stored = definition.decision_files
+            files = [DmnSource(f.filename, f.sha256, bytes(f.xml)) for f in stored]
+            found = self._decisions[definition.id] = Decisions(files)
+        return found
 
     def _restored_specs(self, definition: Definition) -> tuple:
         """Spec objects are read-only at run time: restore them once per definition."""

@@ -115,11 +115,25 @@ class Definition(Base):
     spec: Mapped[dict] = mapped_column(JSON)  # the SpiffWorkflow spec, stored once per version
     deployed_by: Mapped[str] = mapped_column(String(80), default="")
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decision_files: Mapped[list[DecisionFile]] = relationship(
+        order_by="DecisionFile.id", cascade="all, delete-orphan"
+    )
 
     @property
     def model(self) -> Sop:
         """The typed SOP, built from the stored JSON once per version, shared: do not change it."""
         return definition_sop(self.id, self.sha256, self.sop)
+
+
+class DecisionFile(Base):
+    """A DMN file a process version's business rule tasks use, stored with that version."""
+
+    __tablename__ = "decision_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def definition_sop(definition_id: int | None, sha256: str, data: dict) -> Sop:

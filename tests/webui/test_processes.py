@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -113,9 +114,8 @@ def test_deploy_of_a_changed_file_makes_version_2(login_as, alur):
 def test_deploy_refuses_other_files_and_an_empty_form(login_as, app):
     analis = login_as("analis")
     response = _deploy(analis, ("catatan.txt", b"hello"))
-    assert (
-        response.status_code == 422 and "Hanya berkas .bpmn yang dapat dideploy." in response.text
-    )
+    refused = "Hanya berkas .bpmn dan .dmn yang dapat dideploy."
+    assert response.status_code == 422 and refused in response.text
     response = post(analis, "/processes/deploy", {}, content_type="multipart/form-data")
     assert (
         response.status_code == 422 and "Pilih paling sedikit satu berkas .bpmn." in response.text
@@ -128,3 +128,20 @@ def test_deploy_refuses_other_files_and_an_empty_form(login_as, app):
 def test_admin_may_deploy(login_as):
     response = _deploy(login_as("admin"), ("sop_d.bpmn", sop_path("D").read_bytes()))
     assert response.status_code == 200 and "tidak berubah" in response.text
+
+
+def test_a_bpmn_with_its_dmn_deploys_and_the_history_shows_the_decision(login_as, alur):
+    data = Path(__file__).resolve().parents[1] / "data" / "dmn"
+    response = _deploy(
+        login_as("analis"),
+        ("surat_ttd.bpmn", (data / "surat_ttd.bpmn").read_bytes()),
+        ("penandatangan.dmn", (data / "penandatangan.dmn").read_bytes()),
+    )
+    assert response.status_code == 200, response.text
+    assert "versi baru 1" in response.text
+    alur.add_user("staf_umum", [alur.roles.role("surat_ttd", "Staf Umum")])
+    instance = alur.start("surat_ttd", "staf_umum", data={"jenis_dokumen": "SPJ", "jumlah": 9e8})
+    (task,) = alur.task_history(instance.id)
+    alur.complete(task.id, "staf_umum")
+    page = login_as("auditor").get(f"/instances/{instance.id}").text
+    assert "Diputuskan tabel keputusan" in page and "penandatangan, aturan 4" in page

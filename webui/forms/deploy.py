@@ -1,4 +1,5 @@
-"""The deploy form: .bpmn uploads read and size-checked, then the engine's findings per file."""
+"""The deploy form: .bpmn (and .dmn) uploads read and size-checked, then the engine's findings
+per file."""
 
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ class DeployForm:
             if not name:
                 continue
             data = storage.read(self.max_bytes + 1)
-            if not name.lower().endswith(".bpmn"):
-                self._refuse(name, _("Only .bpmn files can be deployed."))
+            if not name.lower().endswith((".bpmn", ".dmn")):
+                self._refuse(name, _("Only .bpmn and .dmn files can be deployed."))
             elif len(data) > self.max_bytes:
                 limit = megabytes(self.max_bytes)
                 self._refuse(name, _("The file is larger than %(mb)s MB.", mb=limit))

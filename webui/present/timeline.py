@@ -22,6 +22,7 @@ def kind_label(kind: str) -> str:
         "reassigned": _("Reassigned"),
         "completed": _("Completed"),
         "sent_back": _("Sent back"),
+        "decided": _("Decided by a table"),
         "file_attached": _("File attached"),
         "cancelled": _("Cancelled"),
         "finished": _("Finished"),
@@ -109,6 +110,9 @@ def _detail(event: EventRow) -> str:
         return _("to %(user)s", user=request_cache.person(data.get("to") or ""))
     if event.kind == "unclaimed" and data.get("was"):
         return _("was taken by %(user)s", user=request_cache.person(data["was"]))
+    if event.kind == "decided":
+        rules = ", ".join(str(n) for n in data.get("matched") or []) or "-"
+        return _("%(decision)s, rule %(rules)s", decision=data.get("decision_id", ""), rules=rules)
     if event.kind == "started" and data.get("title"):
         return data["title"]
     if event.kind == "migrated":

@@ -1,4 +1,4 @@
-"""Revision 0002 upgrades a 0001 database with rows in it, and downgrades again, on both kinds."""
+"""Revisions 0002 to 0004 upgrade a database with rows in it and downgrade, on both kinds."""
 
 from __future__ import annotations
 
@@ -55,5 +55,37 @@ def test_0002_upgrades_and_downgrades(empty_url):
             assert c.execute(text("SELECT username FROM users")).scalar_one() == "ana"
         migrate.upgrade(engine)
         assert "notifications" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_0003_adds_the_session_columns_and_downgrades(empty_url):
+    engine = make_engine(empty_url)
+    try:
+        migrate.upgrade(engine, "0002_worker")
+        assert "session_epoch" not in columns(engine, "users")
+        migrate.upgrade(engine, "0003_sessions")
+        assert {"session_epoch", "must_change_password"} <= columns(engine, "users")
+        config = migrate.alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            migrate.command.downgrade(config, "0002_worker")
+        assert "session_epoch" not in columns(engine, "users")
+    finally:
+        engine.dispose()
+
+
+def test_0004_adds_the_decision_files_table_and_downgrades(empty_url):
+    engine = make_engine(empty_url)
+    try:
+        migrate.upgrade(engine, "0003_sessions")
+        assert "decision_files" not in inspect(engine).get_table_names()
+        migrate.upgrade(engine)
+        assert {"definition_id", "filename", "sha256", "xml"} <= columns(engine, "decision_files")
+        config = migrate.alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            migrate.command.downgrade(config, "0003_sessions")
+        assert "decision_files" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
