@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -66,6 +66,21 @@ class Pages:
     def decision_gateways(definition: Definition) -> dict:
         """Decision step element -> its gateway (id and outgoing flow by Ya/Tidak) in the BPMN."""
         return reader.decision_gateways(definition.xml, definition.task_steps)
+
+    # -- the process page ------------------------------------------------------------------------
+    def version_counts(self, key: str) -> dict[int, dict[str, int]]:
+        """Per version of the process: how many instances are running and suspended."""
+        query = (
+            select(Definition.version, Instance.state, func.count(Instance.id))
+            .join(Instance.definition)
+            .where(Definition.key == key, Instance.state.in_(("running", "suspended")))
+            .group_by(Definition.version, Instance.state)
+        )
+        counts: dict[int, dict[str, int]] = {}
+        with self.session(read_only=True) as s:
+            for version, state, count in s.execute(query):
+                counts.setdefault(version, {"running": 0, "suspended": 0})[state] = count
+        return counts
 
     # -- people and what they may do --------------------------------------------------------
     def people(self) -> dict[str, str]:

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 START_FIELDS = {"title": str, "data": dict, "version": int}
+MIGRATE_FIELDS = {
+    "from": int, "to": int, "instances": list, "mapping": dict, "note": str, "dry_run": bool,
+}  # fmt: skip
+NOTE_FIELDS = {"note": str}
 COMPLETE_FIELDS = {"data": dict, "decision": (str, type(None)), "note": str, "checklist": dict}
 ID = "int(max=9223372036854775807)"  # a database integer; larger ids do not route
 FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -169,3 +173,35 @@ def complete(task_id: int):
         raise InvalidInput("checklist_invalid")
     # One write transaction: the task read, checked and completed, and the answer made from it.
     return jsonify(alur().complete_from_api(task_id, g.api_user.username, Completion(**body)))
+
+
+@bp.post("/processes/<key>/migrations")
+def migrate(key: str):
+    """Check (dry_run) or move instances of one version to another: one result per instance."""
+    body = _body(MIGRATE_FIELDS, required=("from", "to"))
+    ids = body.get("instances") or None
+    mapping = body.get("mapping") or {}
+    if ids and not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise InvalidInput("field_type", field="instances")
+    if not all(isinstance(v, str) for v in mapping.values()):
+        raise InvalidInput("field_type", field="mapping")
+    args = (key, body["from"], body["to"], g.api_user.username, ids, mapping)
+    if body.get("dry_run", False):
+        outcomes = alur().plan_migration(*args)
+    else:
+        outcomes = alur().migrate(*args, body.get("note", ""))
+    return jsonify(dry_run=body.get("dry_run", False), results=[o.as_json() for o in outcomes])
+
+
+@bp.post(f"/instances/<{ID}:instance_id>/suspend")
+def suspend(instance_id: int):
+    note = _body(NOTE_FIELDS).get("note", "")
+    alur().suspend(instance_id, g.api_user.username, note)
+    return jsonify(alur().instance_answer(instance_id, g.api_user.username))
+
+
+@bp.post(f"/instances/<{ID}:instance_id>/resume")
+def resume(instance_id: int):
+    note = _body(NOTE_FIELDS).get("note", "")
+    alur().resume(instance_id, g.api_user.username, note)
+    return jsonify(alur().instance_answer(instance_id, g.api_user.username))

@@ -122,6 +122,34 @@ SCHEMAS = {
             "next": _list("Task", "the open tasks now: where the process went"),
         }
     ),
+    "MigrationRequest": _object(
+        {
+            "from": INTEGER | {"description": "the version the instances run"},
+            "to": INTEGER | {"description": "the version to move them to"},
+            "instances": {"type": "array", "items": INTEGER, "description": "default: all"},
+            "mapping": OBJECT
+            | {"additionalProperties": STRING, "description": "old step id -> new step id"},
+            "note": STRING | {"description": "why (recorded in each instance's history)"},
+            "dry_run": BOOLEAN | {"description": "true: only check, change nothing"},
+        },
+        required=["from", "to"],
+        closed=True,
+    ),
+    "MigrationResult": _object(
+        {
+            "instance": INTEGER,
+            "from_version": MAYBE_INTEGER,
+            "to_version": MAYBE_INTEGER,
+            "status": {"enum": ["migratable", "refused", "migrated", "failed"]},
+            "reasons": {"type": "array", "items": OBJECT},
+            "tasks": {
+                "type": "array",
+                "items": OBJECT,
+                "description": "per open task: kept (as which step) or withdrawn",
+            },
+        }
+    ),
+    "NoteRequest": _object({"note": STRING}, required=[], closed=True),
 }
 ERRORS = {
     "401": "no token, or an unknown or revoked one, or an inactive user",
@@ -194,6 +222,38 @@ PATHS = {
             {"200": _json(_object({"instance_id": INTEGER, "events": _list("Event")}))},
             "403 404",
             parameters=[INSTANCE_ID],
+        )
+    },
+    "/api/v1/processes/{key}/migrations": {
+        "post": _operation(
+            "Check (dry_run) or move running instances to another version (analysts, admins)",
+            {
+                "200": _json(
+                    _object({"dry_run": BOOLEAN, "results": _list("MigrationResult")}),
+                    "One result per instance",
+                )
+            },
+            "403 404 422",
+            parameters=[_param("key", "path", STRING, "process key, e.g. sop_b")],
+            requestBody=_body("MigrationRequest"),
+        )
+    },
+    "/api/v1/instances/{instance_id}/suspend": {
+        "post": _operation(
+            "Suspend an instance: its tasks cannot be claimed or completed (analysts, admins)",
+            {"200": _json(_ref("Instance"))},
+            "403 404 409 422",
+            parameters=[INSTANCE_ID],
+            requestBody=_body("NoteRequest", required=False),
+        )
+    },
+    "/api/v1/instances/{instance_id}/resume": {
+        "post": _operation(
+            "Resume a suspended instance (analysts, admins)",
+            {"200": _json(_ref("Instance"))},
+            "403 404 409 422",
+            parameters=[INSTANCE_ID],
+            requestBody=_body("NoteRequest", required=False),
         )
     },
     "/api/v1/tasks": {

@@ -1,4 +1,5 @@
-"""The instance page: where a process stands, its diagram, its history; reassign and cancel."""
+"""The instance page: where a process stands, its diagram, its history; reassign, cancel,
+suspend and resume."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ bp = Blueprint("instances", __name__, url_prefix="/instances")
 VIEWS = ("bpmn", "sop")
 STATES = ("running", "suspended", "completed", "cancelled")
 REASON_MAX = 2000
+NOTE_MAX = 2000
 LIST_LIMIT = 200
 
 
@@ -121,6 +123,25 @@ def cancel(instance_id: int):
     return redirect(url_for("instances.show", instance_id=instance.id))
 
 
+@bp.post("/<int:instance_id>/suspend")
+@login_required
+def suspend(instance_id: int):
+    """Analysts and admins: no task of it can be taken or completed until it is resumed."""
+    note = request.form.get("note", "").strip()[:NOTE_MAX]
+    alur().suspend(instance_id, access.me().username, note)  # the engine checks who may
+    flash(_("The process is suspended."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
+@bp.post("/<int:instance_id>/resume")
+@login_required
+def resume(instance_id: int):
+    note = request.form.get("note", "").strip()[:NOTE_MAX]
+    alur().resume(instance_id, access.me().username, note)
+    flash(_("The process runs again."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
 def _page(instance_id: int, errors: dict[str, str]):
     """The instance page (with the cancel form's errors), from one read of the engine."""
     page = access.instance_page(instance_id)
@@ -147,6 +168,7 @@ def _page(instance_id: int, errors: dict[str, str]):
         timings=state.timings(definition.model.steps),
         view=view,
         may_cancel=page.may_cancel,
+        may_suspend=access.abilities().analyst and instance.state in ("running", "suspended"),
         errors=errors,
         reason=request.form.get("reason", ""),
     )

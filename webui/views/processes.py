@@ -1,4 +1,5 @@
-"""The SOP catalog (every process, its versions, diagrams and SOP table) and deploying BPMN."""
+"""The SOP catalog (every process, its versions, diagrams and SOP table), deploying BPMN, and
+moving running instances to another version (analysts and admins)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,17 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.errors import DeployError, NotFound
+from engine.errors import DeployError, InvalidInput, NotFound, PermissionDenied
 from engine.views import Definition
 from webui import access, request_cache
+from webui.error_texts import TEXTS, error_text
 from webui.facade import alur
 from webui.forms.deploy import DeployForm
 from webui.present import charts
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 VIEWS = ("bpmn", "sop")
+NOTE_MAX = 2000
 
 
 @bp.get("/")
@@ -33,8 +36,47 @@ def index():
 @bp.get("/<key>")
 @login_required
 def show(key: str):
+    return _page(key, request.args.get("version", type=int), None)
+
+
+@bp.post("/<key>/migrations")
+@login_required
+def migrate(key: str):
+    """Check (the plan per instance), then on confirmation move the instances of one version."""
+    user = access.me()
+    if not access.abilities().analyst:
+        raise PermissionDenied("migrate_forbidden")
+    form = {
+        "from": request.form.get("from", type=int),
+        "to": request.form.get("to", type=int),
+        "mapping": request.form.get("mapping", "").strip(),
+        "note": request.form.get("note", "").strip()[:NOTE_MAX],
+        "confirm": request.form.get("confirm") == "1",
+    }
+    migration = {"form": form, "errors": {}, "outcomes": None}
+    mapping = _mapping(form["mapping"], migration["errors"])
+    if form["from"] is None or form["to"] is None:
+        migration["errors"]["versions"] = _("Choose both versions.")
+    elif form["from"] == form["to"]:
+        migration["errors"]["versions"] = _("The source and target versions are the same.")
+    if migration["errors"]:
+        return _page(key, None, migration), 422
+    args = (key, form["from"], form["to"], user.username, None, mapping)
+    try:
+        if form["confirm"]:
+            outcomes = alur().migrate(*args, form["note"])
+        else:
+            outcomes = alur().plan_migration(*args)
+    except InvalidInput as error:
+        migration["errors"]["mapping"] = error_text(error)
+        return _page(key, None, migration), 422
+    migration["outcomes"] = [_outcome(o) for o in outcomes]
+    migration["done"] = form["confirm"]
+    return _page(key, None, migration), 200
+
+
+def _page(key: str, wanted: int | None, migration: dict | None):
     versions = _versions(key)
-    wanted = request.args.get("version", type=int)
     definition = next((d for d in versions if d.version == wanted), versions[0])
     view = request.args.get("view") if request.args.get("view") in VIEWS else "bpmn"
     urls = {
@@ -43,6 +85,7 @@ def show(key: str):
     actors = [
         {"lane": lane, "role": alur().roles.role(key, lane)} for lane in definition.model.actors
     ]
+    may_migrate = _may_deploy()
     return render_template(
         "processes/show.html",
         definition=definition,
@@ -50,8 +93,33 @@ def show(key: str):
         view=view,
         urls=urls,
         actors=actors,
-        may_deploy=_may_deploy(),
+        may_deploy=may_migrate,
+        may_migrate=may_migrate,
+        counts=alur().version_counts(key) if may_migrate else {},
+        migration=migration,
     )
+
+
+def _mapping(text: str, errors: dict[str, str]) -> dict[str, str]:
+    """OLD=NEW pairs, one a line or separated by commas."""
+    mapping = {}
+    for item in text.replace(",", "\n").splitlines():
+        if not item.strip():
+            continue
+        old, sep, new = item.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            errors["mapping"] = _("A mapping must be written OLD=NEW: '%(item)s'.", item=item)
+            continue
+        mapping[old.strip()] = new.strip()
+    return mapping
+
+
+def _outcome(outcome) -> dict:
+    """One instance's plan or result, its reasons in the user's language."""
+    reasons = [
+        str(TEXTS[r.key] % r.params) if r.key in TEXTS else r.message for r in outcome.reasons
+    ]
+    return {"outcome": outcome, "reasons": reasons}
 
 
 @bp.get("/<key>/<int:version>/diagram.bpmn")
