@@ -160,12 +160,22 @@ def _innermost_first(node: ast.AST, depth: int = 0) -> Iterator[ast.AST]:
     yield node
 
 
+def _called(tree: ast.AST) -> set[int]:
+    """The ids of the nodes that are the function part of a call."""
+    return {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+
+
+def _reads_data(node: ast.AST, called: set[int]) -> bool:
+    """Whether the node reads a name that is not a called function, i.e. the task's data."""
+    return any(isinstance(n, ast.Name) and id(n) not in called for n in ast.walk(node))
+
+
 def _check_tree(tree: ast.AST) -> str | None:
     """First refusal found, innermost nodes first (so '__import__' before '.system'), or None."""
     refused = next((_REFUSED[type(n)] for n in ast.walk(tree) if type(n) in _REFUSED), None)
     if refused:
         return refused
-    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    called = _called(tree)
     try:
         for node in _innermost_first(tree):
             reason = _node_reason(node, id(node) in called)
@@ -221,16 +231,14 @@ def check_expression(expr: str) -> str | None:
     if not isinstance(expr, str) or not expr.strip():
         return "the expression is empty"
     try:
-        tree = _expression_tree(expr)
-        return _check_tree(tree) or _constant_problem(expr, tree)
+        return check_tree(_expression_tree(expr))
     except ExpressionError as err:
         return err.reason
 
 
 def _constant_parts(node: ast.AST, called: set[int]) -> Iterator[ast.AST]:
     """The largest sub-expressions that read no data (names only as called functions)."""
-    names = [n for n in ast.walk(node) if isinstance(n, ast.Name) and id(n) not in called]
-    if not names:
+    if not _reads_data(node, called):
         if isinstance(node, ast.expr) and not isinstance(node, ast.Constant | ast.Name):
             yield node
         return
@@ -238,10 +246,9 @@ def _constant_parts(node: ast.AST, called: set[int]) -> Iterator[ast.AST]:
         yield from _constant_parts(child, called)
 
 
-def _constant_problem(expr: str, tree: ast.Expression) -> str | None:
-    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+def _constant_problem(tree: ast.Expression) -> str | None:
     budget = Budget()
-    for part in _constant_parts(tree.body, called):
+    for part in _constant_parts(tree.body, _called(tree)):
         try:
             _run(ast.unparse(part), part, {}, budget=budget)
         except ExpressionLimit as err:
@@ -258,8 +265,7 @@ def constant_value(expr: str) -> tuple[bool, Any]:
     reason = _check_tree(tree)
     if reason:
         raise UnsafeExpressionError(expr, reason)
-    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    if any(isinstance(n, ast.Name) and id(n) not in called for n in ast.walk(tree)):
+    if _reads_data(tree, _called(tree)):
         return False, None
     return True, _run(expr, tree.body, {})
 
@@ -345,10 +351,10 @@ def _run(
     return result
 
 
-def check_tree(tree: ast.AST) -> str | None:
-    """None if a tree a dialect translated (a DMN cell) is acceptable to the evaluator, else why;
-    its constant parts are evaluated under the budget, as check_expression does."""
-    return _check_tree(tree) or _constant_problem(ast.unparse(tree), tree)
+def check_tree(tree: ast.Expression) -> str | None:
+    """None if a parsed or translated tree (a condition, a DMN cell) is acceptable to the
+    evaluator, else why; its constant parts are evaluated under the run-time budget."""
+    return _check_tree(tree) or _constant_problem(tree)
 
 
 @dataclass(frozen=True)
