@@ -236,7 +236,7 @@ class Alur(Pages, Answers, UserAdmin):
         access.check(access.completion_refusal(task, user))
         row = StoredFile(
             sha256=digest,
-            name=Path(upload.name).name,
+            name=upload.name,  # cleaned when the Upload was made
             size=len(upload.data),
             content_type=upload.content_type or "application/octet-stream",
             uploaded_by=user.username,

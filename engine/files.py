@@ -67,7 +67,7 @@ class FileStore:
         self.max_bytes = max_bytes
 
     def check(self, upload: Upload) -> None:
-        name = Path(upload.name).name
+        name = upload.name
         if not name or name in {".", ".."}:
             raise InvalidInput("file_name_empty")
         if len(upload.data) > self.max_bytes:
