@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import JSON, String, inspect
 
@@ -18,24 +20,41 @@ _JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # an escaped NUL, not an esc
 
 def check_flush(session, _context, _instances) -> None:
     """A before_flush hook: refuse what the database would choke on, text before JSON (the
-    field a person typed is named rather than the audit copy it also went into)."""
-    rows = [*session.new, *session.dirty]
-    for kind in (str, object):
-        for row in rows:
-            _check_row(row, kind)
+    field a person typed is named rather than the audit copy it also went into). Only what is
+    new or changed is checked: a value stored before these checks existed is left alone."""
+    states = [inspect(row) for row in (*session.new, *session.dirty)]
+    for state in states:
+        for column in _columns(state.mapper).texts:
+            value = _changed(state, column)
+            if isinstance(value, str):
+                _check_text(column, value)
+    for state in states:
+        for column in _columns(state.mapper).limited_json:
+            value = _changed(state, column)
+            if value is not None:
+                _check_json(column, value)
 
 
-def _check_row(row, kind: type) -> None:
-    state = inspect(row)
-    for column in state.mapper.columns:
-        attr = state.attrs.get(column.key)
-        if attr is None or (state.persistent and not attr.history.has_changes()):
-            continue
-        value = attr.value
-        if kind is str and isinstance(value, str):
-            _check_text(column, value)
-        elif kind is object and isinstance(column.type, JSON) and value is not None:
-            _check_json(column, value)
+class _Columns(NamedTuple):
+    texts: tuple  # String and Text columns
+    limited_json: tuple  # JSON columns with a max_bytes in their info
+
+
+@cache
+def _columns(mapper) -> _Columns:
+    """Which of a table's columns the guard looks at, worked out once per mapped class."""
+    texts = tuple(c for c in mapper.columns if isinstance(c.type, String))
+    limited = tuple(
+        c for c in mapper.columns if isinstance(c.type, JSON) and c.info.get("max_bytes")
+    )
+    return _Columns(texts, limited)
+
+
+def _changed(state, column):
+    """The column's value when the row is new or the attribute was set since loading."""
+    if state.persistent and column.key not in state.committed_state:
+        return None
+    return state.dict.get(column.key)
 
 
 def _field(column) -> str:
@@ -51,9 +70,7 @@ def _check_text(column, value: str) -> None:
 
 
 def _check_json(column, value) -> None:
-    limit = column.info.get("max_bytes")
-    if limit is None:
-        return
+    limit = column.info["max_bytes"]
     text = json.dumps(value, ensure_ascii=False, default=str)
     if _JSON_NUL.search(text):
         raise InvalidInput("field_nul", field=_field(column))

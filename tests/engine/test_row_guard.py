@@ -4,6 +4,7 @@ NUL characters, over-long text, oversized form data; nothing of the action is st
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from engine import users
 from engine.errors import InvalidInput
@@ -52,3 +53,15 @@ def test_a_nul_in_a_cancel_reason_or_a_note_changes_nothing(alur):
 def test_a_nul_in_a_token_label_is_refused(alur):
     with pytest.raises(InvalidInput, match="api_tokens.name memuat"), alur.session() as s:
         users.create_token(s, users.get(s, starter(alur, KEY)), "laptop\x00", alur.clock())
+
+
+def test_a_value_stored_before_the_checks_is_left_alone(alur):
+    instance = alur.start(KEY, starter(alur, KEY), title="Renja")
+    with alur.session() as s:  # as an older release could have stored it
+        s.execute(
+            text("UPDATE instances SET title = :t WHERE id = :i"),
+            {"t": "R" * 400, "i": instance.id},
+        )
+    task = only_task(alur, instance.id)
+    alur.complete(task.id, holder(task.role))  # the instance row changes, its title does not
+    assert alur.instance(instance.id).title == "R" * 400
