@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(test_config: Mapping | None = None) -> Flask:
     """Build the app: configuration, one init_app per subsystem, then the blueprints."""
-    from webui import api, config, errors, facade, i18n, security, templating
+    from webui import api, caching, config, errors, facade, i18n, security, templating
     from webui.views import (
         admin,
         assets,
@@ -29,6 +29,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     config.load(app, test_config)
     facade.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     profile.init_app(app)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from io import BytesIO
+from pathlib import Path
 
 from flask import abort, request, send_file
 
+import exporters
 from engine.views import Definition
 from exporters.flowchart import FORMATS, render_flowchart
 from exporters.progress import InstanceOverlay
+from webui import caching
 
 MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 
@@ -17,21 +21,43 @@ def flowchart(definition: Definition, fmt: str, name: str, overlay: InstanceOver
     """The flowchart shown in the page, or as a download with ?download=1."""
     if fmt not in FORMATS:
         abort(404)
+    tag = caching.validator(DRAWING, definition.sha256, fmt, overlay, _download())
+    unchanged = caching.not_modified(tag)
+    if unchanged is not None:
+        return unchanged
     data = render_flowchart(definition.model, fmt, overlay)
-    return _send(data, MIMETYPES[fmt], f"{name}.{fmt}")
+    return caching.revalidate(_send(data, MIMETYPES[fmt], f"{name}.{fmt}"), tag)
 
 
 def bpmn(definition: Definition):
     """The BPMN XML of a version: fetched by the diagram viewer, or saved with ?download=1."""
     name = f"{definition.key}-v{definition.version}.bpmn"
-    return _send(definition.xml, "application/xml", name)
+    tag = caching.validator(definition.sha256, _download())
+    unchanged = caching.not_modified(tag)
+    if unchanged is not None:
+        return unchanged
+    return caching.revalidate(_send(definition.xml, "application/xml", name), tag)
 
 
 def _send(data: bytes, mimetype: str, name: str):
     return send_file(
         BytesIO(data),
         mimetype=mimetype,
-        as_attachment=request.args.get("download") == "1",
+        as_attachment=_download(),
         download_name=name,
         max_age=0,
     )
+
+
+def _download() -> bool:
+    return request.args.get("download") == "1"
+
+
+def _drawing_code() -> str:
+    """A fingerprint of the code that draws flowcharts: a new release draws anew."""
+    root = Path(exporters.__file__).parent
+    sources = sorted([*root.glob("flowchart/*.py"), root / "progress.py"])
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
+
+
+DRAWING = _drawing_code()

@@ -23,13 +23,20 @@ MAX_AGE = 24 * 3600
 
 @bp.get("/<path:name>")
 def asset(name: str):
+    path = vendor_file(name)
+    if path is None:
+        abort(404)
+    # send_from_directory refuses paths that leave the folder ("..", absolute paths).
+    root = Path(current_app.config["ALUR_NODE_MODULES"])
+    return send_from_directory(root, str(path.relative_to(root)), max_age=MAX_AGE)
+
+
+def vendor_file(name: str) -> Path | None:
+    """The file under node_modules a whitelisted URL name stands for, or None."""
     root = Path(current_app.config["ALUR_NODE_MODULES"])
     if name in FILES and not FILES[name].endswith("/"):
-        target = FILES[name]
-    else:
-        folder = next((k for k in FILES if k.endswith("/") and name.startswith(k)), None)
-        if folder is None or Path(name).suffix not in SUFFIXES:
-            abort(404)
-        target = FILES[folder] + name.removeprefix(folder)
-    # send_from_directory refuses paths that leave the folder ("..", absolute paths).
-    return send_from_directory(root, target, max_age=MAX_AGE)
+        return root / FILES[name]
+    folder = next((k for k in FILES if k.endswith("/") and name.startswith(k)), None)
+    if folder is None or Path(name).suffix not in SUFFIXES or ".." in Path(name).parts:
+        return None
+    return root / (FILES[folder] + name.removeprefix(folder))
