@@ -42,6 +42,11 @@ def may_start(definition: Definition, user: User) -> bool:
     )
 
 
+def may_model(user: User) -> bool:
+    """Admins and analysts: compare versions, turn BPMN into the SOP table and back."""
+    return is_analyst(user)
+
+
 def may_migrate(user: User) -> bool:
     """Admins and analysts: move instances to another version, suspend and resume them."""
     return is_analyst(user)

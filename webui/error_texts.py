@@ -110,6 +110,40 @@ TEXTS: dict[str, LazyString] = {
         "Contact the administrator."
     ),
     "deploy_refused": _l("%(count)s problems; nothing was deployed."),
+    # the SOP table editor
+    "table_refused": _l("%(count)s problems in the table; the diagram was not changed."),
+    "model_forbidden": _l("Only analysts and administrators may compare and edit SOPs."),
+    "xml_not_sop": _l("The diagram cannot be read as an SOP: %(reason)s"),
+    "xml_too_big": _l("The diagram is too large: %(size)s KiB, at most %(limit)s KiB."),
+    "compare_other_process": _l("This diagram is process %(other)s, not %(key)s."),
+    "table_not_object": _l("The table must be a JSON object with actors and rows."),
+    "table_shape": _l("Row %(row)s, column %(column)s: this value is not valid."),
+    "table_no_rows": _l("The table has no steps."),
+    "table_too_many_rows": _l("The table has more than %(limit)s steps."),
+    "table_no_actors": _l("The table has no Pelaksana column."),
+    "table_too_many_actors": _l("The table has more than %(limit)s Pelaksana columns."),
+    "table_actor_empty": _l("Pelaksana column %(index)s: the name is empty."),
+    "table_actor_long": _l(
+        "Pelaksana column %(index)s: the name is longer than %(limit)s characters."
+    ),
+    "table_actor_twice": _l("The Pelaksana '%(name)s' has two columns."),
+    "table_text_long": _l(
+        "Row %(row)s, column %(column)s: the text is longer than %(limit)s characters."
+    ),
+    "table_activity_empty": _l("Row %(row)s, column Kegiatan: the activity is empty."),
+    "table_performer_missing": _l("Row %(row)s: mark the one Pelaksana who performs this step."),
+    "table_performer_unknown": _l("Row %(row)s: '%(name)s' is not a Pelaksana column."),
+    "table_waktu_invalid": _l("Row %(row)s, column Waktu: enter a number, 0 or more."),
+    "table_waktu_unit": _l(
+        "Row %(row)s, column Waktu: the unit '%(unit)s' is unknown; "
+        "choose menit, jam, hari or hari kerja."
+    ),
+    "table_target_missing": _l(
+        "Row %(row)s, column %(column)s: there is no step %(target)s "
+        "(the table has %(count)s steps)."
+    ),
+    "table_target_self": _l("Row %(row)s, column %(column)s: the decision points to its own step."),
+    "table_rule": _l("%(reason)s"),
     "field_nul": _l("%(field)s contains a NUL character; remove it."),
     "field_too_long": _l("%(field)s is too long: %(length)s characters, at most %(limit)s."),
     "field_too_big": _l("%(field)s is too large: %(size)s KiB, at most %(limit)s KiB."),
