@@ -14,6 +14,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         admin,
         assets,
         auth,
+        compare,
         health,
         inbox,
         instances,
@@ -43,6 +44,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(mine.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(processes.bp)
+    app.register_blueprint(compare.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(notifications.bp)

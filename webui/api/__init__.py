@@ -15,11 +15,13 @@ from engine.views import (
     User,
     plain,
 )
+from webui.api import compare
 from webui.api.openapi import document
 from webui.facade import alur
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.register_blueprint(compare.bp)  # the studio's routes: their own module, this one's checks
 
 START_FIELDS = {"title": str, "data": dict, "version": int}
 MIGRATE_FIELDS = {
