@@ -6,7 +6,8 @@ number is its place). Decision targets name rows by number (None: the end):
     {"code", "name", "actors": [str],
      "rows": [{"id", "no", "activity", "actor", "participants": [str], "kelengkapan": [str],
                "waktu": {"amount": number | None, "unit": "menit" | "jam" | "hari" |
-                         "hari kerja" | None}, "output": [str], "keterangan",
+                         "hari kerja" | None, "text": as written, kept when it says the
+                         same}, "output": [str], "keterangan",
                "decision": None | {"question", "yes": int | None, "no": int | None}}]}
 
 `table_to_bpmn` writes the table with the automatic layout. Given the XML the table was read
@@ -100,7 +101,11 @@ def sop_to_table(sop: Sop) -> dict:
                 "actor": s.actor,
                 "participants": list(s.participants),
                 "kelengkapan": list(s.kelengkapan),
-                "waktu": {"amount": s.waktu.amount, "unit": str(s.waktu.unit or "") or None},
+                "waktu": {
+                    "amount": s.waktu.amount,
+                    "unit": str(s.waktu.unit or "") or None,
+                    "text": s.waktu.text,
+                },
                 "output": list(s.output),
                 "keterangan": s.keterangan,
                 "decision": (
@@ -256,7 +261,7 @@ def _waktu(value: Any, where: dict, fault) -> Waktu:
     if amount is None or amount == "":
         if unit is not None and unit not in UNITS:
             fault(InvalidInput("table_waktu_unit", **where, unit=unit))
-        return Waktu()
+        return _same_text(value.get("text"), None, "None") or Waktu()
     if isinstance(amount, str):
         try:
             amount = float(amount.replace(",", "."))
@@ -273,8 +278,19 @@ def _waktu(value: Any, where: dict, fault) -> Waktu:
         fault(InvalidInput("table_waktu_unit", **where, unit=unit or ""))
         return Waktu()
     number = int(amount) if float(amount).is_integer() else round(float(amount), 2)
+    kept = _same_text(value.get("text"), number, unit)
+    if kept is not None:  # the SOP's own writing ("300 Menit") when it says the same
+        return kept
     text = f"{number} {unit}".replace(".", ",") if isinstance(number, float) else f"{number} {unit}"
     return Waktu.parse(text)
+
+
+def _same_text(text: Any, amount: float, unit: str) -> Waktu | None:
+    try:
+        waktu = Waktu.parse(text) if isinstance(text, str) and len(text) < 100 else None
+    except ValueError:
+        return None
+    return waktu if waktu and (waktu.amount, str(waktu.unit)) == (amount, unit) else None
 
 
 def _decision(value: Any, no: int, count: int, where, fault) -> Decision | None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Blueprint, abort, render_template, request, send_file
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.errors import InvalidInput
