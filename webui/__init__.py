@@ -22,6 +22,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         notifications,
         processes,
         profile,
+        sop_table,
         start,
         tasks,
     )
@@ -45,6 +46,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(instances.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(compare.bp)
+    app.register_blueprint(sop_table.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(notifications.bp)
