@@ -14,8 +14,9 @@ from tests.webui.conftest import csrf_token
 C1 = sop_path("C.1").read_bytes()
 
 
-def post(client, url, **kwargs):
-    return client.post(url, headers={"X-CSRFToken": csrf_token(client)}, **kwargs)
+def post(client, url, headers=None, **kwargs):
+    headers = {"X-CSRFToken": csrf_token(client), **(headers or {})}
+    return client.post(url, headers=headers, **kwargs)
 
 
 def test_xml_to_table_and_back(login_as):
@@ -43,10 +44,15 @@ def test_bad_cells_come_back_by_row_and_column_in_the_ui_language(login_as):
         {"row": 7, "field": "yes", "column": "Ya",
          "message": "Baris 7, kolom Ya: langkah 40 tidak ada (tabel punya 10 langkah)."},
     ]  # fmt: skip
-    client.get("/language/en") if False else None
-    response = post(client, "/studio/table/to-xml", json={"table": table},
-                    headers={"Accept-Language": "en"})  # fmt: skip
-    assert response.status_code == 422
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    response = post(client, "/studio/table/to-xml", json={"table": table, "xml": C1.decode()})
+    assert response.json["problems"][0]["message"] == (
+        "Row 3, column Waktu: enter a number, 0 or more."
+    )
+    assert response.json["error"]["message"] == (
+        "2 problems in the table; the diagram was not changed."
+    )
 
 
 def test_refusals(login_as, app):
