@@ -22,6 +22,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         processes,
         profile,
         start,
+        studio,
         tasks,
     )
 
@@ -43,6 +44,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(mine.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(processes.bp)
+    app.register_blueprint(studio.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(notifications.bp)

@@ -1,4 +1,5 @@
-// Bundles the studio (studio.js and the CSS it imports) into webui/static/build/ with esbuild:
+// Bundles the studio (studio.js and the CSS it imports) and the studio page's glue
+// (studio-page.js: save, checks, tabs) into webui/static/build/ with esbuild:
 // `npm run build`. The same settings as `esbuild --bundle --format=iife --minify
 // --loader:.js=jsx --jsx=automatic --jsx-import-source=@bpmn-io/properties-panel/preact`, plus
 // one source fix: the properties panel creates its two containers from HTML with a style
@@ -38,7 +39,7 @@ const noInlineStyles = {
 const fonts = Object.fromEntries([".woff2", ".woff", ".ttf", ".eot", ".svg"].map((e) => [e, "file"]));
 
 await esbuild.build({
-  entryPoints: [join(here, "studio.js")],
+  entryPoints: [join(here, "studio.js"), join(here, "studio-page.js")],
   outdir: join(root, "webui", "static", "build"),
   bundle: true,
   format: "iife",
