@@ -129,6 +129,7 @@ class StudioPage {
     }
     this.setStatus(this.editable ? this.msg("unsaved") : "");
     this.updateUndo();
+    this.root.setAttribute("data-checked", "false"); // until the check of this edit answers
     this.scheduleCheck(CHECK_DELAY_MS);
   }
 
