@@ -253,6 +253,20 @@ class Drafts:
             base = latest.version if latest else None
             return self._add(s, user, sop.key, sop.name, base, xml)
 
+    def draft_from_xml(self, xml: bytes, username: str) -> DraftRow:
+        """A draft of a BPMN document (an API client's file): its process id is the key; its base
+        is the newest deployed version of that key, if any."""
+        _check_size(xml)
+        try:
+            sop = read_bpmn(xml)
+        except (XmlError, ValueError) as error:
+            raise InvalidInput("draft_new_invalid", reason=str(error)) from error
+        with self.session() as s:
+            user = self._analyst(s, username)
+            latest = definitions.latest(s, sop.key)
+            base = latest.version if latest else None
+            return self._add(s, user, sop.key[:200], sop.name[:300], base, xml)
+
     def _add(
         self, s: Session, user: User, key: str, name: str, base: int | None, xml: bytes
     ) -> DraftRow:
