@@ -173,3 +173,19 @@ def test_only_the_author_saves(analis, login_as, alur):
     huge = _xml_post(analis, f"/studio/drafts/{draft_id}/save", b"x" * (2 * 1024 * 1024 + 1))
     assert huge.status_code in (413, 422)  # the request limit, or the BPMN limit below it
     assert alur.draft(draft_id, "analis").xml == xml
+
+
+def test_the_inbox_names_the_version_when_several_run(analis, login_as, alur):
+    kabid = login_as("kabid")
+    alur.start(KEY, "kabid", "Rapat versi satu")
+    page = kabid.get("/").text
+    assert "Rapat versi satu" in page and "sop-version" not in page  # one version runs
+    draft_id = _new_draft(analis)
+    xml = alur.draft(draft_id, "analis").xml
+    fixed = migration_edits.set_waktu(xml, "Langkah_1", "1 hari kerja")
+    assert _xml_post(analis, f"/studio/drafts/{draft_id}/save", fixed).status_code == 200
+    assert post(analis, f"/studio/drafts/{draft_id}/publish", {"note": "v2"}).status_code == 302
+    alur.start(KEY, "kabid", "Rapat versi dua")
+    page = kabid.get("/").text
+    rows = {m[0]: m[1] for m in re.findall(r"(Rapat versi \w+)</a>.*?versi (\d)</span>", page, re.S)}
+    assert rows == {"Rapat versi satu": "1", "Rapat versi dua": "2"}
