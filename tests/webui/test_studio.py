@@ -187,5 +187,6 @@ def test_the_inbox_names_the_version_when_several_run(analis, login_as, alur):
     assert post(analis, f"/studio/drafts/{draft_id}/publish", {"note": "v2"}).status_code == 302
     alur.start(KEY, "kabid", "Rapat versi dua")
     page = kabid.get("/").text
-    rows = {m[0]: m[1] for m in re.findall(r"(Rapat versi \w+)</a>.*?versi (\d)</span>", page, re.S)}
+    found = re.findall(r"(Rapat versi \w+)</a>.*?versi (\d)</span>", page, re.S)
+    rows = dict(found)
     assert rows == {"Rapat versi satu": "1", "Rapat versi dua": "2"}
