@@ -143,6 +143,30 @@ MESSAGES: dict[str, str] = {
     # the deployed model failed a step (engine.runtime.failures)
     "process_error": "model tidak dapat menjalankan '%(name)s' (%(element)s): %(reason)s",
     "expression_limit": "model dihentikan di '%(name)s' (%(element)s): %(reason)s",
+    # drafts in the studio and publishing them (engine/drafts.py)
+    "draft_missing": "draf %(id)s tidak ada",
+    "drafts_forbidden": "hanya analis atau admin yang dapat menyunting dan menerbitkan SOP",
+    "draft_not_author": "draf %(id)s milik %(author)s; hanya penyusunnya yang dapat mengubahnya",
+    "draft_own_approval": (
+        "Anda menyusun draf %(id)s sendiri: persetujuannya harus dari analis atau admin lain"
+    ),
+    "draft_state": "draf %(id)s berstatus %(state)s",
+    "draft_base_outdated": (
+        "draf %(id)s disusun dari %(key)s versi %(base)s, tetapi versi terbaru kini %(latest)s;"
+        " buat draf baru dari versi terbaru"
+    ),
+    "draft_too_large": "BPMN draf terlalu besar: %(size)s byte, paling banyak %(limit)s",
+    "draft_empty": "BPMN draf kosong",
+    "draft_key_changed": (
+        "id proses di diagram (%(found)s) bukan %(key)s; draf ini milik proses %(key)s"
+    ),
+    "draft_unchanged": "draf %(id)s sama dengan versi terbaru %(key)s; tidak ada yang diterbitkan",
+    "draft_note_required": "catatan perubahan wajib diisi",
+    "draft_note_too_long": "catatan terlalu panjang: paling banyak %(limit)s karakter",
+    "draft_new_invalid": "SOP baru tidak lengkap: %(reason)s",
+    "draft_process_exists": (
+        "proses %(key)s sudah ada (versi %(version)s); buat draf dari versi itu"
+    ),
 }
 
 

@@ -24,6 +24,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         profile,
         sop_table,
         start,
+        studio,
         tasks,
     )
 
@@ -45,6 +46,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(mine.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(processes.bp)
+    app.register_blueprint(studio.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(sop_table.bp)
     app.register_blueprint(admin.bp)

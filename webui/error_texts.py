@@ -149,6 +149,33 @@ TEXTS: dict[str, LazyString] = {
     "field_too_big": _l("%(field)s is too large: %(size)s KiB, at most %(limit)s KiB."),
     "process_error": _l("The process model cannot run '%(name)s' (%(element)s): %(reason)s"),
     "expression_limit": _l("The process model was stopped at '%(name)s' (%(element)s): %(reason)s"),
+    # drafts in the studio and publishing them
+    "draft_missing": _l("There is no draft %(id)s."),
+    "drafts_forbidden": _l("Only analysts and administrators may edit and publish SOPs."),
+    "draft_not_author": _l("Draft %(id)s belongs to %(author)s; only its author may change it."),
+    "draft_own_approval": _l(
+        "You wrote draft %(id)s yourself: another analyst or an administrator must approve it."
+    ),
+    "draft_state": _l("Draft %(id)s is %(state)s."),
+    "draft_base_outdated": _l(
+        "Draft %(id)s was made from %(key)s version %(base)s, but the newest version is now "
+        "%(latest)s; make a new draft from the newest version."
+    ),
+    "draft_too_large": _l("The draft's BPMN is too large: %(size)s bytes, at most %(limit)s."),
+    "draft_empty": _l("The draft's BPMN is empty."),
+    "draft_key_changed": _l(
+        "The process id in the diagram (%(found)s) is not %(key)s; this draft belongs to "
+        "process %(key)s."
+    ),
+    "draft_unchanged": _l(
+        "Draft %(id)s is the same as the newest version of %(key)s; nothing was published."
+    ),
+    "draft_note_required": _l("A change note is required."),
+    "draft_note_too_long": _l("The note is too long: at most %(limit)s characters."),
+    "draft_new_invalid": _l("The new SOP is incomplete: %(reason)s"),
+    "draft_process_exists": _l(
+        "The process %(key)s already exists (version %(version)s); make a draft from that version."
+    ),
 }
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from engine.bpmn.reader import read_bpmn
 from tests.conftest import sop_path
 from tests.engine.table_edits import NEW_STEP, c1_table, insert_row

@@ -207,3 +207,7 @@ def resume(instance_id: int):
     note = _body(NOTE_FIELDS).get("note", "")
     alur().resume(instance_id, g.api_user.username, note)
     return jsonify(alur().instance_answer(instance_id, g.api_user.username))
+
+
+# The studio's drafts: their routes live in their own module, registered on this blueprint.
+from webui.api import drafts as _drafts  # noqa: E402, F401
