@@ -71,3 +71,18 @@ def test_only_analysts_and_admins_compare(login_as, two_versions, who):
 def test_the_process_page_links_to_compare(login_as):
     assert "/processes/sop_c_1/compare" in login_as("analis").get("/processes/sop_c_1").text
     assert "/processes/sop_c_1/compare" not in login_as("kabid").get("/processes/sop_c_1").text
+
+
+def test_a_draft_compares_with_its_base_and_the_studio_links_to_it(login_as, alur):
+    draft = alur.draft_from_version("sop_c_1", 1, "analis")
+    alur.save_draft(draft.id, c1_version_2(), "analis")
+    client = login_as("analis")
+    studio = client.get(f"/studio/drafts/{draft.id}").text
+    assert f"/processes/sop_c_1/compare?draft={draft.id}" in studio
+    assert 'id="studio-tab-table"' in studio and "/static/build/table.js" in studio
+    page = client.get(f"/processes/sop_c_1/compare?draft={draft.id}").text
+    assert re.findall(r'<tr class="diff-(\w+)"', page) == ["added", "waktu", "actor"]
+    assert f"/studio/drafts/{draft.id}/diagram.bpmn" in page  # the draft's diagram, new side
+    assert marks(page, "new")["Langkah_3_2"] == "added"
+    svg = client.get(f"/processes/sop_c_1/compare/new.svg?old=1&draft={draft.id}").text
+    assert re.search(r'id="step&#45;3" class="[^"]*mark&#45;added', svg)

@@ -27,20 +27,37 @@ def _version(name: str) -> int | None:
     return int(value)
 
 
+def _draft():
+    """The draft named by ?draft=ID (the new side), or None."""
+    value = request.args.get("draft", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= 2**63 - 1:
+        raise InvalidInput("field_type", field="draft")
+    return alur().draft(int(value), current_user.username)
+
+
 def _comparison(key: str):
-    return alur().compare(key, _version("old"), _version("new"), current_user.username)
+    draft = _draft()
+    old = _version("old")
+    if draft is None:
+        return alur().compare(key, old, _version("new"), current_user.username), None
+    old = old if old is not None else draft.base_version
+    return alur().compare(key, old, draft.xml, current_user.username), draft
 
 
 @bp.get("/<key>/compare")
 @login_required
 def show(key: str):
-    comparison = _comparison(key)
+    comparison, draft = _comparison(key)
     definition = alur().definition(key, comparison.new.version or None)
-    args = {"key": key, "old": comparison.old.version, "new": comparison.new.version}
+    args = {"key": key, "old": comparison.old.version}
+    args |= {"draft": draft.id} if draft else {"new": comparison.new.version}
     return render_template(
         "compare/show.html",
         comparison=comparison,
         definition=definition,
+        draft=draft,
         rows=present.rows(comparison.changes),
         args=args,
     )
@@ -52,7 +69,7 @@ def flowchart(key: str, side: str):
     """One side's SOP AP flowchart with its changed steps marked (legend in the UI language)."""
     if side not in SIDES:
         abort(404)
-    chosen = getattr(_comparison(key), side)
+    chosen = getattr(_comparison(key)[0], side)
     marks = StepMarks(chosen.marks, present.mark_legend())
     data = render_flowchart(chosen.sop, "svg", marks=marks)
     return send_file(BytesIO(data), mimetype="image/svg+xml", max_age=0)

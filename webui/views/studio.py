@@ -41,7 +41,7 @@ NEW_FIELDS = ("code", "name", "owner", "actor", "activity", "nomor", "unit")
 
 def tabs() -> list[tuple[str, str]]:
     """The editor's tabs: (id, label); each id's panel is templates/studio/_panel_<id>.html."""
-    return [("diagram", _("Diagram"))]
+    return [("diagram", _("Diagram")), ("table", _("Table"))]
 
 
 def _analyst():

@@ -18,6 +18,7 @@ import "./table.css";
 import { parseWaktu, UNITS } from "../sop-panel/waktu";
 import { label, unitLabel } from "./labels";
 import { parseMark, parseTsv } from "./paste";
+import { wireStudioTab } from "./studio-tab";
 
 let counter = 0;
 const uid = (prefix) => `${prefix}${++counter}`;
@@ -796,3 +797,9 @@ function open(container, table, options) {
 }
 
 window.AlurTable = { open, version: "1" };
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", () => wireStudioTab(open));
+} else {
+  wireStudioTab(open);
+}
