@@ -189,3 +189,37 @@ def test_table_editor_adds_a_step_pastes_rows_and_writes_bpmn(page: Page, consol
     expect(page.locator("#sop-table-result")).to_contain_text("14 langkah")
     expect(grid.locator(".alur-table-error")).to_have_count(0)
     shot(page, "table-editor")
+
+
+def test_studio_table_tab_keeps_edits_both_ways(page: Page):
+    log_in(page, "analis")
+    page.goto("/processes/sop_c_1?version=2")
+    page.get_by_role("button", name="Sunting versi 2 di studio").click()
+    studio = page.locator("#studio-page")
+    expect(studio).to_have_attribute("data-ready", "true")
+    page.get_by_role("tab", name="Tabel").click()
+    table = page.locator("#studio-table")
+    expect(table).to_have_attribute("data-ready", "true")
+    expect(page.get_by_label("Kegiatan langkah 3")).to_have_value(NEW_STEP)
+    page.get_by_label("Waktu langkah 3: jumlah").fill("45")
+    page.get_by_role("button", name="Tambah langkah").click()
+    page.get_by_label("Kegiatan langkah 12").fill(ADDED)
+    page.get_by_label("OPD, langkah 12").select_option("P")
+    shot(page, "studio-table-tab")
+    page.get_by_role("tab", name="Diagram").click()
+    expect(page.locator("#studio-status")).to_have_text("Ada perubahan yang belum disimpan")
+    expect(page.locator('.djs-element[data-element-id="Langkah_12"]')).to_have_count(1)
+    sop = read_bpmn(page.evaluate("alurStudioPage.studio.getXml()").encode())
+    assert sop.step(3).waktu.text == "45 menit" and sop.step(3).element_id == "Langkah_3_2"
+    assert (sop.step(12).activity, sop.step(12).actor) == (ADDED, "OPD")
+    # and back: the table shows the diagram as it now is
+    page.get_by_role("tab", name="Tabel").click()
+    expect(table).to_have_attribute("data-ready", "true")
+    expect(page.get_by_label("Kegiatan langkah 12")).to_have_value(ADDED)
+    page.keyboard.press("Control+s")
+    expect(page.locator("#studio-status")).to_have_text("Semua perubahan tersimpan")
+    page.get_by_role("link", name="Bandingkan").click()
+    rows = page.locator(".diff-table tbody tr")
+    expect(rows).to_have_count(2)  # against version 2: Waktu of step 3, step 12 added
+    expect(page.locator("#bpmn-new")).to_have_attribute("data-ready", "true")
+    shot(page, "compare-draft")
