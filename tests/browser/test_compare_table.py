@@ -138,12 +138,14 @@ def test_table_editor_adds_a_step_pastes_rows_and_writes_bpmn(page: Page, consol
     # two rows pasted from Excel into the Kegiatan cell of a new last row
     page.get_by_role("button", name="Tambah langkah").click()
     expect(page.get_by_label("Kegiatan langkah 13")).to_be_focused()
+    first = ["Daftar OPD", "2 jam", "Undangan", "", "", ""]
+    second = ['"Notulen\nDaftar hadir"', "1 hari kerja", "Rekap", "Lengkap", "", ""]
     block = "\n".join(
         [
-            tsv_row(PASTED[0], {3: "x", 8: "o"}, actors, ["Daftar OPD", "2 jam", "Undangan", "", "", ""]),
-            tsv_row(PASTED[1], {2: "x"}, actors, ['"Notulen\nDaftar hadir"', "1 hari kerja", "Rekap", "Lengkap", "", ""]),
+            tsv_row(PASTED[0], {3: "x", 8: "o"}, actors, first),
+            tsv_row(PASTED[1], {2: "x"}, actors, second),
         ]
-    )  # fmt: skip
+    )
     paste(page, block + "\n")
     expect(grid.locator("tbody tr")).to_have_count(14)
     expect(page.get_by_label("Kegiatan langkah 14")).to_have_value(PASTED[1])
