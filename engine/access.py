@@ -1,4 +1,5 @@
-"""Who may do what: start, read, view, claim, unclaim, reassign, complete, cancel; one rule each.
+"""Who may do what: start, read, view, claim, unclaim, reassign, complete, cancel, edit and
+approve SOP drafts; one rule each.
 
 The engine's actions enforce these rules (raising the refusal) and the pages ask the same rules
 through the facade's view rows to show or hide a button, so the two never disagree.
@@ -10,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, EngineError, InvalidInput, PermissionDenied
-from engine.storage.tables import Definition, Event, HumanTask, Instance, User
+from engine.storage.tables import Definition, Draft, Event, HumanTask, Instance, User
 
 READ_ALL_ROLES = frozenset({"auditor"})
 SUPERVISOR_PREFIXES = ("kabid", "kepala bidang")
@@ -31,6 +32,23 @@ def is_analyst(user: User) -> bool:
     return user.active and (user.is_admin or ANALYST_ROLE in user.role_names)
 
 
+def may_edit_drafts(user: User) -> bool:
+    """Analysts and admins edit SOPs in the studio and publish them."""
+    return is_analyst(user)
+
+
+def draft_approval_refusal(draft: Draft, user: User) -> EngineError | None:
+    """Why user may not approve a draft awaiting approval: only another analyst or an admin
+    may, never its author (four eyes)."""
+    if not may_edit_drafts(user):
+        return PermissionDenied("drafts_forbidden")
+    if draft.state != "awaiting_approval":
+        return Conflict("draft_state", id=draft.id, state=draft.state)
+    if draft.author == user.username:
+        return PermissionDenied("draft_own_approval", id=draft.id)
+    return None
+
+
 def may_start(definition: Definition, user: User) -> bool:
     """Admins, and holders of one of the process's starter roles (default: step 1's lane)."""
     if not user.active:
@@ -40,6 +58,11 @@ def may_start(definition: Definition, user: User) -> bool:
         or not definition.starter_roles
         or bool(user.role_names & set(definition.starter_roles))
     )
+
+
+def may_model(user: User) -> bool:
+    """Admins and analysts: compare versions, turn BPMN into the SOP table and back."""
+    return is_analyst(user)
 
 
 def may_migrate(user: User) -> bool:

@@ -16,7 +16,9 @@ from engine import access, audit, definitions, inbox, migration, users
 from engine.admin import UserAdmin
 from engine.answers import Answers
 from engine.clock import Clock, system_clock
+from engine.compare import Compare
 from engine.config import Settings
+from engine.drafts import Drafts
 from engine.errors import Conflict, EngineError, InvalidInput, NotFound, PermissionDenied
 from engine.files import FileStore, Upload
 from engine.inbox import InboxFilter
@@ -41,7 +43,7 @@ log = logging.getLogger(__name__)
 __all__ = ["DATABASE_ERRORS", "Alur"]
 
 
-class Alur(Pages, Answers, UserAdmin):
+class Alur(Pages, Answers, UserAdmin, Drafts, Compare):
     """The engine for one database: every caller's door into it."""
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None):

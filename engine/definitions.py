@@ -160,6 +160,11 @@ def deploy(
     return results
 
 
+def latest(session: Session, key: str) -> Definition | None:
+    """The newest version of a process, or None when it was never deployed."""
+    return _latest(session, key)
+
+
 def _latest(session: Session, key: str) -> Definition | None:
     return session.scalar(
         select(Definition).where(Definition.key == key).order_by(Definition.version.desc()).limit(1)

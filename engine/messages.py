@@ -108,9 +108,65 @@ MESSAGES: dict[str, str] = {
     "field_nul": "%(field)s memuat karakter NUL; hapus karakter itu",
     "field_too_long": "%(field)s terlalu panjang: %(length)s karakter, paling banyak %(limit)s",
     "field_too_big": "%(field)s terlalu besar: %(size)s KiB, paling banyak %(limit)s KiB",
+    # the SOP table editor (engine.sop_table)
+    "table_refused": "%(count)s masalah di tabel; diagram tidak diubah",
+    "model_forbidden": "hanya analis atau admin yang dapat membandingkan dan menyunting SOP",
+    "xml_not_sop": "diagram tidak dapat dibaca sebagai SOP: %(reason)s",
+    "xml_too_big": "diagram terlalu besar: %(size)s KiB, paling banyak %(limit)s KiB",
+    "compare_other_process": "diagram ini proses %(other)s, bukan %(key)s",
+    "table_not_object": "tabel harus berupa objek JSON dengan actors dan rows",
+    "table_shape": "baris %(row)s, kolom %(column)s: isian tidak sah",
+    "table_no_rows": "tabel tidak punya langkah",
+    "table_too_many_rows": "tabel punya lebih dari %(limit)s langkah",
+    "table_no_actors": "tabel tidak punya kolom Pelaksana",
+    "table_too_many_actors": "tabel punya lebih dari %(limit)s kolom Pelaksana",
+    "table_actor_empty": "kolom Pelaksana %(index)s: nama pelaksana kosong",
+    "table_actor_long": "kolom Pelaksana %(index)s: nama lebih dari %(limit)s karakter",
+    "table_actor_twice": "pelaksana '%(name)s' ada di dua kolom Pelaksana",
+    "table_text_long": "baris %(row)s, kolom %(column)s: teks lebih dari %(limit)s karakter",
+    "table_activity_empty": "baris %(row)s, kolom Kegiatan: kegiatan kosong",
+    "table_performer_missing": "baris %(row)s: tandai satu Pelaksana yang mengerjakan langkah ini",
+    "table_performer_unknown": "baris %(row)s: '%(name)s' bukan kolom Pelaksana",
+    "table_waktu_invalid": "baris %(row)s, kolom Waktu: tulis angka 0 atau lebih",
+    "table_waktu_unit": (
+        "baris %(row)s, kolom Waktu: satuan '%(unit)s' tidak dikenal; "
+        "pilih menit, jam, hari atau hari kerja"
+    ),
+    "table_target_missing": (
+        "baris %(row)s, kolom %(column)s: langkah %(target)s tidak ada "
+        "(tabel punya %(count)s langkah)"
+    ),
+    "table_target_self": (
+        "baris %(row)s, kolom %(column)s: keputusan menunjuk ke langkahnya sendiri"
+    ),
+    "table_rule": "%(reason)s",
     # the deployed model failed a step (engine.runtime.failures)
     "process_error": "model tidak dapat menjalankan '%(name)s' (%(element)s): %(reason)s",
     "expression_limit": "model dihentikan di '%(name)s' (%(element)s): %(reason)s",
+    # drafts in the studio and publishing them (engine/drafts.py)
+    "draft_missing": "draf %(id)s tidak ada",
+    "drafts_forbidden": "hanya analis atau admin yang dapat menyunting dan menerbitkan SOP",
+    "draft_not_author": "draf %(id)s milik %(author)s; hanya penyusunnya yang dapat mengubahnya",
+    "draft_own_approval": (
+        "Anda menyusun draf %(id)s sendiri: persetujuannya harus dari analis atau admin lain"
+    ),
+    "draft_state": "draf %(id)s berstatus %(state)s",
+    "draft_base_outdated": (
+        "draf %(id)s disusun dari %(key)s versi %(base)s, tetapi versi terbaru kini %(latest)s;"
+        " buat draf baru dari versi terbaru"
+    ),
+    "draft_too_large": "BPMN draf terlalu besar: %(size)s byte, paling banyak %(limit)s",
+    "draft_empty": "BPMN draf kosong",
+    "draft_key_changed": (
+        "id proses di diagram (%(found)s) bukan %(key)s; draf ini milik proses %(key)s"
+    ),
+    "draft_unchanged": "draf %(id)s sama dengan versi terbaru %(key)s; tidak ada yang diterbitkan",
+    "draft_note_required": "catatan perubahan wajib diisi",
+    "draft_note_too_long": "catatan terlalu panjang: paling banyak %(limit)s karakter",
+    "draft_new_invalid": "SOP baru tidak lengkap: %(reason)s",
+    "draft_process_exists": (
+        "proses %(key)s sudah ada (versi %(version)s); buat draf dari versi itu"
+    ),
 }
 
 

@@ -154,9 +154,35 @@ class Pages:
         with self.session(read_only=True) as s:
             tasks = inbox.inbox(s, users.get(s, username), flt or InboxFilter(), self.clock())
             ids = {t.instance_id for t in tasks}
-            query = select(Instance.id, Instance.title).where(Instance.id.in_(ids))
-            titles = dict(s.execute(query).all()) if ids else {}
-            return [inbox_row(t, titles[t.instance_id]) for t in tasks]
+            query = (
+                select(Instance.id, Instance.title, Definition.version)
+                .join(Instance.definition)
+                .where(Instance.id.in_(ids))
+            )
+            found = {i: (title, version) for i, title, version in s.execute(query)} if ids else {}
+            several = self._keys_running_versions(s, {t.process_key for t in tasks})
+            return [
+                inbox_row(
+                    t,
+                    found[t.instance_id][0],
+                    found[t.instance_id][1] if t.process_key in several else None,
+                )
+                for t in tasks
+            ]
+
+    @staticmethod
+    def _keys_running_versions(s: Session, keys: set[str]) -> set[str]:
+        """Of keys, the processes whose running (or suspended) instances run several versions."""
+        if not keys:
+            return set()
+        query = (
+            select(Instance.process_key)
+            .join(Instance.definition)
+            .where(Instance.state.in_(("running", "suspended")), Instance.process_key.in_(keys))
+            .group_by(Instance.process_key)
+            .having(func.count(func.distinct(Definition.version)) > 1)
+        )
+        return set(s.scalars(query))
 
     # -- 'My processes' -----------------------------------------------------------------------
     def mine(self, username: str, limit: int = 100) -> list[MineRow]:

@@ -168,10 +168,12 @@ class InboxRow:
     claimed_by: str | None
     due_at: datetime | None
     returned: bool  # a reviewer sent the draft back to this step
+    version: int | None = None  # its process's version, when several versions are running
 
 
-def inbox_row(task: HumanTask, instance_title: str) -> InboxRow:
+def inbox_row(task: HumanTask, instance_title: str, version: int | None = None) -> InboxRow:
     return InboxRow(
         task.id, task.instance_id, instance_title, task.process_key, task.step_no, task.name,
         task.role, task.claimed_by, task.due_at, bool((task.data or {}).get("dikembalikan")),
+        version,
     )  # fmt: skip

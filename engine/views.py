@@ -15,6 +15,7 @@ from engine import access
 from engine.access import ANALYST_ROLE, may_start, may_view_task
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
+from engine.drafts import AWAITING, DRAFT, PUBLISHED, DraftRow, NewSop, Publication
 from engine.files import Upload
 from engine.inbox import InboxFilter
 from engine.roles import normalise
@@ -36,6 +37,12 @@ from engine.users import PASSWORD_MIN
 
 __all__ = [
     "ANALYST_ROLE",
+    "AWAITING",
+    "DRAFT",
+    "PUBLISHED",
+    "DraftRow",
+    "NewSop",
+    "Publication",
     "NO",
     "PASSWORD_MIN",
     "YES",

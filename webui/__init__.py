@@ -14,6 +14,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         admin,
         assets,
         auth,
+        compare,
         health,
         inbox,
         instances,
@@ -21,7 +22,9 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         notifications,
         processes,
         profile,
+        sop_table,
         start,
+        studio,
         tasks,
     )
 
@@ -44,6 +47,9 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(mine.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(processes.bp)
+    app.register_blueprint(studio.bp)
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(sop_table.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(notifications.bp)

@@ -110,11 +110,72 @@ TEXTS: dict[str, LazyString] = {
         "Contact the administrator."
     ),
     "deploy_refused": _l("%(count)s problems; nothing was deployed."),
+    # the SOP table editor
+    "table_refused": _l("%(count)s problems in the table; the diagram was not changed."),
+    "model_forbidden": _l("Only analysts and administrators may compare and edit SOPs."),
+    "xml_not_sop": _l("The diagram cannot be read as an SOP: %(reason)s"),
+    "xml_too_big": _l("The diagram is too large: %(size)s KiB, at most %(limit)s KiB."),
+    "compare_other_process": _l("This diagram is process %(other)s, not %(key)s."),
+    "table_not_object": _l("The table must be a JSON object with actors and rows."),
+    "table_shape": _l("Row %(row)s, column %(column)s: this value is not valid."),
+    "table_no_rows": _l("The table has no steps."),
+    "table_too_many_rows": _l("The table has more than %(limit)s steps."),
+    "table_no_actors": _l("The table has no Pelaksana column."),
+    "table_too_many_actors": _l("The table has more than %(limit)s Pelaksana columns."),
+    "table_actor_empty": _l("Pelaksana column %(index)s: the name is empty."),
+    "table_actor_long": _l(
+        "Pelaksana column %(index)s: the name is longer than %(limit)s characters."
+    ),
+    "table_actor_twice": _l("The Pelaksana '%(name)s' has two columns."),
+    "table_text_long": _l(
+        "Row %(row)s, column %(column)s: the text is longer than %(limit)s characters."
+    ),
+    "table_activity_empty": _l("Row %(row)s, column Kegiatan: the activity is empty."),
+    "table_performer_missing": _l("Row %(row)s: mark the one Pelaksana who performs this step."),
+    "table_performer_unknown": _l("Row %(row)s: '%(name)s' is not a Pelaksana column."),
+    "table_waktu_invalid": _l("Row %(row)s, column Waktu: enter a number, 0 or more."),
+    "table_waktu_unit": _l(
+        "Row %(row)s, column Waktu: the unit '%(unit)s' is unknown; "
+        "choose menit, jam, hari or hari kerja."
+    ),
+    "table_target_missing": _l(
+        "Row %(row)s, column %(column)s: there is no step %(target)s "
+        "(the table has %(count)s steps)."
+    ),
+    "table_target_self": _l("Row %(row)s, column %(column)s: the decision points to its own step."),
+    "table_rule": _l("%(reason)s"),
     "field_nul": _l("%(field)s contains a NUL character; remove it."),
     "field_too_long": _l("%(field)s is too long: %(length)s characters, at most %(limit)s."),
     "field_too_big": _l("%(field)s is too large: %(size)s KiB, at most %(limit)s KiB."),
     "process_error": _l("The process model cannot run '%(name)s' (%(element)s): %(reason)s"),
     "expression_limit": _l("The process model was stopped at '%(name)s' (%(element)s): %(reason)s"),
+    # drafts in the studio and publishing them
+    "draft_missing": _l("There is no draft %(id)s."),
+    "drafts_forbidden": _l("Only analysts and administrators may edit and publish SOPs."),
+    "draft_not_author": _l("Draft %(id)s belongs to %(author)s; only its author may change it."),
+    "draft_own_approval": _l(
+        "You wrote draft %(id)s yourself: another analyst or an administrator must approve it."
+    ),
+    "draft_state": _l("Draft %(id)s is %(state)s."),
+    "draft_base_outdated": _l(
+        "Draft %(id)s was made from %(key)s version %(base)s, but the newest version is now "
+        "%(latest)s; make a new draft from the newest version."
+    ),
+    "draft_too_large": _l("The draft's BPMN is too large: %(size)s bytes, at most %(limit)s."),
+    "draft_empty": _l("The draft's BPMN is empty."),
+    "draft_key_changed": _l(
+        "The process id in the diagram (%(found)s) is not %(key)s; this draft belongs to "
+        "process %(key)s."
+    ),
+    "draft_unchanged": _l(
+        "Draft %(id)s is the same as the newest version of %(key)s; nothing was published."
+    ),
+    "draft_note_required": _l("A change note is required."),
+    "draft_note_too_long": _l("The note is too long: at most %(limit)s characters."),
+    "draft_new_invalid": _l("The new SOP is incomplete: %(reason)s"),
+    "draft_process_exists": _l(
+        "The process %(key)s already exists (version %(version)s); make a draft from that version."
+    ),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 
 from engine.bpmn import names as n
@@ -9,9 +11,18 @@ from engine.bpmn.layout import Box, Flow, Layout, Node, layout
 from engine.sop import Sop, Step
 
 
-def write_bpmn(sop: Sop) -> bytes:
-    """Serialize the SOP as an executable BPMN file (UTF-8 bytes)."""
+def write_bpmn(sop: Sop, keep_ids: bool = False) -> bytes:
+    """Serialize the SOP as an executable BPMN file (UTF-8 bytes).
+
+    Tasks are named after the step numbers (Langkah_<no>), or with keep_ids after each step's
+    element_id where it has one (the table editor keeps a kept step's element).
+    """
     _check(sop)
+    if keep_ids:
+        steps = [s if s.element_id else replace(s, element_id=s.task_id) for s in sop.steps]
+    else:
+        steps = [replace(s, element_id=s.task_id) for s in sop.steps]
+    sop = replace(sop, steps=steps)
     nodes, flows = process_graph(sop)
     placed = layout(len(sop.actors), nodes, flows)
     root = etree.Element(
@@ -32,7 +43,7 @@ def write_bpmn(sop: Sop) -> bytes:
         for node in nodes:
             if node.lane == index:
                 _sub(lane, "flowNodeRef").text = node.id
-    steps = {s.task_id: s for s in sop.steps}
+    steps = {s.element_id: s for s in sop.steps}
     incoming: dict[str, list[str]] = {}
     outgoing: dict[str, list[str]] = {}
     for flow in flows:
@@ -66,33 +77,50 @@ def write_bpmn(sop: Sop) -> bytes:
 
 
 def process_graph(sop: Sop) -> tuple[list[Node], list[Flow]]:
-    """Nodes in step order (start, tasks with their gateways, end) and the flows between them."""
+    """Nodes in step order (start, tasks with their gateways, end) and the flows between them.
+
+    A step's task is its element_id (Langkah_<no> when it has none), its gateway named after it.
+    """
     lane = {actor: i for i, actor in enumerate(sop.actors)}
     first, last = sop.steps[0], sop.steps[-1]
     nodes = [Node("StartEvent_1", "start", lane[first.actor], "Mulai")]
     flows: list[Flow] = []
-    ids = {s.no: s.task_id for s in sop.steps}
+    ids = {s.no: _task_id(s) for s in sop.steps}
     end_id = "EndEvent_1"
 
     def add(source: str, target: str, name: str = "", condition: str = "") -> None:
         flows.append(Flow(f"Flow_{len(flows) + 1}", source, target, name, condition))
 
-    add("StartEvent_1", first.task_id)
+    add("StartEvent_1", ids[first.no])
     for index, step in enumerate(sop.steps):
-        nodes.append(Node(step.task_id, "task", lane[step.actor], step.activity))
-        following = sop.steps[index + 1].task_id if index + 1 < len(sop.steps) else end_id
+        task = ids[step.no]
+        nodes.append(Node(task, "task", lane[step.actor], step.activity))
+        following = ids[sop.steps[index + 1].no] if index + 1 < len(sop.steps) else end_id
         if step.decision is None:
-            add(step.task_id, following)
+            add(task, following)
             continue
-        nodes.append(Node(step.gateway_id, "gateway", lane[step.actor], step.decision.question))
-        add(step.task_id, step.gateway_id)
+        gateway = _gateway_id(step, task)
+        nodes.append(Node(gateway, "gateway", lane[step.actor], step.decision.question))
+        add(task, gateway)
         yes = ids[step.decision.yes] if step.decision.yes is not None else end_id
         var = step.decision_variable
-        add(step.gateway_id, yes, n.YES, f'{var} == "{n.YES}"')
+        add(gateway, yes, n.YES, f'{var} == "{n.YES}"')
         no = ids[step.decision.no] if step.decision.no is not None else end_id
-        add(step.gateway_id, no, n.NO, f'{var} == "{n.NO}"')
+        add(gateway, no, n.NO, f'{var} == "{n.NO}"')
     nodes.append(Node(end_id, "end", lane[last.actor], "Selesai"))
     return nodes, flows
+
+
+def _task_id(step: Step) -> str:
+    return step.element_id or step.task_id
+
+
+def _gateway_id(step: Step, task: str) -> str:
+    """Keputusan_<no> beside Langkah_<no>; the gateway of another task id is named after it."""
+    if task == step.task_id:
+        return step.gateway_id
+    prefix = "Langkah_"
+    return "Keputusan_" + task[len(prefix) :] if task.startswith(prefix) else f"{task}_keputusan"
 
 
 def _check(sop: Sop) -> None:

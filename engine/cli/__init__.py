@@ -8,6 +8,7 @@ from importlib.metadata import entry_points
 import click
 
 from engine.cli.diff import diff
+from engine.cli.drafts import approve, drafts
 from engine.cli.migration import migrate, resume, suspend
 from engine.cli.runtime import (
     cancel,
@@ -78,6 +79,8 @@ main.add_command(instances)
 main.add_command(history)
 main.add_command(users)
 main.add_command(worker)
+main.add_command(drafts)
+main.add_command(approve)
 main.add_command(migrate)
 main.add_command(suspend)
 main.add_command(resume)

@@ -58,6 +58,7 @@ class UTCDateTime(TypeDecorator):
 TITLE = {"label": "judul", "max_chars": 300}
 REASON = {"label": "alasan", "max_chars": 2000}
 FORM_DATA = {"label": "isian", "max_bytes": guard.MAX_JSON_BYTES}
+NOTE = {"label": "catatan", "max_chars": 2000}
 
 
 class Base(DeclarativeBase):
@@ -115,6 +116,10 @@ class Definition(Base):
     spec: Mapped[dict] = mapped_column(JSON)  # the SpiffWorkflow spec, stored once per version
     deployed_by: Mapped[str] = mapped_column(String(80), default="")
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the change note given when the version was published, and the second person who approved
+    # it when it changed who performs a step (None: no approval was needed)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="", info=NOTE)
+    approved_by: Mapped[str | None] = mapped_column(String(80), default=None)
     decision_files: Mapped[list[DecisionFile]] = relationship(
         order_by="DecisionFile.id", cascade="all, delete-orphan"
     )
@@ -147,6 +152,29 @@ def definition_sop(definition_id: int | None, sha256: str, data: dict) -> Sop:
             _MODELS.clear()
         found = _MODELS[key] = sop_from_dict(data)
     return found
+
+
+class Draft(Base):
+    """An SOP being edited in the studio: a copy of a deployed version (base_version) or a new
+    SOP, saved as BPMN until it is published as a new version (engine/drafts.py)."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (Index("ix_drafts_key_state", "process_key", "state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text, default="", info=TITLE)
+    base_version: Mapped[int | None] = mapped_column(Integer, default=None)  # None: a new SOP
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    state: Mapped[str] = mapped_column(String(20), default="draft")  # draft, awaiting, published
+    note: Mapped[str] = mapped_column(Text, default="", info=NOTE)  # the change note
+    submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+    approver: Mapped[str | None] = mapped_column(String(80), default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(default=None)
+    approval_note: Mapped[str] = mapped_column(Text, default="", info=NOTE)
+    published_version: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class Instance(Base):

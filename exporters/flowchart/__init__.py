@@ -16,6 +16,7 @@ from exporters.flowchart.dot import flowchart_graph
 from exporters.flowchart.drawing import Page
 from exporters.flowchart.layout import layout_pages
 from exporters.flowchart.pdf import merge_pdfs
+from exporters.marks import StepMarks
 from exporters.progress import InstanceOverlay
 
 log = logging.getLogger(__name__)
@@ -30,10 +31,12 @@ def render_flowchart(
     fmt: str = "svg",
     overlay: InstanceOverlay | None = None,
     rows_per_page: int | None = None,
+    marks: StepMarks | None = None,
 ) -> bytes:
-    """All pages in one file; rows_per_page None fills pages to A4 landscape proportions."""
+    """All pages in one file; rows_per_page None fills pages to A4 landscape proportions;
+    marks: the steps a comparison marks (exporters/marks.py)."""
     started = time.perf_counter()
-    pages = layout_pages(sop, overlay, rows_per_page)
+    pages = layout_pages(sop, overlay, rows_per_page, marks)
     if _check(fmt) == "pdf":
         data = merge_pdfs([_render([page], fmt) for page in pages])
     else:
@@ -53,17 +56,21 @@ def render_pages(
     fmt: str = "svg",
     overlay: InstanceOverlay | None = None,
     rows_per_page: int | None = None,
+    marks: StepMarks | None = None,
 ) -> list[bytes]:
     """Each page as its own file, in order."""
     _check(fmt)
-    return [_render([page], fmt) for page in layout_pages(sop, overlay, rows_per_page)]
+    return [_render([page], fmt) for page in layout_pages(sop, overlay, rows_per_page, marks)]
 
 
 def flowchart_source(
-    sop: Sop, overlay: InstanceOverlay | None = None, rows_per_page: int | None = None
+    sop: Sop,
+    overlay: InstanceOverlay | None = None,
+    rows_per_page: int | None = None,
+    marks: StepMarks | None = None,
 ) -> str:
     """The DOT text of all pages stacked; `dot -Tsvg` renders it as it is."""
-    return flowchart_graph(layout_pages(sop, overlay, rows_per_page)).source
+    return flowchart_graph(layout_pages(sop, overlay, rows_per_page, marks)).source
 
 
 def _check(fmt: str) -> str:

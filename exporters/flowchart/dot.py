@@ -9,6 +9,7 @@ import graphviz
 from exporters.flowchart.drawing import Cell, Kind, Label, Page, Point, Route, Symbol
 from exporters.flowchart.table import PAD_X
 from exporters.flowchart.text import FONT
+from exporters.marks import MARK_STYLE
 from exporters.progress import STATE_STYLE
 
 PAGE_GAP = 36.0  # between pages stacked in one drawing
@@ -120,7 +121,7 @@ def _symbol(graph: graphviz.Digraph, prefix: str, symbol: Symbol, to_gv) -> None
         **_size(*symbol.size),
     }
     classes = ["symbol", str(symbol.kind)]
-    if symbol.kind in (Kind.PROCESS, Kind.DECISION):
+    if symbol.kind in (Kind.PROCESS, Kind.DECISION) and symbol.step is not None:
         attrs["id"] = f"step-{symbol.step}"
     if symbol.kind is Kind.CONNECTOR:
         attrs |= {"label": _html([symbol.letter], bold=True), "fontsize": "7.5"}
@@ -132,6 +133,11 @@ def _symbol(graph: graphviz.Digraph, prefix: str, symbol: Symbol, to_gv) -> None
         fill, stroke, _ = STATE_STYLE[symbol.state]
         attrs |= {"fillcolor": fill, "color": stroke, "penwidth": "1.4"}
         classes.append(f"state-{symbol.state}")
+    if symbol.mark is not None:  # dashed, thick and signed: never colour alone
+        fill, stroke, sign = MARK_STYLE[symbol.mark]
+        attrs |= {"fillcolor": fill, "color": stroke, "penwidth": "2", "style": f"{style},dashed"}
+        attrs |= {"label": _html([sign], bold=True), "fontsize": "9", "fontcolor": stroke}
+        classes += ["marked", f"mark-{symbol.mark}"]
     graph.node(prefix + symbol.name, **attrs, **{"class": " ".join(classes)})
 
 

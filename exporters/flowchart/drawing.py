@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from exporters.marks import MarkKind
 from exporters.progress import StepState
 
 Point = tuple[float, float]
@@ -45,6 +46,7 @@ class Symbol:
     letter: str = ""  # off-page connectors only
     direction: str = ""  # off-page connectors: "out" (flow leaves the page) or "in"
     state: StepState | None = None
+    mark: MarkKind | None = None  # a comparison's mark (exporters/marks.py)
 
     @property
     def size(self) -> tuple[float, float]:

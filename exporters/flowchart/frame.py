@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from exporters.flowchart.drawing import Cell, Label, Page
+from exporters.flowchart.drawing import Cell, Kind, Label, Page, Symbol
 from exporters.flowchart.text import line_height, text_width, wrap
+from exporters.marks import StepMarks
 from exporters.progress import STATE_STYLE, InstanceOverlay
 
 TITLE_SIZE = 9.0
@@ -49,3 +50,16 @@ def add_legend(page: Page, overlay: InstanceOverlay, left: float, top: float) ->
         page.labels.append(
             _text("legend_title", [overlay.title], x, top + 2.5, SMALL_SIZE, "legend")
         )
+
+
+def add_mark_legend(page: Page, marks: StepMarks, left: float, top: float) -> None:
+    """One small marked process box per kind of mark used, then its text."""
+    x = left
+    for kind in marks.kinds():
+        cy = top + 11
+        page.symbols.append(Symbol(f"legend_mark_{kind}", Kind.PROCESS, x + 19, cy, mark=kind))
+        label = _text(
+            f"legend_mark_{kind}_text", [marks.text(kind)], x + 44, top + 7.5, SMALL_SIZE, "legend"
+        )
+        page.labels.append(label)
+        x += 44 + label.w + 16

@@ -10,6 +10,7 @@ from exporters.flowchart.drawing import Kind, Page, Symbol
 from exporters.flowchart.frame import (
     LEGEND_HEIGHT,
     add_legend,
+    add_mark_legend,
     add_title,
     title_height,
     title_lines,
@@ -27,6 +28,7 @@ from exporters.flowchart.table import (
     header_height,
     text_height,
 )
+from exporters.marks import StepMarks
 from exporters.progress import InstanceOverlay
 
 MARGIN = 20.0
@@ -34,25 +36,30 @@ PAGE_RATIO = math.sqrt(2)  # A4 landscape: width / height
 
 
 def layout_pages(
-    sop: Sop, overlay: InstanceOverlay | None = None, rows_per_page: int | None = None
+    sop: Sop,
+    overlay: InstanceOverlay | None = None,
+    rows_per_page: int | None = None,
+    marks: StepMarks | None = None,
 ) -> list[Page]:
-    """Pages of the flowchart; rows_per_page None fills each page to A4 landscape proportions."""
-    return _Sheet(sop, overlay).pages(rows_per_page)
+    """Pages of the flowchart; rows_per_page None fills each page to A4 landscape proportions;
+    marks: steps a comparison marks (added, changed, removed), with their legend."""
+    return _Sheet(sop, overlay, marks).pages(rows_per_page)
 
 
 class _Sheet:
     """Sizes shared by every page, and the page-by-page assembly."""
 
-    def __init__(self, sop: Sop, overlay: InstanceOverlay | None):
+    def __init__(self, sop: Sop, overlay: InstanceOverlay | None, marks: StepMarks | None = None):
         check(sop)
         self.sop, self.overlay, self.steps = sop, overlay, sop.steps
+        self.marks = marks if marks and marks.steps else None
         self.cols = columns(sop)
         self.table_w = self.cols[-1].x + self.cols[-1].w
         self.width = self.table_w + 2 * MARGIN
         self.title = title_lines(sop.code, sop.name, self.table_w)
         self.title_h = math.ceil(title_height(self.title))
         self.fixed = 2 * MARGIN + self.title_h + header_height(self.cols)
-        self.fixed += LEGEND_HEIGHT if overlay else 0
+        self.fixed += LEGEND_HEIGHT * ((overlay is not None) + (self.marks is not None))
         self.notes = {s.no: note_lines(s, overlay, ACTOR_WIDTH - 14) for s in self.steps}
         self.reserved: set[int] = set()  # steps (and END) with room above for an incoming
         # Tidak's off-page connector
@@ -141,7 +148,7 @@ class _Sheet:
                 marks.get(("tidak", out.target, out.entry), "") if out else "",
                 marks.get(("tidak", END, "top"), ""),
             )
-            symbols, labels = place(row, by_actor, self.overlay, pair)
+            symbols, labels = place(row, by_actor, self.overlay, pair, self.marks)
             page.symbols += symbols
             page.labels += labels
             y += h
@@ -154,6 +161,9 @@ class _Sheet:
         self._tidak(page, p, the_plan, marks, page_of, tops)
         if self.overlay:
             add_legend(page, self.overlay, MARGIN, y + 8)
+            y += LEGEND_HEIGHT
+        if self.marks:
+            add_mark_legend(page, self.marks, MARGIN, y + 8)
         return page
 
     def _tidak(

@@ -13,6 +13,7 @@ from engine.sop import Step
 from exporters.flowchart.drawing import SIZES, Kind, Label, Symbol
 from exporters.flowchart.table import Column
 from exporters.flowchart.text import line_height, text_width, wrap
+from exporters.marks import StepMarks
 from exporters.progress import InstanceOverlay
 
 GAP = 15.0  # symbol edge to row border, at least; the top margin holds the "track" line
@@ -81,7 +82,11 @@ def band_height(
 
 
 def place(
-    row: Row, column: dict[str, Column], overlay: InstanceOverlay | None, letters: tuple[str, ...]
+    row: Row,
+    column: dict[str, Column],
+    overlay: InstanceOverlay | None,
+    letters: tuple[str, ...],
+    marks: StepMarks | None = None,
 ) -> tuple[list[Symbol], list[Label]]:
     """The row's symbols (main first) and the small print.
 
@@ -93,7 +98,8 @@ def place(
     mark = overlay.mark(step.no) if overlay else None
     kind = step_kind(step)
     state = mark.state if mark else None
-    symbols = [Symbol(f"step{step.no}", kind, col.cx, row.cy, step.no, state=state)]
+    mark = marks.mark(step.no) if marks else None
+    symbols = [Symbol(f"step{step.no}", kind, col.cx, row.cy, step.no, state=state, mark=mark)]
     half = SIZES[kind][1] / 2
     symbols += _above(row, col.cx, row.cy - half - ITEM_GAP, letters)
     lines = note_lines(step, overlay, col.w - 14)

@@ -15,11 +15,13 @@ from engine.views import (
     User,
     plain,
 )
+from webui.api import compare
 from webui.api.openapi import document
 from webui.facade import alur
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.register_blueprint(compare.bp)  # the studio's routes: their own module, this one's checks
 
 START_FIELDS = {"title": str, "data": dict, "version": int}
 MIGRATE_FIELDS = {
@@ -205,3 +207,7 @@ def resume(instance_id: int):
     note = _body(NOTE_FIELDS).get("note", "")
     alur().resume(instance_id, g.api_user.username, note)
     return jsonify(alur().instance_answer(instance_id, g.api_user.username))
+
+
+# The studio's drafts: their routes live in their own module, registered on this blueprint.
+from webui.api import drafts as _drafts  # noqa: E402, F401

@@ -150,6 +150,33 @@ SCHEMAS = {
         }
     ),
     "NoteRequest": _object({"note": STRING}, required=[], closed=True),
+    "Change": _object(
+        {
+            "step_no": MAYBE_INTEGER
+            | {"description": "the step's number in the new version (old one if removed)"},
+            "change": {
+                "enum": [
+                    "identity",
+                    "pelaksana",
+                    "added",
+                    "removed",
+                    "moved",
+                    "renamed",
+                    "actor",
+                    "participants",
+                    "kelengkapan",
+                    "waktu",
+                    "output",
+                    "keterangan",
+                    "decision",
+                ]
+            },
+            "name": STRING | {"description": "the step's Kegiatan, or the Pelaksana column"},
+            "field": STRING | {"description": "identity field, pelaksana or decision part"},
+            "old": {"description": "the old value (null: none)"},
+            "new": {"description": "the new value (null: none)"},
+        }
+    ),
 }
 ERRORS = {
     "401": "no token, or an unknown or revoked one, or an inactive user",
@@ -254,6 +281,18 @@ PATHS = {
             "403 404 409 422",
             parameters=[INSTANCE_ID],
             requestBody=_body("NoteRequest", required=False),
+        )
+    },
+    "/api/v1/processes/{key}/diff": {
+        "get": _operation(
+            "What changed between two versions, step by step, as `alur diff --json` (analysts)",
+            {"200": _json(_list("Change"), "One change per difference, in reading order")},
+            "403 404 422",
+            parameters=[
+                _param("key", "path", STRING, "process key, e.g. sop_b"),
+                _param("old", "query", INTEGER, "old version (default: the one before new)"),
+                _param("new", "query", INTEGER, "new version (default: the newest)"),
+            ],
         )
     },
     "/api/v1/tasks": {

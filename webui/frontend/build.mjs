@@ -1,4 +1,6 @@
-// Bundles the studio (studio.js and the CSS it imports) into webui/static/build/ with esbuild:
+// Bundles the studio (studio.js and the CSS it imports) and the studio page's glue
+// (studio-page.js: save, checks, tabs) and the SOP table editor (table/index.js) into
+// webui/static/build/ with esbuild:
 // `npm run build`. The same settings as `esbuild --bundle --format=iife --minify
 // --loader:.js=jsx --jsx=automatic --jsx-import-source=@bpmn-io/properties-panel/preact`, plus
 // one source fix: the properties panel creates its two containers from HTML with a style
@@ -38,7 +40,12 @@ const noInlineStyles = {
 const fonts = Object.fromEntries([".woff2", ".woff", ".ttf", ".eot", ".svg"].map((e) => [e, "file"]));
 
 await esbuild.build({
-  entryPoints: [join(here, "studio.js")],
+  // studio: the modeler; studio-page: the studio page's glue; table: the SOP table editor
+  entryPoints: {
+    studio: join(here, "studio.js"),
+    "studio-page": join(here, "studio-page.js"),
+    table: join(here, "table", "index.js"),
+  },
   outdir: join(root, "webui", "static", "build"),
   bundle: true,
   format: "iife",

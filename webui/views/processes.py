@@ -95,7 +95,8 @@ def _page(key: str, wanted: int | None, migration: dict | None):
         actors=actors,
         may_deploy=may_migrate,
         may_migrate=may_migrate,
-        counts=alur().version_counts(key) if may_migrate else {},
+        counts=alur().version_counts(key),
+        drafts=alur().drafts(access.me().username, key=key) if may_migrate else [],
         migration=migration,
     )
 
