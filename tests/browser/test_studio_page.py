@@ -165,3 +165,11 @@ def test_edit_check_save_and_publish_sop_c1(page: Page):
 
     page.goto(draft_url)
     expect(page.locator(".studio-readonly")).to_contain_text("diterbitkan sebagai versi 2")
+    expect(page.locator("#studio-page")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#studio-save")).to_have_count(0)  # history: no saving
+
+    page.goto("/studio/?process=sop_c_1")
+    row = page.locator("table.drafts tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("diterbitkan sebagai versi 2")
+    shot(page, "studio-page-drafts")
