@@ -79,6 +79,14 @@ def select_flow(page: Page, flow_id: str) -> None:
     expect(entry(page, "alur-condition")).to_be_visible()
 
 
+def leaving_is_held(page: Page) -> bool:
+    """Whether leaving the page now would ask first (its beforeunload handler objects)."""
+    return page.evaluate(
+        """() => { const e = new Event("beforeunload", { cancelable: true });
+                   window.dispatchEvent(e); return e.defaultPrevented; }"""
+    )
+
+
 def checked(page: Page) -> None:
     """Wait until the live check of the latest edit has answered."""
     expect(page.locator("#studio-page")).to_have_attribute("data-checked", "true")
@@ -111,11 +119,13 @@ def test_edit_check_save_and_publish_sop_c1(page: Page):
     expect(entry(page, "alur-waktu-amount")).to_have_value("90")
     entry(page, "alur-waktu-amount").fill("2")
     expect(status).to_have_text("Ada perubahan yang belum disimpan")
+    assert leaving_is_held(page)  # the unsaved-changes guard
     entry(page, "alur-waktu-unit", "select").select_option("hari kerja")
     page.locator(".alur-studio-canvas").click(position={"x": 30, "y": 30})
     page.keyboard.press("Control+s")
     expect(status).to_have_text("Semua perubahan tersimpan")
     assert read_bpmn(saved_xml(page, draft_url)).step(7).waktu.text == "2 hari kerja"
+    assert not leaving_is_held(page)
     shot(page, "studio-page-saved")
 
     # a problem: the Tidak flow of step 7's decision gets a condition the evaluator refuses;
@@ -155,3 +165,11 @@ def test_edit_check_save_and_publish_sop_c1(page: Page):
 
     page.goto(draft_url)
     expect(page.locator(".studio-readonly")).to_contain_text("diterbitkan sebagai versi 2")
+    expect(page.locator("#studio-page")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#studio-save")).to_have_count(0)  # history: no saving
+
+    page.goto("/studio/?process=sop_c_1")
+    row = page.locator("table.drafts tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("diterbitkan sebagai versi 2")
+    shot(page, "studio-page-drafts")
