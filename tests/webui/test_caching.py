@@ -21,7 +21,7 @@ def test_pages_are_compressed_when_the_browser_accepts_it(login_as):
     for encoding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
         packed = kabid.get("/processes/", headers={"Accept-Encoding": encoding})
         assert packed.headers["Content-Encoding"] == encoding
-        assert decode(packed.data) == plain.data
+        assert _tokenless(decode(packed.data)) == _tokenless(plain.data)
         assert len(packed.data) < len(plain.data) / 2
         assert "Accept-Encoding" in packed.headers["Vary"]
 
@@ -85,3 +85,8 @@ def _fetch(client, url: str):
     response.get_data()
     response.close()
     return response
+
+
+def _tokenless(page: bytes) -> bytes:
+    """The page without its CSRF tokens (signed with the time, so new on every answer)."""
+    return re.sub(rb'(name="csrf[_-]token"[^>]*(?:value|content)=")[^"]+', rb"\1", page)
