@@ -94,9 +94,17 @@ def check_sources(
         except XmlError:
             continue  # reported by validate_bytes
         problems += check_business_rule_tasks(root, tables, filename)
-    if not bpmn_sources:
-        problems.append(Problem.found("-", None, None, "no_bpmn_files"))
+    problems += _lone_dmn_files(sources)
     return problems, decisions
+
+
+def _lone_dmn_files(sources: list[tuple[str, bytes]]) -> list[Problem]:
+    """A .dmn file makes no version by itself: it is deployed with the process that names it."""
+    if any(not is_dmn(f) for f, _ in sources):
+        return []
+    if not sources:
+        return [Problem.found("-", None, None, "no_bpmn_files")]
+    return [Problem.found(f, None, None, "dmn_without_process") for f, _ in sources]
 
 
 def _decision_refs(data: bytes) -> set[str]:

@@ -118,6 +118,10 @@ FINDINGS: dict[str, str] = {
     # the file itself
     "file_unreadable": "cannot read file: %(reason)s",
     "no_bpmn_files": "tidak ada berkas .bpmn untuk dideploy",
+    "dmn_without_process": (
+        "a .dmn file is deployed together with the process that uses it: choose the .bpmn "
+        "file whose business rule tasks name its decisions as well (or the folder holding both)"
+    ),
     "xml_unsafe": (
         "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
         "(possible XXE or entity-expansion attack); remove the <!DOCTYPE ...> block"

@@ -130,6 +130,10 @@ class Finding(Protocol):
 FINDING_TEXTS: dict[str, LazyString] = {
     "file_unreadable": _l("cannot read file: %(reason)s"),
     "no_bpmn_files": _l("there is no .bpmn file to deploy"),
+    "dmn_without_process": _l(
+        "a .dmn file is deployed together with the process that uses it: choose the .bpmn "
+        "file whose business rule tasks name its decisions as well (or the folder holding both)"
+    ),
     "decision_id_twice": _l("the decision id '%(id)s' is also in %(other)s"),
     "xml_unsafe": _l(
         "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
