@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn import names as n
 from engine.bpmn.dmn import Decision, check_business_rule_tasks, read_dmn
+from engine.bpmn.forms import check_forms
 from engine.bpmn.reader import properties, read_bpmn
 from engine.bpmn.validate import Problem, validate_bytes
 from engine.bpmn.xmlsafe import XmlError, parse_xml
@@ -94,6 +95,7 @@ def check_sources(
         except XmlError:
             continue  # reported by validate_bytes
         problems += check_business_rule_tasks(root, tables, filename)
+        problems += check_forms(root, filename)
     problems += _lone_dmn_files(sources)
     return problems, decisions
 

@@ -90,6 +90,18 @@ MESSAGES: dict[str, str] = {
     "version_invalid": "versi harus bilangan bulat positif",
     "title_nul": "judul tidak boleh berisi karakter NUL",
     "checklist_invalid": "nilai checklist harus true/false atau catatan kekurangan",
+    "form_invalid": "isian formulir belum benar: %(fields)s",
+    "form_field_required": "%(label)s wajib diisi",
+    "form_field_number": "%(label)s harus bilangan bulat",
+    "form_field_boolean": "%(label)s harus Ya atau Tidak (true/false)",
+    "form_field_date": "%(label)s harus tanggal (TTTT-BB-HH)",
+    "form_field_choice": "%(label)s: pilih salah satu pilihannya (%(options)s)",
+    "form_field_text": "%(label)s harus teks",
+    "form_field_too_short": "%(label)s paling sedikit %(limit)s karakter",
+    "form_field_too_long": "%(label)s paling banyak %(limit)s karakter",
+    "form_field_below": "%(label)s paling kecil %(limit)s",
+    "form_field_above": "%(label)s paling besar %(limit)s",
+    "form_field_readonly": "%(label)s hanya dapat dibaca dan tidak dapat diubah",
     "migration_same_version": "versi asal dan tujuan sama: %(version)s",
     "migration_map_unknown": (
         "pemetaan %(old)s=%(new)s: langkah '%(missing)s' tidak ada di versi %(version)s"

@@ -15,10 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import access, audit
+from engine.bpmn.forms import forms_of
 from engine.clock import Clock, system_clock
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.roles import RoleMap
 from engine.runtime.decision_task import DECIDED
+from engine.runtime.form_values import form_values
 from engine.runtime.store import Handle, WorkflowStore
 from engine.sop import Step, Waktu
 from engine.storage.tables import Definition, HumanTask, Instance, User
@@ -102,6 +104,9 @@ def complete(
     spiff_task = handle.workflow.get_task_from_id(UUID(task.task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict("task_not_waiting", id=task.id)
+    forms = forms_of(instance.definition.sha256, instance.definition.xml)
+    fields = forms.get(spiff_task.task_spec.bpmn_id, ())
+    form.data = {**form.data, **form_values(fields, form.data, spiff_task.data)}
     spiff_task.data.update(form.data)
     if decision:
         spiff_task.data[f"keputusan_{task.step_no}"] = decision
@@ -127,7 +132,7 @@ def complete(
         note=form.note,
         checklist=form.checklist,
         files=form.file_ids,
-        data=form.data,
+        data=json.loads(json.dumps(form.data, default=str)),  # a date field as ISO text
     )
     returned = None
     if decision == NO:
