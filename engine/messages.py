@@ -157,7 +157,10 @@ FINDINGS: dict[str, str] = {
     "node_in_two_lanes": "is in two lanes, '%(first)s' and '%(second)s'; a step has one Pelaksana",
     "node_in_no_lane": "%(kind)s '%(name)s' is in no lane; put it in its Pelaksana's lane",
     # what runs
-    "not_executable": 'no process has isExecutable="true": nothing here can run',
+    "not_executable": (
+        'no process has isExecutable="true": nothing here can run; mark the pool that '
+        "should run as executable (Camunda Modeler: the pool's Executable box)"
+    ),
     "spiff_refused": "SpiffWorkflow cannot build the process: %(detail)s",
     "expression_refused": "%(what)s refused by the safe evaluator: %(reason)s",
     "timer_refused": "timer refused: %(reason)s",

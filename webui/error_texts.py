@@ -169,7 +169,10 @@ FINDING_TEXTS: dict[str, LazyString] = {
         "is in two lanes, '%(first)s' and '%(second)s'; a step has one Pelaksana"
     ),
     "node_in_no_lane": _l("%(kind)s '%(name)s' is in no lane; put it in its Pelaksana's lane"),
-    "not_executable": _l('no process has isExecutable="true": nothing here can run'),
+    "not_executable": _l(
+        'no process has isExecutable="true": nothing here can run; mark the pool that '
+        "should run as executable (Camunda Modeler: the pool's Executable box)"
+    ),
     "spiff_refused": _l("SpiffWorkflow cannot build the process: %(detail)s"),
     "expression_refused": _l("%(what)s refused by the safe evaluator: %(reason)s"),
     "timer_refused": _l("timer refused: %(reason)s"),
