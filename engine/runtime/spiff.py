@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from functools import cache
@@ -18,7 +19,7 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from engine.bpmn.names import BPMN
+from engine.bpmn.names import BPMN, CAMUNDA
 from engine.bpmn.xmlsafe import parse_xml
 from engine.runtime import decision_task
 from engine.runtime.script_engine import SafeScriptEngine
@@ -80,7 +81,27 @@ class AlurParser(CamundaParser):
     }
 
     def add_bpmn_xml(self, bpmn, filename=None):
-        super().add_bpmn_xml(without_data_stores(bpmn), filename)
+        super().add_bpmn_xml(collection_names(without_data_stores(bpmn)), filename)
+
+
+_COLLECTION = f"{{{CAMUNDA}}}collection"
+_NAME_EXPRESSION = re.compile(r"\s*[$#]\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*")
+
+
+def collection_names(tree):
+    """camunda:collection="${daftar}" (as Camunda Modeler users write it) as the variable name
+    the library reads (a copy when there is any; else the document itself)."""
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    written = [el for el in root.iter() if _NAME_EXPRESSION.fullmatch(el.get(_COLLECTION) or "")]
+    if not written:
+        return tree
+    tree = copy.deepcopy(tree)
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    for el in root.iter():
+        found = _NAME_EXPRESSION.fullmatch(el.get(_COLLECTION) or "")
+        if found:
+            el.set(_COLLECTION, found[1])
+    return tree
 
 
 def without_data_stores(tree):
