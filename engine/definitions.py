@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.bpmn import names as n
 from engine.bpmn.dmn import Decision, check_business_rule_tasks, read_dmn
 from engine.bpmn.forms import check_forms
-from engine.bpmn.loops import check_loops
+from engine.bpmn.loops import check_crossing_flows, check_loops
 from engine.bpmn.pools import check_lanes_present, check_pools
 from engine.bpmn.reader import properties, read_bpmn
 from engine.bpmn.validate import Problem, validate_bytes
@@ -99,7 +99,7 @@ def check_sources(
         problems += check_business_rule_tasks(root, tables, filename)
         problems += check_forms(root, filename)
         problems += check_pools(root, filename) + check_lanes_present(root, filename)
-        problems += check_loops(root, filename)
+        problems += check_loops(root, filename) + check_crossing_flows(root, filename)
     problems += _lone_dmn_files(sources)
     return problems, decisions
 

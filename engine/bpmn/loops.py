@@ -48,3 +48,35 @@ def check_loops(root: etree._Element, filename: str) -> list[Problem]:
                 "${daftar_opd}); other expressions are not evaluated here",
             )
     return problems
+
+
+_CONTAINERS = {"process", "subProcess", "transaction", "adHocSubProcess"}
+
+
+def check_crossing_flows(root: etree._Element, filename: str) -> list[Problem]:
+    """A sequence flow stays inside its process or subprocess (BPMN's rule): one that enters or
+    leaves a subprocess runs its target outside the subprocess and its lane."""
+    ids = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    problems = []
+    for flow in root.iter(f"{{{n.BPMN}}}sequenceFlow"):
+        home = _container(flow)
+        for end in ("sourceRef", "targetRef"):
+            node = ids.get(flow.get(end) or "")
+            if node is None or _container(node) is home:
+                continue
+            inside = "into" if end == "targetRef" else "out of"
+            problems.append(
+                Problem(
+                    filename,
+                    flow.sourceline,
+                    flow.get("id"),
+                    f"the sequence flow goes {inside} a subprocess to {node.get('id')!r}: connect "
+                    "it to the subprocess itself, and inside start from its start event and "
+                    "finish at its end event",
+                )
+            )
+    return problems
+
+
+def _container(el: etree._Element) -> etree._Element | None:
+    return next((p for p in el.iterancestors() if etree.QName(p).localname in _CONTAINERS), None)

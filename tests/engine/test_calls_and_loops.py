@@ -1,5 +1,5 @@
-"""Multi-instance user tasks (a fixed count or one per item of a list) and what deploy refuses
-of call activities and multi-instance."""
+"""Multi-instance user tasks (a fixed count or one per item of a list), embedded subprocesses,
+and what deploy refuses of call activities, multi-instance and flows across a subprocess."""
 
 from __future__ import annotations
 
@@ -117,3 +117,34 @@ def test_what_cannot_run_is_refused_at_deploy(alur, data, said):
         alur.deploy_sources([("pengadaan.bpmn", data)], ADMIN)
     (problem,) = refused.value.problems
     assert problem.element == "Activity_setujui" and problem.line and said in problem.message
+
+
+SUBPROCESS = (ROOT / "tests" / "data" / "forms" / "subproses.bpmn").read_bytes()
+
+
+def test_a_task_inside_an_embedded_subprocess_runs_in_its_lane(alur):
+    alur.deploy_sources([("pengadaan.bpmn", SUBPROCESS)], ADMIN)
+    alur.add_user("staf", [alur.roles.role(KEY, "Staf Umum")])
+    alur.add_user("kadis", [alur.roles.role(KEY, "Kepala Dinas")])
+    instance = alur.start(KEY, "staf")
+    (task,) = alur.tasks(flt=InboxFilter(instance_id=instance.id))
+    alur.complete(task.id, "staf", Completion(data={"nama_barang": "Laptop", "amount": 5000}))
+    (inner,) = alur.tasks(flt=InboxFilter(instance_id=instance.id))
+    assert (inner.name, inner.lane) == ("Menyetujui pengadaan", "Kepala Dinas")
+    alur.complete(inner.id, "kadis")
+    assert alur.instance(instance.id).state == "completed"
+
+
+def test_a_sequence_flow_into_a_subprocess_is_refused_at_deploy(alur):
+    crossing = SUBPROCESS.replace(
+        b'sourceRef="Gateway_jumlah" targetRef="Sub_setujui"',
+        b'sourceRef="Gateway_jumlah" targetRef="Activity_setujui"',
+    )
+    with pytest.raises(DeployError) as refused:
+        alur.deploy_sources([("pengadaan.bpmn", crossing)], ADMIN)
+    messages = [(p.element, p.message) for p in refused.value.problems]
+    assert (
+        "Flow_besar",
+        "the sequence flow goes into a subprocess to 'Activity_setujui': connect it to the "
+        "subprocess itself, and inside start from its start event and finish at its end event",
+    ) in messages
