@@ -13,6 +13,16 @@ INSTANCES_MAX = 100  # tasks one multi-instance marker may make (see engine.runt
 _NAME = re.compile(r"\s*(?:[$#]\{\s*)?[A-Za-z_][A-Za-z0-9_]*(?:\s*\})?\s*")
 
 
+def _in_executable(root: etree._Element, tag: str) -> list[etree._Element]:
+    """The elements named tag inside processes marked executable (other pools are drawings)."""
+    return [
+        el
+        for process in root.iter(f"{{{n.BPMN}}}process")
+        if process.get("isExecutable") == "true"
+        for el in process.iter(f"{{{n.BPMN}}}{tag}")
+    ]
+
+
 def check_loops(root: etree._Element, filename: str) -> list[Problem]:
     """Call activities are refused (a called process runs as its own instance: start it
     separately, or draw its steps as an embedded subprocess); a multi-instance marker needs a
@@ -22,7 +32,7 @@ def check_loops(root: etree._Element, filename: str) -> list[Problem]:
     def problem(el: etree._Element, element: str | None, message: str) -> None:
         problems.append(Problem(filename, el.sourceline, element, message))
 
-    for call in root.iter(f"{{{n.BPMN}}}callActivity"):
+    for call in _in_executable(root, "callActivity"):
         called = (call.get("calledElement") or "").strip()[:80]
         problem(
             call,
@@ -31,7 +41,7 @@ def check_loops(root: etree._Element, filename: str) -> list[Problem]:
             "supported; draw its steps here as an embedded subprocess (Camunda Modeler: change "
             "the element to a Sub Process (expanded)), or start that process separately",
         )
-    for loop in root.iter(f"{{{n.BPMN}}}multiInstanceLoopCharacteristics"):
+    for loop in _in_executable(root, "multiInstanceLoopCharacteristics"):
         owner = loop.getparent()
         element = owner.get("id")
         count = loop.find(f"{{{n.BPMN}}}loopCardinality")
@@ -58,7 +68,7 @@ def check_crossing_flows(root: etree._Element, filename: str) -> list[Problem]:
     leaves a subprocess runs its target outside the subprocess and its lane."""
     ids = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
     problems = []
-    for flow in root.iter(f"{{{n.BPMN}}}sequenceFlow"):
+    for flow in _in_executable(root, "sequenceFlow"):
         home = _container(flow)
         for end in ("sourceRef", "targetRef"):
             node = ids.get(flow.get(end) or "")
