@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn import names as n
 from engine.bpmn.dmn import Decision, check_business_rule_tasks, read_dmn
+from engine.bpmn.forms import check_forms
+from engine.bpmn.loops import check_crossing_flows, check_loops
+from engine.bpmn.pools import check_lanes_present, check_pools
 from engine.bpmn.reader import properties, read_bpmn
 from engine.bpmn.validate import Problem, validate_bytes
 from engine.bpmn.xmlsafe import XmlError, parse_xml
@@ -94,9 +97,20 @@ def check_sources(
         except XmlError:
             continue  # reported by validate_bytes
         problems += check_business_rule_tasks(root, tables, filename)
-    if not bpmn_sources:
-        problems.append(Problem.found("-", None, None, "no_bpmn_files"))
+        problems += check_forms(root, filename)
+        problems += check_pools(root, filename) + check_lanes_present(root, filename)
+        problems += check_loops(root, filename) + check_crossing_flows(root, filename)
+    problems += _lone_dmn_files(sources)
     return problems, decisions
+
+
+def _lone_dmn_files(sources: list[tuple[str, bytes]]) -> list[Problem]:
+    """A .dmn file makes no version by itself: it is deployed with the process that names it."""
+    if any(not is_dmn(f) for f, _ in sources):
+        return []
+    if not sources:
+        return [Problem.found("-", None, None, "no_bpmn_files")]
+    return [Problem.found(f, None, None, "dmn_without_process") for f, _ in sources]
 
 
 def _decision_refs(data: bytes) -> set[str]:

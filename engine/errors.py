@@ -71,3 +71,11 @@ class ExpressionLimit(ProcessError):
     wall time, timer bounds): stopped before it could hang the server; nothing was stored."""
 
     code = "expression_limit"
+
+
+class FormInvalid(InvalidInput):
+    """The values of a task's form fields were refused; `fields` has one error per field id."""
+
+    def __init__(self, fields: dict[str, InvalidInput]):
+        self.fields = fields
+        super().__init__("form_invalid", fields=", ".join(fields))

@@ -90,6 +90,18 @@ MESSAGES: dict[str, str] = {
     "version_invalid": "versi harus bilangan bulat positif",
     "title_nul": "judul tidak boleh berisi karakter NUL",
     "checklist_invalid": "nilai checklist harus true/false atau catatan kekurangan",
+    "form_invalid": "isian formulir belum benar: %(fields)s",
+    "form_field_required": "%(label)s wajib diisi",
+    "form_field_number": "%(label)s harus bilangan bulat",
+    "form_field_boolean": "%(label)s harus Ya atau Tidak (true/false)",
+    "form_field_date": "%(label)s harus tanggal (TTTT-BB-HH)",
+    "form_field_choice": "%(label)s: pilih salah satu pilihannya (%(options)s)",
+    "form_field_text": "%(label)s harus teks",
+    "form_field_too_short": "%(label)s paling sedikit %(limit)s karakter",
+    "form_field_too_long": "%(label)s paling banyak %(limit)s karakter",
+    "form_field_below": "%(label)s paling kecil %(limit)s",
+    "form_field_above": "%(label)s paling besar %(limit)s",
+    "form_field_readonly": "%(label)s hanya dapat dibaca dan tidak dapat diubah",
     "migration_same_version": "versi asal dan tujuan sama: %(version)s",
     "migration_map_unknown": (
         "pemetaan %(old)s=%(new)s: langkah '%(missing)s' tidak ada di versi %(version)s"
@@ -174,6 +186,10 @@ FINDINGS: dict[str, str] = {
     # the file itself
     "file_unreadable": "cannot read file: %(reason)s",
     "no_bpmn_files": "tidak ada berkas .bpmn untuk dideploy",
+    "dmn_without_process": (
+        "a .dmn file is deployed together with the process that uses it: choose the .bpmn "
+        "file whose business rule tasks name its decisions as well (or the folder holding both)"
+    ),
     "xml_unsafe": (
         "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
         "(possible XXE or entity-expansion attack); remove the <!DOCTYPE ...> block"
@@ -197,7 +213,10 @@ FINDINGS: dict[str, str] = {
     "node_in_two_lanes": "is in two lanes, '%(first)s' and '%(second)s'; a step has one Pelaksana",
     "node_in_no_lane": "%(kind)s '%(name)s' is in no lane; put it in its Pelaksana's lane",
     # what runs
-    "not_executable": 'no process has isExecutable="true": nothing here can run',
+    "not_executable": (
+        'no process has isExecutable="true": nothing here can run; mark the pool that '
+        "should run as executable (Camunda Modeler: the pool's Executable box)"
+    ),
     "spiff_refused": "SpiffWorkflow cannot build the process: %(detail)s",
     "expression_refused": "%(what)s refused by the safe evaluator: %(reason)s",
     "timer_refused": "timer refused: %(reason)s",

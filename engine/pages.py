@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import access, audit, inbox, involvement, notifications, rows, users
 from engine.bpmn import reader
+from engine.bpmn.forms import forms_of
 from engine.errors import Conflict, PermissionDenied
 from engine.files import Upload
 from engine.inbox import InboxFilter
@@ -118,6 +119,7 @@ class Pages:
                 files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
                 history=tuple(map(event_row, audit.history(s, instance.id))),
                 actions=task_actions(task, user),
+                fields=_form_fields(instance.definition, task.step_no),
             )
 
     # -- the instance page -------------------------------------------------------------------
@@ -246,6 +248,8 @@ class Pages:
                 .order_by(StoredFile.id)
             )
             form.file_ids = [*form.file_ids, *kept]
+            fields = {f.id for f in _form_fields(instance.definition, task.step_no)}
+            form.data = {k: v for k, v in form.data.items() if k in fields}  # the page's only
             instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
             after = _open_tasks(s, instance.id, self.clock())
             nexts = tuple(NextStep(t.step_no, t.name, t.lane, t.role) for t in after)
@@ -293,3 +297,9 @@ def _mine_row(instance: Instance, tasks: list[HumanTask], user: User, now) -> Mi
         ),  # fmt: skip
         overdue=any(rows.overdue(t.state, t.due_at, now) for t in tasks),
     )
+
+
+def _form_fields(definition: Definition, step_no: int | None) -> tuple:
+    """The form fields of the user task a step was read from (none for other steps)."""
+    element = next((e for e, no in definition.task_steps.items() if no == step_no), None)
+    return forms_of(definition.sha256, definition.xml).get(element, ())

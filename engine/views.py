@@ -13,6 +13,7 @@ from datetime import datetime
 
 from engine import access
 from engine.access import ANALYST_ROLE, may_start, may_view_task
+from engine.bpmn.forms import FormField
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
 from engine.drafts import AWAITING, DRAFT, PUBLISHED, DraftRow, NewSop, Publication
@@ -36,6 +37,7 @@ from engine.storage.tables import ApiToken, Definition, HumanTask, Instance, Use
 from engine.users import PASSWORD_MIN
 
 __all__ = [
+    "FormField",
     "ANALYST_ROLE",
     "AWAITING",
     "DRAFT",
@@ -167,6 +169,7 @@ class TaskPage:
     files: tuple[FileRow, ...]  # every file of the instance, oldest first
     history: tuple[EventRow, ...]  # the instance's audit events, oldest first
     actions: TaskActions
+    fields: tuple[FormField, ...] = ()  # the user task's form (camunda:formData), in file order
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,18 @@ TEXTS: dict[str, LazyString] = {
     "version_invalid": _l("The version must be a positive whole number."),
     "title_nul": _l("The title may not contain a NUL character."),
     "checklist_invalid": _l("A checklist value must be true/false or a note of what is missing."),
+    "form_invalid": _l("The form's entries are not right: %(fields)s."),
+    "form_field_required": _l("%(label)s is required."),
+    "form_field_number": _l("%(label)s must be a whole number."),
+    "form_field_boolean": _l("%(label)s must be yes or no (true/false)."),
+    "form_field_date": _l("%(label)s must be a date (YYYY-MM-DD)."),
+    "form_field_choice": _l("%(label)s: choose one of its options (%(options)s)."),
+    "form_field_text": _l("%(label)s must be text."),
+    "form_field_too_short": _l("%(label)s needs at least %(limit)s characters."),
+    "form_field_too_long": _l("%(label)s may have at most %(limit)s characters."),
+    "form_field_below": _l("%(label)s may not be less than %(limit)s."),
+    "form_field_above": _l("%(label)s may not be more than %(limit)s."),
+    "form_field_readonly": _l("%(label)s is read-only and cannot be changed."),
     "migration_same_version": _l("The source and target versions are the same: %(version)s."),
     "migration_map_unknown": _l(
         "Mapping %(old)s=%(new)s: the step '%(missing)s' is not in version %(version)s."
@@ -191,6 +203,10 @@ class Finding(Protocol):
 FINDING_TEXTS: dict[str, LazyString] = {
     "file_unreadable": _l("cannot read file: %(reason)s"),
     "no_bpmn_files": _l("there is no .bpmn file to deploy"),
+    "dmn_without_process": _l(
+        "a .dmn file is deployed together with the process that uses it: choose the .bpmn "
+        "file whose business rule tasks name its decisions as well (or the folder holding both)"
+    ),
     "decision_id_twice": _l("the decision id '%(id)s' is also in %(other)s"),
     "xml_unsafe": _l(
         "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
@@ -214,7 +230,10 @@ FINDING_TEXTS: dict[str, LazyString] = {
         "is in two lanes, '%(first)s' and '%(second)s'; a step has one Pelaksana"
     ),
     "node_in_no_lane": _l("%(kind)s '%(name)s' is in no lane; put it in its Pelaksana's lane"),
-    "not_executable": _l('no process has isExecutable="true": nothing here can run'),
+    "not_executable": _l(
+        'no process has isExecutable="true": nothing here can run; mark the pool that '
+        "should run as executable (Camunda Modeler: the pool's Executable box)"
+    ),
     "spiff_refused": _l("SpiffWorkflow cannot build the process: %(detail)s"),
     "expression_refused": _l("%(what)s refused by the safe evaluator: %(reason)s"),
     "timer_refused": _l("timer refused: %(reason)s"),

@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.parser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.bpmn import names as n
+from engine.bpmn.hints import spiff_hint
 from engine.bpmn.rules import sop_findings
 from engine.bpmn.xmlsafe import XmlError, parse_xml
 from engine.messages import FINDINGS, finding
@@ -256,6 +257,7 @@ class _Checker:
             element = err.id or pid
             line = err.line_number or getattr(self.find(element), "sourceline", None)
             message = ". ".join([str(err.args[0]) if err.args else "", *err.notes])
+            message = _with_hint(message)
         else:
             element, line = pid, getattr(self.find(pid), "sourceline", None)
             message = f"{type(err).__name__}: {err}"
@@ -286,6 +288,12 @@ class _Checker:
         """The SOP model's rules (see engine.bpmn.rules), placed at the step's element."""
         for element, message in sop_findings(data):
             self.add(self.find(element), element, message)
+
+
+def _with_hint(message: str) -> str:
+    """SpiffWorkflow's words, with what to do when the refusal is a known one."""
+    hint = spiff_hint(message)
+    return f"{message.rstrip('. ')}: {hint}" if hint else message
 
 
 def _timer_problem(kind: str, text: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
@@ -15,10 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import access, audit
+from engine.bpmn.forms import forms_of
+from engine.bpmn.loops import INSTANCES_MAX
 from engine.clock import Clock, system_clock
-from engine.errors import Conflict, InvalidInput, PermissionDenied
+from engine.errors import Conflict, InvalidInput, PermissionDenied, ProcessError
 from engine.roles import RoleMap
 from engine.runtime.decision_task import DECIDED
+from engine.runtime.form_values import form_values
 from engine.runtime.store import Handle, WorkflowStore
 from engine.sop import Step, Waktu
 from engine.storage.tables import Definition, HumanTask, Instance, User
@@ -102,6 +106,9 @@ def complete(
     spiff_task = handle.workflow.get_task_from_id(UUID(task.task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict("task_not_waiting", id=task.id)
+    forms = forms_of(instance.definition.sha256, instance.definition.xml)
+    fields = forms.get(spiff_task.task_spec.bpmn_id, ())
+    form.data = {**form.data, **form_values(fields, form.data, spiff_task.data)}
     spiff_task.data.update(form.data)
     if decision:
         spiff_task.data[f"keputusan_{task.step_no}"] = decision
@@ -127,7 +134,7 @@ def complete(
         note=form.note,
         checklist=form.checklist,
         files=form.file_ids,
-        data=form.data,
+        data=json.loads(json.dumps(form.data, default=str)),  # a date field as ISO text
     )
     returned = None
     if decision == NO:
@@ -176,6 +183,7 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
     workflow.do_engine_steps()
     open_rows = {t.task_id: t for t in _open_tasks(session, instance.id)}
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    _check_instances(ready.values())
     for task_id, row in open_rows.items():
         if task_id not in ready:
             row.state = "cancelled"
@@ -195,6 +203,18 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
         audit.record(session, instance.id, "finished", actor, at=now)
     ctx.store.save(session, instance, handle, since)
     instance.next_wakeup_at = None if instance.state != "running" else next_wakeup(workflow, now)
+
+
+def _check_instances(ready) -> None:
+    """A multi-instance marker makes at most INSTANCES_MAX open tasks (nothing stored else)."""
+    counts = Counter(t.task_spec for t in ready)
+    for spec, count in counts.items():
+        if count > INSTANCES_MAX:
+            name = spec.bpmn_name or spec.bpmn_id
+            reason = (
+                f"{count} tasks at once from one multi-instance marker; at most {INSTANCES_MAX}"
+            )
+            raise ProcessError("process_error", name=name, element=spec.bpmn_id, reason=reason)
 
 
 def _record_decisions(session, instance, workflow, actor, now) -> None:

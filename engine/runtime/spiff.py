@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from functools import cache
@@ -17,6 +19,7 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.names import BPMN, CAMUNDA
 from engine.bpmn.xmlsafe import parse_xml
 from engine.runtime import decision_task
 from engine.runtime.script_engine import SafeScriptEngine
@@ -65,12 +68,63 @@ class AlurWorkflow(BpmnWorkflow):
 
 
 class AlurParser(CamundaParser):
-    """The Camunda parser family with Alur's business rule task (decisions deployed beside)."""
+    """The Camunda parser family with Alur's business rule task (decisions deployed beside).
+
+    Data stores are drawings here: the library wants an implementation for each (by name) and
+    refuses the file without one, so they and the associations to their references are left
+    out of what the library builds (the stored file keeps them as the analyst drew them).
+    """
 
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         **decision_task.PARSER_CLASSES,
     }
+
+    def add_bpmn_xml(self, bpmn, filename=None):
+        super().add_bpmn_xml(collection_names(without_data_stores(bpmn)), filename)
+
+
+_COLLECTION = f"{{{CAMUNDA}}}collection"
+_NAME_EXPRESSION = re.compile(r"\s*[$#]\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*")
+
+
+def collection_names(tree):
+    """camunda:collection="${daftar}" (as Camunda Modeler users write it) as the variable name
+    the library reads (a copy when there is any; else the document itself)."""
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    written = [el for el in root.iter() if _NAME_EXPRESSION.fullmatch(el.get(_COLLECTION) or "")]
+    if not written:
+        return tree
+    tree = copy.deepcopy(tree)
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    for el in root.iter():
+        found = _NAME_EXPRESSION.fullmatch(el.get(_COLLECTION) or "")
+        if found:
+            el.set(_COLLECTION, found[1])
+    return tree
+
+
+def without_data_stores(tree):
+    """The document without dataStore elements and the data associations to their references
+    (a copy, with its lines, when it has any; else the document itself)."""
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    stores = root.findall(f".//{{{BPMN}}}dataStore")
+    if not stores:
+        return tree
+    tree = copy.deepcopy(tree)
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    references = {el.get("id") for el in root.iter(f"{{{BPMN}}}dataStoreReference") if el.get("id")}
+    for store in root.findall(f".//{{{BPMN}}}dataStore"):
+        store.getparent().remove(store)
+    for kind, end in (
+        ("dataInputAssociation", "sourceRef"),
+        ("dataOutputAssociation", "targetRef"),
+    ):
+        for association in list(root.iter(f"{{{BPMN}}}{kind}")):
+            ends = [(ref.text or "").strip() for ref in association.findall(f"{{{BPMN}}}{end}")]
+            if any(ref in references for ref in ends):
+                association.getparent().remove(association)
+    return tree
 
 
 def parse_specs(xml: bytes, process_id: str, filename: str = "<bpmn>") -> Specs:

@@ -264,3 +264,25 @@ def test_one_decision_id_in_two_dmn_files_is_refused(surat):
         "decision_id_twice",
     )
     assert problem.message == "the decision id 'penandatangan' is also in a.dmn"
+
+
+def test_a_dmn_deployed_alone_is_refused_and_nothing_is_stored(alur):
+    before = len(alur.processes())
+    with pytest.raises(DeployError) as refused:
+        deploy(alur, ("penandatangan.dmn", DMN))
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.key) == ("penandatangan.dmn", "dmn_without_process")
+    assert "deployed together with the process that uses it" in problem.message
+    assert len(alur.processes()) == before
+
+
+def test_the_cli_refuses_a_dmn_deployed_alone(engine_cli, tmp_path):
+    folder = tmp_path / "keputusan"
+    folder.mkdir()
+    (folder / "penandatangan.dmn").write_bytes(DMN)
+    for named in (folder, folder / "penandatangan.dmn"):
+        refused = engine_cli("deploy", named, code=1)
+        assert "penandatangan.dmn: a .dmn file is deployed together with the process" in (
+            refused.stdout + refused.stderr
+        )
+    assert engine_cli("processes").stdout.strip() == "belum ada proses"

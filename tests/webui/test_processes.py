@@ -145,3 +145,21 @@ def test_a_bpmn_with_its_dmn_deploys_and_the_history_shows_the_decision(login_as
     alur.complete(task.id, "staf_umum")
     page = login_as("auditor").get(f"/instances/{instance.id}").text
     assert "Diputuskan tabel keputusan" in page and "penandatangan, aturan 4" in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "a .dmn file is deployed together with the process that uses it"),
+        ("id", "Berkas .dmn dideploy bersama proses yang memakainya"),
+    ],
+)
+def test_a_dmn_deployed_alone_is_refused_on_the_deploy_page(login_as, alur, lang, said):
+    data = Path(__file__).resolve().parents[1] / "data" / "dmn" / "penandatangan.dmn"
+    analis = login_as("analis")
+    post(analis, "/language", {"lang": lang})
+    before = len(alur.processes())
+    response = _deploy(analis, ("penandatangan.dmn", data.read_bytes()))
+    assert response.status_code == 422
+    assert "penandatangan.dmn" in response.text and said in response.text
+    assert len(alur.processes()) == before

@@ -8,7 +8,7 @@ import logging
 from flask import Blueprint, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import EngineError, InvalidInput
+from engine.errors import EngineError, FormInvalid, InvalidInput
 from engine.views import (
     Completion,
     InboxFilter,
@@ -40,6 +40,8 @@ class Unauthenticated(EngineError):
 @bp.errorhandler(EngineError)
 def engine_error(error: EngineError):
     key = {"key": error.key} if error.key else {}
+    if isinstance(error, FormInvalid):  # one message per refused form field
+        key["fields"] = {f: {"key": e.key, "message": e.message} for f, e in error.fields.items()}
     response = jsonify(error={"code": error.code, "message": error.message, **key})
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="alur"'

@@ -82,7 +82,14 @@ SCHEMAS = {
         {
             "error": _object(
                 _fields(STRING, "code message")
-                | {"key": STRING | {"description": "the message's stable id (engine errors)"}},
+                | {"key": STRING | {"description": "the message's stable id (engine errors)"}}
+                | {
+                    "fields": OBJECT
+                    | {
+                        "description": "form_invalid: one refusal per form field id",
+                        "additionalProperties": _object(_fields(STRING, "key message")),
+                    }
+                },
                 required=["code", "message"],
             )
         }
@@ -102,7 +109,11 @@ SCHEMAS = {
     ),
     "CompleteRequest": _object(
         {
-            "data": VARIABLES,
+            "data": VARIABLES
+            | {
+                "description": "process variables; the values of the task's form fields "
+                "(camunda:formField) are checked by their type and constraints"
+            },
             "decision": DECISION | {"description": "required on a decision step"},
             "note": STRING | {"description": "required with Tidak: the reason"},
             "checklist": OBJECT

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 
 from engine.sop import Step
-from engine.views import NO, YES, Completion, Upload
+from engine.views import NO, YES, Completion, FormField, Upload
 from webui.templating import megabytes
 
 NOTE_MAX = 4000
+FIELD_PREFIX = "field-"  # a form field's input is named field-<its id>
+FIELDS_MAX = 50  # as many as a task's form may have (engine.bpmn.forms)
 
 
 @dataclass
@@ -28,6 +30,8 @@ class TaskForm:
     errors: dict[str, str] = field(default_factory=dict)
     file_errors: list[str] = field(default_factory=list)
     reselect: bool = False  # files were sent but not kept: ask to choose them again
+    fields: tuple[FormField, ...] = ()  # the user task's form fields (camunda:formData)
+    values: dict[str, str] = field(default_factory=dict)  # field id -> the text typed or chosen
 
     def for_step(self, step: Step | None) -> TaskForm:
         """Set the step's Kelengkapan and whether it is a decision; the form itself."""
@@ -44,6 +48,8 @@ class TaskForm:
         self.checked, self.gaps = set(), {}
         self.errors = {k: v for k, v in self.errors.items() if k == "form"}
         self.decision = form.get("decision", "")
+        named = [name for name in form if name.startswith(FIELD_PREFIX)][:FIELDS_MAX]
+        self.values = {n.removeprefix(FIELD_PREFIX): form.get(n, "")[:NOTE_MAX] for n in named}
         self.note = form.get("note", "").strip()[:NOTE_MAX]
         for i, item in enumerate(self.items):
             if form.get(f"check-{i}"):
@@ -99,6 +105,15 @@ class TaskForm:
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         self.uploads.append(Upload(name, data, kind))
 
+    def field_errors(self, errors: dict[str, str]) -> None:
+        """The engine's refusal of form field values, one message per field."""
+        for ident, message in errors.items():
+            self.errors[FIELD_PREFIX + ident] = message
+
+    def value(self, f: FormField) -> str:
+        """What the field's input shows: the text sent back, else its default value."""
+        return self.values.get(f.id, f.default or "")
+
     def checklist(self) -> dict[str, bool | str]:
         return {
             item: True if i in self.checked else self.gaps.get(i, "")
@@ -111,4 +126,5 @@ class TaskForm:
             note=self.note,
             checklist=self.checklist(),
             file_ids=file_ids,
+            data=dict(self.values),
         )

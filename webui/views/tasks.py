@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.errors import Conflict, InvalidInput
+from engine.errors import Conflict, FormInvalid, InvalidInput
 from engine.views import NO, Completion, HumanTask, Outcome
 from webui import access, request_cache
 from webui.error_texts import error_text
@@ -77,6 +77,10 @@ def complete(task_id: int):
         if error.params.get("closed"):
             raise _no_longer_open(task_id) from None
         raise
+    except FormInvalid as error:
+        form.field_errors({ident: error_text(e) for ident, e in error.fields.items()})
+        form.reselect = bool(form.uploads)
+        return _page(task_id, form), 422
     except InvalidInput as error:
         form.errors["form"] = error_text(error)
         form.reselect = bool(form.uploads)
@@ -103,6 +107,7 @@ def _page(task_id: int, form: TaskForm | None):
     definition = instance.definition
     step = request_cache.step(definition, task.step_no)
     form = form or TaskForm().for_step(step)
+    form.fields = page.fields
     earlier = [  # newest first
         {
             "event": event,

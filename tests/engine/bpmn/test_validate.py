@@ -260,7 +260,7 @@ def test_miwg_models_from_other_tools_give_sensible_results():
     clean = {name for name, problems in found.items() if not problems}
     assert {"A.1.0.bpmn", "A.2.0.bpmn", "A.3.0.bpmn", "A.4.0.bpmn"} <= clean
     messages = {name: " | ".join(p.message for p in problems) for name, problems in found.items()}
-    assert "Data Store" in messages["B.2.0.bpmn"]
+    assert "B.2.0.bpmn" in clean  # its data stores are drawings: no implementation needed
     assert "lane has no name" in messages["C.1.0.bpmn"]
     assert "condition" not in messages["C.1.0.bpmn"]  # its JUEL (${approved}, ${!approved}) runs
     assert "C.9.1.bpmn" in clean  # bare ISO timers (PT2H, R6/P1D, P7D) as drawn by its tool
