@@ -9,11 +9,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine import access, audit, inbox, involvement, notifications, rows, users
+from engine import access, audit, inbox, involvement, notifications, overview, rows, users
 from engine.bpmn import reader
 from engine.errors import Conflict, PermissionDenied
 from engine.files import Upload
 from engine.inbox import InboxFilter
+from engine.overview import InstanceFilter, InstanceList
 from engine.runtime import lifecycle
 from engine.runtime.lifecycle import Completion
 from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, User
@@ -147,6 +148,15 @@ class Pages:
                 can=can,
                 may_cancel=may_cancel(instance, user),
             )
+
+    # -- 'Semua proses' ------------------------------------------------------------------------
+    def all_instances(self, username: str, flt: InstanceFilter) -> InstanceList:
+        """A page of every instance (filtered, newest first) for those who may list them all."""
+        with self.session(read_only=True) as s:
+            user = users.get(s, username)
+            if not access.may_list_instances(user):
+                raise PermissionDenied("instances_list_forbidden", user=username)
+            return overview.page(s, flt, self.clock())
 
     # -- the inbox ---------------------------------------------------------------------------
     def inbox_rows(self, username: str, flt: InboxFilter | None = None) -> list[InboxRow]:

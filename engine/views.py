@@ -17,6 +17,7 @@ from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
 from engine.files import Upload
 from engine.inbox import InboxFilter
+from engine.overview import STATES, CurrentStep, InstanceFilter, InstanceLine, InstanceList
 from engine.roles import normalise
 from engine.rows import (
     EventRow,
@@ -49,6 +50,11 @@ __all__ = [
     "HumanTask",
     "InboxFilter",
     "InboxRow",
+    "CurrentStep",
+    "InstanceFilter",
+    "InstanceLine",
+    "InstanceList",
+    "STATES",
     "InstancePage",
     "Instance",
     "MineRow",
@@ -81,7 +87,8 @@ __all__ = [
 class Abilities:
     """What a person may do across the app (the engine's rules, answered once)."""
 
-    read_all: bool = False  # every instance: auditors, admins, supervisors
+    read_all: bool = False  # every instance: auditors, admins, supervisors, analysts
+    tasks: bool = False  # holds a role SOP steps go to: the inbox is where they start
     analyst: bool = False  # deploy processes
     supervise: bool = False  # reassign tasks, cancel any instance
     admin: bool = False
@@ -89,7 +96,8 @@ class Abilities:
 
 def abilities(user: User) -> Abilities:
     return Abilities(
-        read_all=access.reads_everything(user) or access.is_supervisor(user),
+        read_all=access.may_list_instances(user),
+        tasks=access.works_on_tasks(user),
         analyst=access.is_analyst(user),
         supervise=access.may_supervise(user),
         admin=user.active and user.is_admin,
