@@ -9,7 +9,7 @@ import graphviz
 from exporters.flowchart.drawing import Cell, Kind, Label, Page, Point, Route, Symbol
 from exporters.flowchart.table import PAD_X
 from exporters.flowchart.text import FONT
-from exporters.progress import STATE_STYLE
+from exporters.progress import DASHED, STATE_STYLE
 
 PAGE_GAP = 36.0  # between pages stacked in one drawing
 ARROW_SIZE = 0.5  # Graphviz arrowheads are 10 pt long at arrowsize 1
@@ -105,7 +105,7 @@ def _cell(graph: graphviz.Digraph, prefix: str, cell: Cell, to_gv) -> None:
         **_size(cell.w, cell.h),
     }
     if cell.fill:
-        attrs |= {"style": "filled", "fillcolor": cell.fill}
+        attrs |= {"style": "filled,dashed" if cell.dashed else "filled", "fillcolor": cell.fill}
     graph.node(prefix + cell.name, **attrs)
 
 
@@ -131,6 +131,8 @@ def _symbol(graph: graphviz.Digraph, prefix: str, symbol: Symbol, to_gv) -> None
     if symbol.state is not None:
         fill, stroke, _ = STATE_STYLE[symbol.state]
         attrs |= {"fillcolor": fill, "color": stroke, "penwidth": "1.4"}
+        if symbol.state in DASHED:  # a cue besides colour
+            attrs |= {"style": f"{style},dashed", "penwidth": "2"}
         classes.append(f"state-{symbol.state}")
     graph.node(prefix + symbol.name, **attrs, **{"class": " ".join(classes)})
 

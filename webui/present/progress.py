@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 from engine.sop import Step
 from engine.views import Definition, Instance, TaskRow
-from exporters.progress import InstanceOverlay, StepState, latest_tasks, overlay_from_rows
+from exporters.progress import (
+    InstanceOverlay,
+    StepState,
+    latest_tasks,
+    overlay_from_rows,
+    standards_of,
+)
+from exporters.progress import standard_minutes as progress_standard
 from webui import request_cache
 from webui.facade import alur
 
@@ -76,17 +83,12 @@ def of(instance: Instance, tasks: list[TaskRow] | None = None) -> Progress:
     title = f"Instans #{instance.id}"
     if instance.title:
         title += f": {instance.title[:TITLE_CHARS]}"
-    overlay = overlay_from_rows(tasks, names, alur().calendar.timezone, title)
+    day = alur().calendar.average_day_minutes
+    standards = standards_of(instance.definition.model.steps, day)
+    overlay = overlay_from_rows(tasks, names, alur().calendar.timezone, title, standards)
     return Progress(tasks, overlay)
 
 
 def standard_minutes(step: Step | None) -> int | None:
     """A step's Mutu Baku Waktu in working minutes (hari kerja at the calendar's average day)."""
-    if not step:
-        return None
-    waktu = step.waktu
-    if waktu.minutes is not None:
-        return waktu.minutes
-    if waktu.working_days is not None:
-        return round(waktu.working_days * alur().calendar.average_day_minutes)
-    return None
+    return progress_standard(step, alur().calendar.average_day_minutes)
