@@ -129,7 +129,9 @@ def page(s: Session, flt: InstanceFilter, now: datetime) -> InstanceList:
     limit = max(1, min(flt.limit, LIMIT_MAX))
     q = query(flt, now)
     if flt.after is not None:  # the page above: the nearest newer ids, then newest first
-        found = list(s.execute(q.where(Instance.id > flt.after).order_by(Instance.id).limit(limit + 1)))
+        found = list(
+            s.execute(q.where(Instance.id > flt.after).order_by(Instance.id).limit(limit + 1))
+        )
         more_newer = len(found) > limit
         found = found[:limit][::-1]
         more_older = True

@@ -15,6 +15,9 @@ from engine import access
 from engine.access import ANALYST_ROLE, may_start, may_view_task
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
+from engine.eventlog import FORMATS as LOG_FORMATS
+from engine.eventlog import all_traces
+from engine.eventlog import chunks as log_chunks
 from engine.files import Upload
 from engine.inbox import InboxFilter
 from engine.overview import STATES, CurrentStep, InstanceFilter, InstanceLine, InstanceList
@@ -50,6 +53,9 @@ __all__ = [
     "HumanTask",
     "InboxFilter",
     "InboxRow",
+    "all_traces",
+    "eventlog_formats",
+    "log_chunks",
     "CurrentStep",
     "InstanceFilter",
     "InstanceLine",
@@ -81,6 +87,11 @@ __all__ = [
     "overdue",
     "task_actions",
 ]
+
+
+def eventlog_formats() -> tuple[str, ...]:
+    """The event log's file formats: xes, csv."""
+    return LOG_FORMATS
 
 
 @dataclass(frozen=True)

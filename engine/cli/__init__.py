@@ -8,6 +8,7 @@ from importlib.metadata import entry_points
 import click
 
 from engine.cli.diff import diff
+from engine.cli.eventlog import export_log
 from engine.cli.migration import migrate, resume, suspend
 from engine.cli.runtime import (
     cancel,
@@ -63,6 +64,7 @@ def main(verbose: bool) -> None:
 main.add_command(inspect)
 main.add_command(build)
 main.add_command(diff)
+main.add_command(export_log)
 main.add_command(validate)
 main.add_command(db)
 main.add_command(deploy)

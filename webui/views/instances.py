@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.errors import PermissionDenied
-from engine.views import STATES, may_cancel, may_view_task
+from engine.views import STATES, all_traces, eventlog_formats, log_chunks, may_cancel, may_view_task
 from webui import access, request_cache
 from webui.facade import alur
 from webui.present import charts, downloads, instance_list, progress, timeline
@@ -85,6 +85,27 @@ def export():
         headers={
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
+
+
+@bp.get("/eventlog.<fmt>")
+@login_required
+def event_log(fmt: str):
+    """The chosen SOP's event log (instances started in the period) as XES or flat CSV."""
+    choice = instance_list.choice_from(request.args)
+    if fmt not in eventlog_formats() or not choice["sop"]:
+        abort(404)
+    flt = instance_list.instance_filter(choice)
+    key, me = choice["sop"], current_user.username
+    alur().event_log_page(key, flt.since, flt.until, 0, me, limit=1)  # refuse before streaming
+    traces = all_traces(lambda after: alur().event_log_page(key, flt.since, flt.until, after, me))
+    mimetype = "application/xml" if fmt == "xes" else "text/csv"
+    return Response(
+        stream_with_context(c.encode("utf-8") for c in log_chunks(fmt, traces, key)),
+        headers={
+            "Content-Type": f"{mimetype}; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="log-{key}.{fmt}"',
         },
     )
 
