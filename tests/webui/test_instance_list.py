@@ -31,7 +31,8 @@ def test_lines_carry_step_role_version_times_and_overdue(login_as, started, alur
     page = login_as("auditor").get("/instances/").text
     assert page.index("Pagu Indikatif 2027") < page.index("Monev 2026") < page.index("Renja")
     assert "Kabid Pemerintahan dan Sosial Budaya" in page and "versi 1" in page
-    assert "terlambat" not in page.split("<tbody>")[1].split("</tbody>")[0].lower()
+    late = [x.id for x in alur.all_instances("auditor", InstanceFilter()).lines if x.overdue]
+    assert page.count('<tr class="overdue">') == len(late)
     clock.now = T0 + timedelta(days=30)
     found = alur.all_instances("auditor", InstanceFilter())
     line = {x.id: x for x in found.lines}[c.id]
@@ -111,3 +112,21 @@ def test_csv_standard_and_indonesian_excel(login_as, started, alur, clock):
     assert excel.startswith(b"\xef\xbb\xbfid;judul;sop;versi;status;")
     assert excel.decode("utf-8-sig").splitlines()[1].split(";")[-1] == "tidak"
     assert auditor.get("/instances/export.csv?state=completed").data.count(b"\r\n") == 1
+
+
+def test_event_log_downloads_for_the_chosen_sop(login_as, started, alur, clock):
+    a, b, c = _three(clock, started, alur)
+    auditor = login_as("auditor")
+    page = auditor.get("/instances/?sop=sop_a").text
+    assert 'href="/instances/eventlog.xes?' in page and "sop=sop_a" in page
+    assert "eventlog.xes" not in auditor.get("/instances/").text  # no SOP chosen: no log
+    xes = auditor.get("/instances/eventlog.xes?sop=sop_a&from=2026-12-03")
+    assert xes.status_code == 200 and xes.headers["Content-Type"].startswith("application/xml")
+    assert f'<string key="concept:name" value="{c.id}"/>' in xes.text
+    assert f'value="{a.id}"/>\n    <int key="version"' not in xes.text
+    log = auditor.get("/instances/eventlog.csv?sop=sop_a").text
+    assert log.startswith("case_id,activity,timestamp,resource,lifecycle,version")
+    assert auditor.get("/instances/eventlog.xes").status_code == 404
+    assert (
+        login_as("fungsional.tertentu").get("/instances/eventlog.csv?sop=sop_a").status_code == 403
+    )
