@@ -158,6 +158,21 @@ def history(instance_id: int):
     )
 
 
+@bp.get("/<int:instance_id>/timings.csv")
+@login_required
+def timings(instance_id: int):
+    """The working-time table as CSV; excel=1: semicolons and a BOM."""
+    instance, _user = access.readable_instance(instance_id)
+    found = progress.of(instance).timings(instance.definition.model.steps)
+    excel = request.args.get("excel") == "1"
+    return send_file(
+        BytesIO(progress.timings_csv(found, excel)),
+        mimetype="text/csv; charset=utf-8",
+        as_attachment=True,
+        download_name=f"waktu-kerja-instans-{instance.id}.csv",
+    )
+
+
 @bp.get("/<int:instance_id>/files/<int:file_id>")
 @login_required
 def download(instance_id: int, file_id: int):
@@ -240,7 +255,8 @@ def _page(instance_id: int, errors: dict[str, str]):
         holders=page.holders,
         marks=state.element_marks(definition),
         entries=timeline.entries(instance, page.history, page.files),
-        timings=state.timings(definition.model.steps),
+        timings=(timings := state.timings(definition.model.steps)),
+        totals=progress.Totals.of(timings),
         view=view,
         may_cancel=page.may_cancel,
         may_suspend=access.abilities().analyst and instance.state in ("running", "suspended"),
