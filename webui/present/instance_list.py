@@ -18,7 +18,7 @@ from webui.facade import alur
 
 PAGE = 50
 EXPORT_PAGE = 500
-EXPORT_MAX = 100_000  # lines in one download; the rest is left out and said so in the last line
+EXPORT_MAX = 100_000  # lines in one download at most (newest first)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [
     "id",
