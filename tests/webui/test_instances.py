@@ -168,7 +168,7 @@ def test_working_time_against_mutu_baku(login_as, started, alur):
     page = login_as("kabid").get(f"/instances/{instance.id}").text
     section = page[page.index("Waktu kerja per langkah") :]
     assert "5 jam 01 menit" in section and "300 Menit" in section
-    assert section.count("melebihi") == 1  # step 2 took 0 minutes of its 420
+    assert section.count("badge-late") == 1 and "lewat 1 menit" in section  # step 2: 0 of 420
 
 
 def test_readers_and_refusals(app, login_as, started, alur):
