@@ -74,10 +74,20 @@ def reads_everything(user: User) -> bool:
     return user.active and (user.is_admin or bool(user.role_names & READ_ALL_ROLES))
 
 
+def may_list_instances(user: User) -> bool:
+    """Who sees every instance ('Semua proses'): admins, auditors, supervisors and analysts."""
+    return user.active and (reads_everything(user) or is_supervisor(user) or is_analyst(user))
+
+
+def works_on_tasks(user: User) -> bool:
+    """Whether user holds a role that SOP steps go to (any besides auditor and analyst)."""
+    return user.active and bool(user.role_names - READ_ALL_ROLES - {ANALYST_ROLE})
+
+
 def may_read_instance(session: Session, instance: Instance, user: User) -> bool:
-    """Admins, auditors and supervisors; its starter; anyone who acted on it or holds (or held,
-    was named for, claimed or completed) one of its tasks."""
-    if reads_everything(user) or is_supervisor(user) or instance.started_by == user.username:
+    """Admins, auditors, supervisors and analysts; its starter; anyone who acted on it or holds
+    (or held, was named for, claimed or completed) one of its tasks."""
+    if may_list_instances(user) or instance.started_by == user.username:
         return user.active
     name = user.username
     acted = select(Event.id).where(Event.instance_id == instance.id, Event.actor == name)

@@ -30,6 +30,9 @@ MESSAGES: dict[str, str] = {
     "cancel_forbidden": "hanya pemula, Kabid atau admin yang dapat membatalkan",
     "task_hidden": "tugas %(id)s milik peran '%(role)s'",
     "password_wrong": "kata sandi saat ini salah",
+    "instances_list_forbidden": (
+        "%(user)s tidak boleh melihat semua proses: hanya auditor, Kabid, analis dan admin"
+    ),
     "instance_not_involved": "%(user)s tidak terlibat dalam instans %(id)s",
     "migrate_forbidden": (
         "hanya admin atau analis yang dapat memindahkan, menangguhkan atau melanjutkan instans"

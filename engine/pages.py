@@ -9,12 +9,23 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine import access, audit, inbox, involvement, notifications, rows, users
+from engine import (
+    access,
+    audit,
+    eventlog,
+    inbox,
+    involvement,
+    notifications,
+    overview,
+    rows,
+    users,
+)
 from engine.bpmn import reader
 from engine.bpmn.forms import forms_of
-from engine.errors import Conflict, PermissionDenied
+from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import Upload
 from engine.inbox import InboxFilter
+from engine.overview import InstanceFilter, InstanceList
 from engine.runtime import lifecycle
 from engine.runtime.lifecycle import Completion
 from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, User
@@ -149,6 +160,36 @@ class Pages:
                 can=can,
                 may_cancel=may_cancel(instance, user),
             )
+
+    # -- 'Semua proses' ------------------------------------------------------------------------
+    def all_instances(self, username: str, flt: InstanceFilter) -> InstanceList:
+        """A page of every instance (filtered, newest first) for those who may list them all."""
+        with self.session(read_only=True) as s:
+            user = users.get(s, username)
+            if not access.may_list_instances(user):
+                raise PermissionDenied("instances_list_forbidden", user=username)
+            return overview.page(s, flt, self.clock())
+
+    def event_log_page(
+        self,
+        process: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: int = 0,
+        username: str | None = None,
+        limit: int = eventlog.PAGE,
+    ) -> list[eventlog.Trace]:
+        """A page of the process's event log (traces with id > after), from one read.
+
+        username: the person asking (the web), who must be one who sees every instance; None
+        for the command line. NotFound when no version of the process is deployed.
+        """
+        with self.session(read_only=True) as s:
+            if username is not None and not access.may_list_instances(users.get(s, username)):
+                raise PermissionDenied("instances_list_forbidden", user=username)
+            if s.scalar(select(Definition.id).where(Definition.key == process).limit(1)) is None:
+                raise NotFound("process_missing", key=process)
+            return eventlog.traces_page(s, process, since, until, after, limit)
 
     # -- the inbox ---------------------------------------------------------------------------
     def inbox_rows(self, username: str, flt: InboxFilter | None = None) -> list[InboxRow]:

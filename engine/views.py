@@ -17,8 +17,12 @@ from engine.bpmn.forms import FormField
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
 from engine.drafts import AWAITING, DRAFT, PUBLISHED, DraftRow, NewSop, Publication
+from engine.eventlog import FORMATS as LOG_FORMATS
+from engine.eventlog import all_traces
+from engine.eventlog import chunks as log_chunks
 from engine.files import Upload
 from engine.inbox import InboxFilter
+from engine.overview import STATES, CurrentStep, InstanceFilter, InstanceLine, InstanceList
 from engine.roles import normalise
 from engine.rows import (
     EventRow,
@@ -58,6 +62,14 @@ __all__ = [
     "HumanTask",
     "InboxFilter",
     "InboxRow",
+    "all_traces",
+    "eventlog_formats",
+    "log_chunks",
+    "CurrentStep",
+    "InstanceFilter",
+    "InstanceLine",
+    "InstanceList",
+    "STATES",
     "InstancePage",
     "Instance",
     "MineRow",
@@ -86,11 +98,17 @@ __all__ = [
 ]
 
 
+def eventlog_formats() -> tuple[str, ...]:
+    """The event log's file formats: xes, csv."""
+    return LOG_FORMATS
+
+
 @dataclass(frozen=True)
 class Abilities:
     """What a person may do across the app (the engine's rules, answered once)."""
 
-    read_all: bool = False  # every instance: auditors, admins, supervisors
+    read_all: bool = False  # every instance: auditors, admins, supervisors, analysts
+    tasks: bool = False  # holds a role SOP steps go to: the inbox is where they start
     analyst: bool = False  # deploy processes
     supervise: bool = False  # reassign tasks, cancel any instance
     admin: bool = False
@@ -98,7 +116,8 @@ class Abilities:
 
 def abilities(user: User) -> Abilities:
     return Abilities(
-        read_all=access.reads_everything(user) or access.is_supervisor(user),
+        read_all=access.may_list_instances(user),
+        tasks=access.works_on_tasks(user),
         analyst=access.is_analyst(user),
         supervise=access.may_supervise(user),
         admin=user.active and user.is_admin,

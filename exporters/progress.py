@@ -1,7 +1,8 @@
 """An instance's progress drawn over a chart: which steps are done, current or overdue, by whom.
 
 The overlay is built from the instance's human tasks as plain rows. A step's latest task decides:
-completed -> DONE (who, and the day in the office time zone), open -> CURRENT, or OVERDUE once its
+completed -> DONE (who, and the day in the office time zone), or LATE when its working minutes
+passed the step's Mutu Baku standard (with the minutes over), open -> CURRENT, or OVERDUE once its
 due time has passed; cancelled, or no task -> drawn plain. Rows are mappings or objects with id,
 step_no, state, completed_by, completed_at and due_at (engine HumanTask rows fit as they are).
 """
@@ -19,6 +20,7 @@ class StepState(StrEnum):
     DONE = "done"
     CURRENT = "current"
     OVERDUE = "overdue"
+    LATE = "late"  # done, but its working time passed the Mutu Baku standard
 
 
 # (fill, stroke, legend text) per state; Bahasa Indonesia first, as the UI speaks.
@@ -26,7 +28,11 @@ STATE_STYLE: dict[StepState, tuple[str, str, str]] = {
     StepState.DONE: ("#c8e6c9", "#2e7d32", "Selesai"),
     StepState.CURRENT: ("#bbdefb", "#1565c0", "Sedang berjalan"),
     StepState.OVERDUE: ("#ffcdd2", "#c62828", "Terlambat"),
+    StepState.LATE: ("#ffe0b2", "#bf360c", "Selesai terlambat (garis putus)"),
 }
+# The second cue besides colour, for print in grey and for colour-blind readers: a late step's
+# outline is dashed (its legend says so).
+DASHED = frozenset({StepState.LATE})
 
 
 @dataclass(frozen=True)
@@ -36,13 +42,15 @@ class StepMark:
     state: StepState
     actor: str = ""
     date: date | None = None
+    over: int | None = None  # LATE: working minutes beyond the standard
 
     def note(self) -> list[str]:
-        """The small print under a done step's symbol: actor, then date (dd-mm-yyyy)."""
-        if self.state is not StepState.DONE:
+        """The small print under a done step's symbol: actor, date (dd-mm-yyyy), lateness."""
+        if self.state not in (StepState.DONE, StepState.LATE):
             return []
         when = self.date.strftime("%d-%m-%Y") if self.date else ""
-        return [text for text in (self.actor.strip(), when) if text]
+        late = f"terlambat {self.over} mnt" if self.state is StepState.LATE else ""
+        return [text for text in (self.actor.strip(), when, late) if text]
 
 
 @dataclass
@@ -83,10 +91,13 @@ def overlay_from_rows(
     users: Mapping[str, str],
     tz: tzinfo,
     title: str = "",
+    standards: Mapping[int, int | None] | None = None,
 ) -> InstanceOverlay:
     """The overlay of one instance; users maps a username to the name to print (full name).
 
     An open row is drawn overdue when its `late` says so: the engine decides (engine.rows).
+    standards: step number -> its Mutu Baku Waktu in working minutes; a completed row whose
+    working_minutes passed it is drawn LATE with the minutes over.
     """
     overlay = InstanceOverlay(title=title)
     for no, row in latest_tasks(rows).items():
@@ -95,8 +106,34 @@ def overlay_from_rows(
             who = _field(row, "completed_by") or ""
             done = _field(row, "completed_at")
             day = _aware(done).astimezone(tz).date() if done else None
-            overlay.steps[no] = StepMark(StepState.DONE, users.get(who) or who, day)
+            over = minutes_over(_field(row, "working_minutes"), (standards or {}).get(no))
+            state = StepState.LATE if over else StepState.DONE
+            overlay.steps[no] = StepMark(state, users.get(who) or who, day, over)
         elif state == "open":  # late: the engine's overdue rule, answered in the row
             late = bool(_field(row, "late"))
             overlay.steps[no] = StepMark(StepState.OVERDUE if late else StepState.CURRENT)
     return overlay
+
+
+def minutes_over(minutes: int | None, standard: int | None) -> int | None:
+    """Working minutes beyond the standard (None when within it, or either is unknown)."""
+    if minutes is None or standard is None or minutes <= standard:
+        return None
+    return minutes - standard
+
+
+def standard_minutes(step: Any, day_minutes: float) -> int | None:
+    """A step's Mutu Baku Waktu in working minutes (hari kerja at day_minutes a day)."""
+    if not step:
+        return None
+    waktu = step.waktu
+    if waktu.minutes is not None:
+        return waktu.minutes
+    if waktu.working_days is not None:
+        return round(waktu.working_days * day_minutes)
+    return None
+
+
+def standards_of(steps: Iterable[Any], day_minutes: float) -> dict[int, int | None]:
+    """Step number -> its standard in working minutes, for overlay_from_rows."""
+    return {step.no: standard_minutes(step, day_minutes) for step in steps}

@@ -36,6 +36,9 @@ TEXTS: dict[str, LazyString] = {
         "Only the person who started it, a Kabid or an administrator may cancel it."
     ),
     "password_wrong": _l("The current password is wrong."),
+    "instances_list_forbidden": _l(
+        "%(user)s may not see every process: only auditors, Kabid, analysts and administrators."
+    ),
     "instance_not_involved": _l("%(user)s took no part in process %(id)s."),
     "migrate_forbidden": _l(
         "Only an administrator or an analyst may migrate, suspend or resume a process."

@@ -45,9 +45,14 @@ def step(definition: Definition, step_no: int | None) -> Step | None:
 
 def person(username: str) -> str:
     """A user's full name (their username when they have none or are unknown)."""
+    return people().get(username) or username
+
+
+def people() -> dict[str, str]:
+    """Every user's full name by username."""
     if "people" not in g:
         g.people = alur().people()
-    return g.people.get(username) or username
+    return g.people
 
 
 def lane_roles() -> dict[str, str]:

@@ -35,6 +35,8 @@ def _context() -> dict:
             "inbox_count": nav.inbox_count,
             "unread_count": nav.unread_count,
             "all_instances": nav.can.read_all,
+            # the inbox, 'start a process' and 'my processes' are for those SOP steps go to
+            "works": nav.can.tasks or nav.can.admin or nav.inbox_count > 0,
             "analyst": nav.can.analyst,
             "admin": nav.can.admin,
         }

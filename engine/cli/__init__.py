@@ -9,6 +9,7 @@ import click
 
 from engine.cli.diff import diff
 from engine.cli.drafts import approve, drafts
+from engine.cli.eventlog import export_log
 from engine.cli.migration import migrate, resume, suspend
 from engine.cli.runtime import (
     cancel,
@@ -64,6 +65,7 @@ def main(verbose: bool) -> None:
 main.add_command(inspect)
 main.add_command(build)
 main.add_command(diff)
+main.add_command(export_log)
 main.add_command(validate)
 main.add_command(db)
 main.add_command(deploy)

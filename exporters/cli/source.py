@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from engine.sop import Sop
-from exporters.progress import InstanceOverlay, overlay_from_rows
+from exporters.progress import InstanceOverlay, overlay_from_rows, standards_of
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,8 @@ def instance_overlay(instance_id: int):
     if instance.title:
         short = instance.title if len(instance.title) <= TITLE_CHARS else instance.title[:59] + "…"
         title += f": {short}"
-    overlay = overlay_from_rows(rows, names, alur.calendar.timezone, title=title)
+    standards = standards_of(instance.definition.model.steps, alur.calendar.average_day_minutes)
+    overlay = overlay_from_rows(rows, names, alur.calendar.timezone, title, standards)
     return instance.definition, overlay
 
 

@@ -93,6 +93,7 @@ class Cell:
     fill: str = ""
     bold: bool = False
     role: str = "cell"  # "header", "cell" or "swatch"
+    dashed: bool = False  # a swatch of a state drawn with a dashed outline
 
 
 @dataclass

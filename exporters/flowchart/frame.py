@@ -5,7 +5,7 @@ from __future__ import annotations
 from exporters.flowchart.drawing import Cell, Kind, Label, Page, Symbol
 from exporters.flowchart.text import line_height, text_width, wrap
 from exporters.marks import StepMarks
-from exporters.progress import STATE_STYLE, InstanceOverlay
+from exporters.progress import DASHED, STATE_STYLE, InstanceOverlay
 
 TITLE_SIZE = 9.0
 SMALL_SIZE = 7.0
@@ -42,7 +42,10 @@ def add_legend(page: Page, overlay: InstanceOverlay, left: float, top: float) ->
     """One swatch per step state, then the overlay's title (e.g. the instance)."""
     x = left
     for state, (fill, _, text) in STATE_STYLE.items():
-        page.cells.append(Cell(f"legend_{state}", x, top + 2, 16, 10, fill=fill, role="swatch"))
+        dashed = state in DASHED
+        page.cells.append(
+            Cell(f"legend_{state}", x, top + 2, 16, 10, fill=fill, role="swatch", dashed=dashed)
+        )
         label = _text(f"legend_{state}_text", [text], x + 20, top + 2.5, SMALL_SIZE, "legend")
         page.labels.append(label)
         x += 20 + label.w + 16

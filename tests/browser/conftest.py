@@ -213,13 +213,14 @@ def no_horizontal_overflow(page: Page) -> None:
     assert widths[0] <= widths[1], f"{page.url}: {widths[0]} px wide in a {widths[1]} px window"
 
 
-def log_in(page: Page, username: str) -> None:
-    """Sign in through the form (Bahasa Indonesia) and land on the inbox."""
+def log_in(page: Page, username: str, lands: str = "Kotak masuk") -> None:
+    """Sign in through the form (Bahasa Indonesia) and land on the inbox (auditors and
+    analysts: on 'Semua proses')."""
     page.goto("/login")
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
-    expect(page.get_by_role("heading", name="Kotak masuk", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=lands, level=1)).to_be_visible()
     expect(page.locator(".who-name")).to_have_text(re.compile(r"^Demo "))
 
 

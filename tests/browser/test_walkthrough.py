@@ -89,7 +89,7 @@ def test_walk_sop_c1_through_the_ui(page: Page, console, tmp_path):
     shot(page, "07-inbox-after-last-step")
 
     log_out(page)
-    log_in(page, "auditor")
+    log_in(page, "auditor", lands="Semua proses")
     finished_instance(page, instance_url)
 
 

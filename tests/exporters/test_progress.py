@@ -10,11 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from engine.alur import Alur
+from engine.bpmn.reader import read_bpmn
 from engine.config import Settings
 from engine.inbox import InboxFilter
 from engine.runtime.lifecycle import Completion
 from exporters.cli.chart import chart as chart_command
 from exporters.cli.document import document as document_command
+from exporters.flowchart import render_flowchart
 from exporters.progress import STATE_STYLE, StepState, latest_tasks, overlay_from_rows
 from tests.conftest import BPMN_DIR, sop_path
 from tests.exporters.flowchart.test_svg import Chart
@@ -191,3 +193,37 @@ def test_alur_chart_on_a_database_not_set_up(tmp_path, monkeypatch):
     monkeypatch.setenv("ALUR_DATABASE_URL", f"sqlite:///{tmp_path / 'kosong.sqlite3'}")
     result = CliRunner().invoke(chart_command, ["-o", str(tmp_path / "x.svg"), "--instance", "1"])
     assert result.exit_code == 1 and "alur db upgrade" in result.output
+
+
+# --- a step done late keeps its lateness -------------------------------------------------
+def test_a_step_done_past_its_standard_is_late_with_the_minutes_over():
+    done = datetime(2024, 3, 12, 3, 0)
+    rows = [
+        row(1, 1, "completed", completed_by="rina", completed_at=done, working_minutes=95),
+        row(2, 2, "completed", completed_by="budi", completed_at=done, working_minutes=60),
+        row(3, 3, "completed", completed_by="budi", completed_at=done, working_minutes=500),
+    ]
+    overlay = overlay_from_rows(rows, {}, PONTIANAK, standards={1: 60, 2: 60, 3: None})
+    assert overlay.mark(1).state is StepState.LATE and overlay.mark(1).over == 35
+    assert overlay.mark(1).note() == ["rina", "12-03-2024", "terlambat 35 mnt"]
+    assert overlay.mark(2).state is StepState.DONE and overlay.mark(2).over is None  # at it
+    assert overlay.mark(3).state is StepState.DONE  # no standard: nothing to be late against
+
+
+def test_the_svg_marks_the_late_step_dashed_and_labelled_and_the_legend_says_so():
+    sop = read_bpmn(sop_path("A"))
+    done = datetime(2024, 3, 12, 3, 0)
+    rows = [
+        row(1, 1, "completed", completed_by="rina", completed_at=done, working_minutes=95),
+        row(2, 2, "completed", completed_by="budi", completed_at=done, working_minutes=30),
+    ]
+    overlay = overlay_from_rows(rows, {}, PONTIANAK, "Instans #7", {1: 60, 2: 60})
+    chart = Chart(render_flowchart(sop, "svg", overlay))
+    late, on_time = chart.by_id("step-1"), chart.by_id("step-2")
+    assert "state-late" in late.classes and "state-late" not in on_time.classes
+    assert "state-done" in on_time.classes
+    assert late.dashed and not on_time.dashed
+    notes = " ".join(t.content for n in chart.with_class("note") for t in n.texts)
+    assert "terlambat 35 mnt" in notes and notes.count("terlambat") == 1
+    legend = {t.content for n in chart.with_class("legend") for t in n.texts}
+    assert "Selesai terlambat (garis putus)" in legend

@@ -168,7 +168,7 @@ def test_working_time_against_mutu_baku(login_as, started, alur):
     page = login_as("kabid").get(f"/instances/{instance.id}").text
     section = page[page.index("Waktu kerja per langkah") :]
     assert "5 jam 01 menit" in section and "300 Menit" in section
-    assert section.count("melebihi") == 1  # step 2 took 0 minutes of its 420
+    assert section.count("badge-late") == 1 and "lewat 1 menit" in section  # step 2: 0 of 420
 
 
 def test_readers_and_refusals(app, login_as, started, alur):
@@ -313,3 +313,29 @@ def test_kelengkapan_gaps_are_shown_to_auditors(login_as, started, alur):
     assert "Tidak ada: Peraturan" not in page  # a ticked item is no gap
     csv_text = auditor.get(f"/instances/{instance.id}/history.csv").data.decode("utf-8-sig")
     assert "Tidak ada Disposisi: belum diterima dari Kepala" in csv_text
+
+
+def test_working_time_table_totals_send_backs_calendar_time_and_csv(login_as, started, alur, clock):
+    clock.now = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)  # Friday 16:00 in Pontianak
+    instance = started()
+    task = open_task(alur, instance.id)
+    clock.now += timedelta(days=3)  # Monday 16:00: one office hour on Friday, seven on Monday
+    alur.complete(task.id, username_for(task.role), Completion())
+    _sent_back(alur, instance.id)
+    auditor = login_as("auditor")
+    page = auditor.get(f"/instances/{instance.id}").text
+    assert "Waktu kalender" in page and "Jumlah" in page
+    assert "dikembalikan (Tidak)" in page and "1 kali dikembalikan" in page
+    data = auditor.get(f"/instances/{instance.id}/timings.csv").data
+    lines = data.decode().splitlines()
+    assert lines[0] == ",".join(
+        ["langkah", "kegiatan", "diselesaikan_oleh", "selesai", "menit_kerja", "menit_kalender",
+         "mutu_baku_menit", "menit_lewat", "dikembalikan"]
+    )  # fmt: skip
+    first = lines[1].split(",")
+    assert first[0] == "1" and first[-4] == str(3 * 24 * 60)  # calendar minutes
+    assert 0 < int(first[-5]) < 3 * 24 * 60  # office minutes: weekend and nights left out
+    assert lines[-1].startswith("total,") and lines[-1].endswith(",1")
+    assert any(line.endswith(",Tidak") for line in lines[1:-1])
+    excel = auditor.get(f"/instances/{instance.id}/timings.csv?excel=1").data
+    assert excel.startswith("\ufeff".encode() + b"langkah;kegiatan;")

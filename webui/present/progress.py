@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 
 from engine.sop import Step
-from engine.views import Definition, Instance, TaskRow
-from exporters.progress import InstanceOverlay, StepState, latest_tasks, overlay_from_rows
+from engine.views import NO, Definition, Instance, TaskRow
+from exporters.progress import (
+    InstanceOverlay,
+    StepState,
+    latest_tasks,
+    minutes_over,
+    overlay_from_rows,
+    standards_of,
+)
+from exporters.progress import standard_minutes as progress_standard
 from webui import request_cache
 from webui.facade import alur
 
@@ -26,6 +36,51 @@ class Timing:
     def over(self) -> bool:
         known = self.minutes is not None and self.standard is not None
         return known and self.minutes > self.standard
+
+    @property
+    def minutes_over(self) -> int | None:
+        return minutes_over(self.minutes, self.standard)
+
+    @property
+    def calendar_minutes(self) -> int | None:
+        """Clock minutes from the step opening to its completion, nights and holidays included."""
+        t = self.task
+        if t.completed_at is None:
+            return None
+        return max(0, int((t.completed_at - t.created_at).total_seconds() // 60))
+
+    @property
+    def sent_back(self) -> bool:
+        """This decision answered Tidak: the draft went back."""
+        return self.task.decision == NO
+
+    @property
+    def redone(self) -> bool:
+        """This step was done again after a reviewer sent it back."""
+        return bool((self.task.data or {}).get("dikembalikan"))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The working-time table's last line."""
+
+    minutes: int
+    calendar_minutes: int
+    standard: int
+    over: int  # steps over their standard
+    minutes_over: int
+    sent_back: int
+
+    @classmethod
+    def of(cls, timings: list[Timing]) -> Totals:
+        return cls(
+            minutes=sum(t.minutes or 0 for t in timings),
+            calendar_minutes=sum(t.calendar_minutes or 0 for t in timings),
+            standard=sum(t.standard or 0 for t in timings),
+            over=sum(t.over for t in timings),
+            minutes_over=sum(t.minutes_over or 0 for t in timings),
+            sent_back=sum(t.sent_back for t in timings),
+        )
 
 
 @dataclass
@@ -76,17 +131,59 @@ def of(instance: Instance, tasks: list[TaskRow] | None = None) -> Progress:
     title = f"Instans #{instance.id}"
     if instance.title:
         title += f": {instance.title[:TITLE_CHARS]}"
-    overlay = overlay_from_rows(tasks, names, alur().calendar.timezone, title)
+    day = alur().calendar.average_day_minutes
+    standards = standards_of(instance.definition.model.steps, day)
+    overlay = overlay_from_rows(tasks, names, alur().calendar.timezone, title, standards)
     return Progress(tasks, overlay)
 
 
 def standard_minutes(step: Step | None) -> int | None:
     """A step's Mutu Baku Waktu in working minutes (hari kerja at the calendar's average day)."""
-    if not step:
-        return None
-    waktu = step.waktu
-    if waktu.minutes is not None:
-        return waktu.minutes
-    if waktu.working_days is not None:
-        return round(waktu.working_days * alur().calendar.average_day_minutes)
-    return None
+    return progress_standard(step, alur().calendar.average_day_minutes)
+
+
+TIMING_COLUMNS = [
+    "langkah",
+    "kegiatan",
+    "diselesaikan_oleh",
+    "selesai",
+    "menit_kerja",
+    "menit_kalender",
+    "mutu_baku_menit",
+    "menit_lewat",
+    "dikembalikan",
+]
+
+
+def timings_csv(timings: list[Timing], excel: bool = False) -> bytes:
+    """The working-time table and its totals as CSV (excel: ';' and a BOM for Indonesian Excel)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
+    writer.writerow(TIMING_COLUMNS)
+    zone = alur().calendar.timezone
+    blank = lambda v: "" if v is None else v  # noqa: E731
+    for t in timings:
+        marks = [m for m, on in (("Tidak", t.sent_back), ("diulang", t.redone)) if on]
+        writer.writerow(
+            [
+                t.task.step_no,
+                _safe(t.task.name),
+                t.task.completed_by or "",
+                t.task.completed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                blank(t.minutes),
+                blank(t.calendar_minutes),
+                blank(t.standard),
+                blank(t.minutes_over),
+                " ".join(marks),
+            ]
+        )
+    total = Totals.of(timings)
+    writer.writerow(
+        ["total", "", "", "", total.minutes, total.calendar_minutes, total.standard,
+         total.minutes_over, total.sent_back]
+    )  # fmt: skip
+    return ("\ufeff" if excel else "").encode() + out.getvalue().encode("utf-8")
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from engine.views import InboxFilter
-from webui import request_cache
+from webui import access, request_cache
 from webui.facade import alur
 
 bp = Blueprint("inbox", __name__)
@@ -16,6 +16,10 @@ VIEWS = ("all", "mine", "unclaimed")
 @bp.get("/")
 @login_required
 def index():
+    can = access.abilities()
+    if can.read_all and not (can.tasks or can.admin) and not request.args:
+        # auditors and analysts: no step goes to them; they start from every process
+        return redirect(url_for("instances.index"))
     choice = {
         "sop": request.args.get("sop", ""),
         "view": request.args.get("view", "all"),

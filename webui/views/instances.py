@@ -5,48 +5,123 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from engine.errors import PermissionDenied
-from engine.views import may_cancel, may_view_task
+from engine.views import STATES, all_traces, eventlog_formats, log_chunks, may_cancel, may_view_task
 from webui import access, request_cache
 from webui.facade import alur
-from webui.present import charts, downloads, progress, timeline
+from webui.present import charts, downloads, instance_list, progress, timeline
 from webui.present.history_csv import history_csv
 
 bp = Blueprint("instances", __name__, url_prefix="/instances")
 VIEWS = ("bpmn", "sop")
-STATES = ("running", "suspended", "completed", "cancelled")
 REASON_MAX = 2000
 NOTE_MAX = 2000
-LIST_LIMIT = 200
 
 
 @bp.get("/")
 @login_required
 def index():
-    """Every instance, for those who may read them all (auditors, admins, Kabid)."""
+    """'Semua proses': every instance, filtered and paged, for those who may read them all."""
     if not access.abilities().read_all:
         raise PermissionDenied(
-            _("Only auditors, supervisors and administrators see every process.")
+            _("Only auditors, supervisors, analysts and administrators see every process.")
         )
-    processes = request_cache.latest_processes()
-    choice = {"sop": request.args.get("sop", ""), "state": request.args.get("state", "")}
-    choice["sop"] = choice["sop"] if choice["sop"] in processes else ""
-    choice["state"] = choice["state"] if choice["state"] in STATES else ""
-    found = alur().instances(
-        state=choice["state"] or None, process=choice["sop"] or None, limit=LIST_LIMIT
+    choice = instance_list.choice_from(request.args)
+    page = {"limit": instance_list.PAGE}
+    for key in ("before", "after"):
+        if (value := request.args.get(key, type=int)) is not None and value > 0:
+            page[key] = value
+            break
+    found = alur().all_instances(
+        current_user.username, instance_list.instance_filter(choice, **page)
     )
+    processes = request_cache.latest_processes()
     return render_template(
         "instances/index.html",
-        instances=found,
+        found=found,
         processes=processes,
+        versions=_versions(processes.get(choice["sop"])),
         choice=choice,
+        args=instance_list.query_args(choice),
         states=STATES,
-        limit=LIST_LIMIT,
+        state_labels=_state_labels(),
+        roles=request_cache.lane_roles(),
+        people=request_cache.people(),
     )
+
+
+@bp.get("/export.csv")
+@login_required
+def export():
+    """The filtered list as CSV; excel=1: semicolons and a BOM, as Indonesian Excel opens it."""
+    if not access.abilities().read_all:
+        raise PermissionDenied(
+            _("Only auditors, supervisors, analysts and administrators see every process.")
+        )
+    choice = instance_list.choice_from(request.args)
+    excel = request.args.get("excel") == "1"
+    chunks = instance_list.csv_chunks(
+        instance_list.lines(current_user.username, choice), excel, _state_labels()
+    )
+    name = "semua-proses-excel.csv" if excel else "semua-proses.csv"
+    return Response(
+        stream_with_context(chunk.encode("utf-8") for chunk in chunks),
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
+
+
+@bp.get("/eventlog.<fmt>")
+@login_required
+def event_log(fmt: str):
+    """The chosen SOP's event log (instances started in the period) as XES or flat CSV."""
+    choice = instance_list.choice_from(request.args)
+    if fmt not in eventlog_formats() or not choice["sop"]:
+        abort(404)
+    flt = instance_list.instance_filter(choice)
+    key, me = choice["sop"], current_user.username
+    alur().event_log_page(key, flt.since, flt.until, 0, me, limit=1)  # refuse before streaming
+    traces = all_traces(lambda after: alur().event_log_page(key, flt.since, flt.until, after, me))
+    mimetype = "application/xml" if fmt == "xes" else "text/csv"
+    return Response(
+        stream_with_context(c.encode("utf-8") for c in log_chunks(fmt, traces, key)),
+        headers={
+            "Content-Type": f"{mimetype}; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="log-{key}.{fmt}"',
+        },
+    )
+
+
+def _state_labels() -> dict[str, str]:
+    return {
+        "running": _("Running"),
+        "suspended": _("Suspended"),
+        "completed": _("Finished"),
+        "cancelled": _("Cancelled"),
+    }
+
+
+def _versions(definition) -> list[int]:
+    """The versions of the chosen SOP, newest first (none when no SOP is chosen)."""
+    return list(range(definition.version, 0, -1)) if definition is not None else []
 
 
 @bp.get("/<int:instance_id>")
@@ -80,6 +155,21 @@ def history(instance_id: int):
         mimetype="text/csv; charset=utf-8",
         as_attachment=True,
         download_name=f"riwayat-instans-{instance.id}.csv",
+    )
+
+
+@bp.get("/<int:instance_id>/timings.csv")
+@login_required
+def timings(instance_id: int):
+    """The working-time table as CSV; excel=1: semicolons and a BOM."""
+    instance, _user = access.readable_instance(instance_id)
+    found = progress.of(instance).timings(instance.definition.model.steps)
+    excel = request.args.get("excel") == "1"
+    return send_file(
+        BytesIO(progress.timings_csv(found, excel)),
+        mimetype="text/csv; charset=utf-8",
+        as_attachment=True,
+        download_name=f"waktu-kerja-instans-{instance.id}.csv",
     )
 
 
@@ -165,7 +255,8 @@ def _page(instance_id: int, errors: dict[str, str]):
         holders=page.holders,
         marks=state.element_marks(definition),
         entries=timeline.entries(instance, page.history, page.files),
-        timings=state.timings(definition.model.steps),
+        timings=(timings := state.timings(definition.model.steps)),
+        totals=progress.Totals.of(timings),
         view=view,
         may_cancel=page.may_cancel,
         may_suspend=access.abilities().analyst and instance.state in ("running", "suspended"),
