@@ -4,9 +4,9 @@
 
 1. extracts every marked string into webui/translations/messages.pot (pybabel extract);
 2. updates the Indonesian and English catalogs from it, dropping strings no longer used;
-3. fills Indonesian texts from ``--id`` (a JSON object msgid -> msgstr) and from any
-   ``--harvest`` catalogs (for example the other side of a merge), never overwriting a text
-   the catalog already has unless the JSON gives it;
+3. fills Indonesian texts from ``--id`` (a JSON object msgid -> msgstr; a pgettext entry's key
+   is "context|msgid") and from any ``--harvest`` catalogs (for example the other side of a
+   merge), never overwriting a text the catalog already has unless the JSON gives it;
 4. compiles both catalogs and lists the Indonesian strings still untranslated (exit 1 if any).
 
 ``pybabel update --no-location`` cannot be used with this Babel, so the update goes through the
@@ -49,12 +49,14 @@ def _texts(paths: list[Path]) -> dict:
     for path in paths:
         for message in _read(path):
             if message.id and message.string and not message.fuzzy:
-                found.setdefault(_key(message.id), message.string)
+                found.setdefault(_key(message.id, message.context), message.string)
     return found
 
 
-def _key(msgid):
-    return tuple(msgid) if isinstance(msgid, list | tuple) else msgid
+def _key(msgid, context=None):
+    """A catalog entry's key: the msgid, "context|msgid" for pgettext entries."""
+    key = tuple(msgid) if isinstance(msgid, list | tuple) else msgid
+    return f"{context}|{key}" if context and isinstance(key, str) else key
 
 
 def update(language: str, texts: dict, override: dict) -> list[str]:
@@ -71,7 +73,7 @@ def update(language: str, texts: dict, override: dict) -> list[str]:
             message.flags.add("python-format")
         if language != "id":
             continue
-        key = _key(message.id)
+        key = _key(message.id, message.context)
         if key in override:
             message.string = override[key]
         elif not _filled(message.string) and key in texts:
