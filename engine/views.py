@@ -13,6 +13,19 @@ from datetime import datetime
 
 from engine import access
 from engine.access import ANALYST_ROLE, may_start, may_view_task
+from engine.analytics import (
+    ActorFigures,
+    Analytics,
+    Figures,
+    LateInstance,
+    MonthFigures,
+    Period,
+    PersonFigures,
+    Spread,
+    StepFigures,
+    figures_dict,
+    step_dict,
+)
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
 from engine.files import Upload
@@ -35,6 +48,17 @@ from engine.storage.tables import ApiToken, Definition, HumanTask, Instance, Use
 from engine.users import PASSWORD_MIN
 
 __all__ = [
+    "ActorFigures",
+    "Analytics",
+    "Figures",
+    "LateInstance",
+    "MonthFigures",
+    "Period",
+    "PersonFigures",
+    "Spread",
+    "StepFigures",
+    "figures_dict",
+    "step_dict",
     "ANALYST_ROLE",
     "NO",
     "PASSWORD_MIN",
@@ -85,6 +109,7 @@ class Abilities:
     analyst: bool = False  # deploy processes
     supervise: bool = False  # reassign tasks, cancel any instance
     admin: bool = False
+    analytics: bool = False  # a process's figures across instances (engine/analytics.py)
 
 
 def abilities(user: User) -> Abilities:
@@ -93,6 +118,7 @@ def abilities(user: User) -> Abilities:
         analyst=access.is_analyst(user),
         supervise=access.may_supervise(user),
         admin=user.active and user.is_admin,
+        analytics=access.may_read_analytics(user),
     )
 
 
