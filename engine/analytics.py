@@ -796,3 +796,72 @@ def _months(session, calendar, key, period, ids, now) -> list[MonthFigures]:
 def heat(steps: Iterable[StepFigures]) -> dict[int, float]:
     """Step number -> share of its completions over standard (steps with figures only)."""
     return {s.step_no: s.figures.over_share for s in steps if s.figures.over_share is not None}
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def as_json(a: Analytics) -> dict:
+    """The whole figures as plain JSON: the API's answer and `alur report -o x.json`."""
+    period = a.period
+    return {
+        "process": {"key": a.key, "code": a.code, "name": a.name},
+        "versions": list(a.versions),
+        "version": a.version,
+        "period": {
+            "label": period.label,
+            "from": period.first_day.isoformat() if period.first_day else None,
+            "to": period.last_day.isoformat() if period.last_day else None,
+        },
+        "generated_at": _when(a.generated_at),
+        "steps": a.step_dicts(),
+        "actors": [
+            {"actor": x.actor, "steps": list(x.steps)} | figures_dict(x.figures) for x in a.actors
+        ],
+        "people": None
+        if a.people is None
+        else [{"username": p.username} | figures_dict(p.figures) for p in a.people],
+        "instances": {
+            "started": a.started,
+            "completed": a.completed,
+            "cancelled": a.cancelled,
+            "running": a.running,
+            "median_lead_min": a.lead.median,
+            "p90_lead_min": a.lead.p90,
+            "median_lead_calendar_min": a.lead_calendar.median,
+            "p90_lead_calendar_min": a.lead_calendar.p90,
+            "standard_total_min": a.standard_total_min,
+            "over_standard_total": a.lead_over,
+        },
+        "lead_histogram": [
+            {"from_min": low, "to_min": high, "instances": n} for low, high, n in a.lead_histogram
+        ],
+        "months": [
+            {
+                "month": m.month,
+                "started": m.started,
+                "completed": m.completed,
+                "median_lead_min": m.lead.median,
+                "completions": m.completions,
+                "over_standard_share": m.over_share,
+            }
+            for m in a.months
+        ],
+        "late": [
+            {
+                "id": i.id,
+                "title": i.title,
+                "version": i.version,
+                "state": i.state,
+                "started_at": _when(i.started_at),
+                "ended_at": _when(i.ended_at),
+                "lead_min": i.lead_minutes,
+                "worst_step": i.worst_step,
+                "worst_activity": i.worst_activity,
+                "worst_over_min": i.worst_over_minutes,
+            }
+            for i in a.late
+        ],
+        "late_count": a.late_count,
+    }

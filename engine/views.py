@@ -26,6 +26,9 @@ from engine.analytics import (
     figures_dict,
     step_dict,
 )
+from engine.analytics import (
+    as_json as analytics_json,
+)
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
 from engine.files import Upload
@@ -57,6 +60,7 @@ __all__ = [
     "PersonFigures",
     "Spread",
     "StepFigures",
+    "analytics_json",
     "figures_dict",
     "step_dict",
     "ANALYST_ROLE",

@@ -205,3 +205,6 @@ def resume(instance_id: int):
     note = _body(NOTE_FIELDS).get("note", "")
     alur().resume(instance_id, g.api_user.username, note)
     return jsonify(alur().instance_answer(instance_id, g.api_user.username))
+
+
+from webui.api import analytics as _analytics  # noqa: E402, F401  (its routes on bp)
