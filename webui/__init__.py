@@ -12,6 +12,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     from webui import api, config, errors, facade, i18n, security, templating
     from webui.views import (
         admin,
+        analytics,
         assets,
         auth,
         health,
@@ -43,6 +44,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(mine.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(processes.bp)
+    app.register_blueprint(analytics.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(notifications.bp)

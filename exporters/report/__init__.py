@@ -259,7 +259,7 @@ libur), "kalender" menurut jam dinding. Median dan p90 menurut percentile_cont.<
 <section>{pictures["trend"]}</section>
 <section>{pictures["histogram"]}</section>
 {flow}
-<h2>Instans dengan langkah melebihi baku ({data["late_count"]})</h2>
+<section><h2>Instans dengan langkah melebihi baku ({data["late_count"]})</h2>
 <table><thead><tr><th>Instans</th><th>Judul</th><th>Versi</th><th>Mulai</th><th>Lead time (mnt)</th>
 <th>Langkah terburuk</th><th>Menit melebihi baku</th></tr></thead><tbody>{late}</tbody></table>
 </section></body></html>"""
