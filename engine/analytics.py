@@ -495,10 +495,11 @@ def _task_counts(session: Session, where, group) -> dict:
     return found
 
 
-def _histograms(session: Session, where, group, counts: dict) -> None:
+def _histograms(session: Session, where, group, counts: dict, metrics=tuple(_METRICS)) -> None:
     """Add (metric, value) -> count histograms of completed tasks to each group's counts."""
     parts = []
-    for metric, column in _METRICS.items():
+    for metric in metrics:
+        column = _METRICS[metric]
         parts.append(
             select(
                 literal(metric).label("metric"), group.label("g"), column.label("v"), func.count()
@@ -575,8 +576,14 @@ def compute(
     actor_steps: dict[str, list[int]] = defaultdict(list)
     for step in sop.steps:
         actor_steps[step.actor].append(step.no)
+    # an actor's times are its steps' (merged histograms); its instances are counted by lane
     lane_counts = _task_counts(session, where, HumanTask.lane)
-    _histograms(session, where, HumanTask.lane, lane_counts)
+    for actor, numbers in actor_steps.items():
+        if actor in lane_counts:
+            lane_counts[actor].hist = defaultdict(Counter)
+            for no in numbers:
+                for metric, counts in step_counts.get(no, _Counts()).hist.items():
+                    lane_counts[actor].hist[metric].update(counts)
     for actor in [*sop.actors, *sorted(set(lane_counts) - set(sop.actors))]:
         if actor in lane_counts or actor_steps.get(actor):
             actor_counts[actor] = lane_counts.get(actor, _Counts())
@@ -588,7 +595,9 @@ def compute(
     persons = None
     if people:
         person_counts = _task_counts(session, where, HumanTask.completed_by)
-        _histograms(session, where, HumanTask.completed_by, person_counts)
+        # per person the office working time only: a person's calendar, waiting and handling
+        # medians would cost a histogram each and are not shown
+        _histograms(session, where, HumanTask.completed_by, person_counts, ("work",))
         persons = tuple(
             PersonFigures(name, c.figures())
             for name, c in sorted((n, c) for n, c in person_counts.items() if n is not None)
@@ -695,7 +704,18 @@ def _late(session: Session, where) -> tuple[tuple[LateInstance, ...], int]:
     worst = select(ranked).where(ranked.c.rank == 1).subquery()
     count = session.scalar(select(func.count()).select_from(worst))
     query = (
-        select(Instance, Definition.version, worst.c.step_no, worst.c.name, worst.c.over_minutes)
+        select(
+            Instance.id,
+            Instance.title,
+            Definition.version,
+            Instance.state,
+            Instance.started_at,
+            Instance.ended_at,
+            Instance.lead_minutes,
+            worst.c.step_no,
+            worst.c.name,
+            worst.c.over_minutes,
+        )
         .join(worst, worst.c.instance_id == Instance.id)
         .join(Definition, Definition.id == Instance.definition_id)
         .order_by(worst.c.over_minutes.desc(), Instance.id)
@@ -703,18 +723,20 @@ def _late(session: Session, where) -> tuple[tuple[LateInstance, ...], int]:
     )
     rows = tuple(
         LateInstance(
-            id=i.id,
-            title=i.title,
+            id=iid,
+            title=title,
             version=version,
-            state=i.state,
-            started_at=i.started_at,
-            ended_at=i.ended_at,
-            lead_minutes=i.lead_minutes,
+            state=state,
+            started_at=started,
+            ended_at=ended,
+            lead_minutes=lead,
             worst_step=step_no,
             worst_activity=name or "",
             worst_over_minutes=int(over or 0),
         )
-        for i, version, step_no, name, over in session.execute(query)
+        for (iid, title, version, state, started, ended, lead, step_no, name, over) in (
+            session.execute(query)
+        )
     )
     return rows, int(count or 0)
 
