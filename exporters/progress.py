@@ -36,9 +36,13 @@ class StepMark:
     state: StepState
     actor: str = ""
     date: date | None = None
+    fill: str = ""  # a colour instead of the state's (the analytics' heat scale)
+    lines: tuple[str, ...] = ()  # small print instead of actor and date
 
     def note(self) -> list[str]:
         """The small print under a done step's symbol: actor, then date (dd-mm-yyyy)."""
+        if self.lines:
+            return list(self.lines)
         if self.state is not StepState.DONE:
             return []
         when = self.date.strftime("%d-%m-%Y") if self.date else ""
@@ -51,6 +55,7 @@ class InstanceOverlay:
 
     steps: dict[int, StepMark] = field(default_factory=dict)
     title: str = ""  # e.g. "Instans #42", printed with the legend
+    legend: tuple[tuple[str, str], ...] = ()  # (fill, text) swatches instead of the states'
 
     def mark(self, no: int) -> StepMark | None:
         return self.steps.get(no)

@@ -45,6 +45,7 @@ class Symbol:
     letter: str = ""  # off-page connectors only
     direction: str = ""  # off-page connectors: "out" (flow leaves the page) or "in"
     state: StepState | None = None
+    fill: str = ""  # overrides the state's fill colour
 
     @property
     def size(self) -> tuple[float, float]:

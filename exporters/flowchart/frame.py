@@ -40,7 +40,8 @@ def add_title(page: Page, lines: list[str], left: float, top: float, width: floa
 def add_legend(page: Page, overlay: InstanceOverlay, left: float, top: float) -> None:
     """One swatch per step state, then the overlay's title (e.g. the instance)."""
     x = left
-    for state, (fill, _, text) in STATE_STYLE.items():
+    swatches = overlay.legend or tuple((fill, text) for fill, _, text in STATE_STYLE.values())
+    for state, (fill, text) in enumerate(swatches):
         page.cells.append(Cell(f"legend_{state}", x, top + 2, 16, 10, fill=fill, role="swatch"))
         label = _text(f"legend_{state}_text", [text], x + 20, top + 2.5, SMALL_SIZE, "legend")
         page.labels.append(label)

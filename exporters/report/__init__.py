@@ -157,6 +157,8 @@ th { background: #e8e8e8; } td.n { text-align: right; white-space: nowrap; }
 .chart { width: 100%; height: auto; display: block; margin-bottom: 3mm; }
 .legend { width: 60%; } .identitas td { border: none; padding: 0.3mm 1mm; }
 section { break-inside: avoid; }
+.heat-page { width: 100%; height: 160mm; break-inside: avoid; margin-bottom: 3mm; }
+.heat-page svg { width: 100%; height: 100%; }
 """
 
 
@@ -242,6 +244,10 @@ def report_html(data: dict, sop: Sop | None = None, flowchart_svg: str = "") -> 
     )  # fmt: skip
     pictures = charts(data)
     flow = ""
+    if sop is not None and not flowchart_svg:
+        from exporters.report.heat import heat_flowchart
+
+        flowchart_svg = heat_flowchart(sop, data)
     if flowchart_svg:
         heading = "<h2>Bagan alir SOP AP menurut porsi melebihi baku</h2>"
         flow = f"<section>{heading}{flowchart_svg}</section>"

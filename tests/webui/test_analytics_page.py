@@ -18,9 +18,9 @@ def test_an_auditor_sees_the_figures_charts_and_people(alur, clock, login_as):
     assert page.status_code == 200, page.text
     html = page.text
     assert "Uji Analitik" in html and "2026-Q2" in html
-    assert (
-        html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 4
-    )  # bars, trend, histogram, legend
+    assert html.count('class="chart"') == 4  # bars, trend, histogram, the heat legend
+    # the flowchart coloured by the share over standard, each step labelled with it
+    assert html.count('class="heat-page"') == 1 and "20% lebih baku" in html
     assert "20% (1/5)" in html  # share over standard printed, not colour alone
     assert "Menyusun draft" in html and "96.0" in html  # step 1's p90 office minutes
     assert "#2 B" in html and "#3 C" in html  # late instances with their worst step

@@ -15,6 +15,7 @@ from exporters.report.charts import (
     line_chart,
     percent,
 )
+from exporters.report.heat import heat_flowchart
 
 
 def pictures(figures: Analytics) -> dict[str, Markup]:
@@ -49,6 +50,10 @@ def pictures(figures: Analytics) -> dict[str, Markup]:
         ),
         "legend": heat_legend(_("Share over standard"), _("no figures")),
     }
+    svg["flowchart"] = heat_flowchart(
+        figures.sop, data, title=_("Share over standard"), no_data=_("no figures"),
+        over=_("over standard"),
+    )  # fmt: skip
     return {name: Markup(text) for name, text in svg.items()}  # built from escaped text only
 
 
