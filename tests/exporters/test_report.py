@@ -74,7 +74,8 @@ def test_pdf_carries_identity_period_figures_and_late_instances(report, tmp_path
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages)
     for expected in ("Uji Analitik", "2026-Q2", "2026-04-01", "Menyusun draft", "20% (1)",
                      "Instans dengan langkah melebihi baku (2)", "Memeriksa draft",
-                     "Bagan alir SOP AP menurut porsi melebihi baku", "20% lebih baku"):  # fmt: skip
+                     "Bagan alir SOP AP menurut porsi melebihi baku",
+                     "20% lebih baku"):  # fmt: skip
         assert expected in text, expected
 
 
