@@ -2,7 +2,7 @@
 
 Environment (defaults in brackets):
   ALUR_BENCH_ONLY             figures to run [all]: history,e2e,inbox,expressions,completion,
-                              migration,pages
+                              migration,pages,analytics
   ALUR_BENCH_DBS              databases for history, e2e and migration [sqlite,postgresql]
   ALUR_BENCH_PG_URL           PostgreSQL server [postgresql://postgres@127.0.0.1:5432/postgres];
                               a database is created per figure and dropped after; unreachable:
@@ -19,6 +19,8 @@ Environment (defaults in brackets):
   ALUR_BENCH_EXPRESSION_CALLS calls per condition for the expression budget's cost [20000]
   ALUR_BENCH_MIGRATE_INSTANCES instances moved to a new version in one batch [1000]
   ALUR_BENCH_PAGE_SAMPLES     cold+warm loads per page in Chromium (page weight) [3]
+  ALUR_BENCH_ANALYTICS_INSTANCES completed instances of the analytics figure [100000]
+  ALUR_BENCH_ANALYTICS_CALLS  timed analytics reads per period [5]
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from sqlalchemy import create_engine, text
 
 from benchmarks import (
     ROOT,
+    analytics,
     completion,
     database,
     e2e,
@@ -55,7 +58,7 @@ def main() -> None:
     started, load_start = time.perf_counter(), _loadavg()
     only = set(
         os.environ.get(
-            "ALUR_BENCH_ONLY", "history,e2e,inbox,expressions,completion,migration,pages"
+            "ALUR_BENCH_ONLY", "history,e2e,inbox,expressions,completion,migration,pages,analytics"
         ).split(",")
     )
     kinds = os.environ.get("ALUR_BENCH_DBS", "sqlite,postgresql").split(",")
@@ -86,6 +89,13 @@ def main() -> None:
         migration.run(emit, kinds, env_int("ALUR_BENCH_MIGRATE_INSTANCES", 1000), database)
     if "pages" in only:
         page_weight.run(emit, env_int("ALUR_BENCH_PAGE_SAMPLES", 3))
+    if "analytics" in only and pg:
+        analytics.run(
+            emit,
+            env_int("ALUR_BENCH_ANALYTICS_INSTANCES", 100_000),
+            env_int("ALUR_BENCH_ANALYTICS_CALLS", 5),
+            database,
+        )
     emit(machine(pg, time.perf_counter() - started, load_start))
 
 

@@ -84,6 +84,16 @@ def works_on_tasks(user: User) -> bool:
     return user.active and bool(user.role_names - READ_ALL_ROLES - {ANALYST_ROLE})
 
 
+def may_read_analytics(user: User) -> bool:
+    """A process's figures across instances: auditors, analysts, supervisors and admins."""
+    return reads_everything(user) or is_analyst(user) or may_supervise(user)
+
+
+def may_see_people_figures(user: User) -> bool:
+    """The figures per person (who completed what, how fast): supervisors and auditors only."""
+    return reads_everything(user) or may_supervise(user)
+
+
 def may_read_instance(session: Session, instance: Instance, user: User) -> bool:
     """Admins, auditors, supervisors and analysts; its starter; anyone who acted on it or holds
     (or held, was named for, claimed or completed) one of its tasks."""

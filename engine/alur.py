@@ -12,7 +12,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit, definitions, inbox, migration, users
+from engine import access, analytics, audit, definitions, inbox, migration, users
 from engine.admin import UserAdmin
 from engine.answers import Answers
 from engine.clock import Clock, system_clock
@@ -22,6 +22,7 @@ from engine.drafts import Drafts
 from engine.errors import Conflict, EngineError, InvalidInput, NotFound, PermissionDenied
 from engine.files import FileStore, Upload
 from engine.inbox import InboxFilter
+from engine.insights import Insights
 from engine.pages import DATABASE_ERRORS, Pages
 from engine.roles import RoleMap, normalise
 from engine.runtime import failures, lifecycle
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 __all__ = ["DATABASE_ERRORS", "Alur"]
 
 
-class Alur(Pages, Answers, UserAdmin, Drafts, Compare):
+class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
     """The engine for one database: every caller's door into it."""
 
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None):
@@ -59,7 +60,10 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare):
         self.ctx = Context(self.store, self.roles, self.calendar, self.clock)
 
     def upgrade(self) -> None:
+        """The schema to the newest revision, then the analytics' minutes of older rows."""
         migrate.upgrade(self.db)
+        with self.session() as s:
+            analytics.backfill(s, self.calendar)
 
     @contextmanager
     def session(self, read_only: bool = False):

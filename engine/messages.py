@@ -33,6 +33,11 @@ MESSAGES: dict[str, str] = {
     "instances_list_forbidden": (
         "%(user)s tidak boleh melihat semua proses: hanya auditor, Kabid, analis dan admin"
     ),
+    "analytics_forbidden": "%(user)s tidak berhak membaca analitik proses",
+    "period_invalid": (
+        "periode %(value)s tidak dikenali: tulis YYYY-MM, YYYY-Qn, YYYY atau tanggal YYYY-MM-DD"
+    ),
+    "period_order": "periode terbalik: %(start)s sesudah %(end)s",
     "instance_not_involved": "%(user)s tidak terlibat dalam instans %(id)s",
     "migrate_forbidden": (
         "hanya admin atau analis yang dapat memindahkan, menangguhkan atau melanjutkan instans"

@@ -13,6 +13,22 @@ from datetime import datetime
 
 from engine import access
 from engine.access import ANALYST_ROLE, may_start, may_view_task
+from engine.analytics import (
+    ActorFigures,
+    Analytics,
+    Figures,
+    LateInstance,
+    MonthFigures,
+    Period,
+    PersonFigures,
+    Spread,
+    StepFigures,
+    figures_dict,
+    step_dict,
+)
+from engine.analytics import (
+    as_json as analytics_json,
+)
 from engine.bpmn.forms import FormField
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
@@ -42,6 +58,18 @@ from engine.users import PASSWORD_MIN
 
 __all__ = [
     "FormField",
+    "ActorFigures",
+    "Analytics",
+    "Figures",
+    "LateInstance",
+    "MonthFigures",
+    "Period",
+    "PersonFigures",
+    "Spread",
+    "StepFigures",
+    "analytics_json",
+    "figures_dict",
+    "step_dict",
     "ANALYST_ROLE",
     "AWAITING",
     "DRAFT",
@@ -112,6 +140,7 @@ class Abilities:
     analyst: bool = False  # deploy processes
     supervise: bool = False  # reassign tasks, cancel any instance
     admin: bool = False
+    analytics: bool = False  # a process's figures across instances (engine/analytics.py)
 
 
 def abilities(user: User) -> Abilities:
@@ -121,6 +150,7 @@ def abilities(user: User) -> Abilities:
         analyst=access.is_analyst(user),
         supervise=access.may_supervise(user),
         admin=user.active and user.is_admin,
+        analytics=access.may_read_analytics(user),
     )
 
 

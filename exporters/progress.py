@@ -43,9 +43,13 @@ class StepMark:
     actor: str = ""
     date: date | None = None
     over: int | None = None  # LATE: working minutes beyond the standard
+    fill: str = ""  # a colour instead of the state's (the analytics' heat scale)
+    lines: tuple[str, ...] = ()  # small print instead of actor, date and lateness
 
     def note(self) -> list[str]:
         """The small print under a done step's symbol: actor, date (dd-mm-yyyy), lateness."""
+        if self.lines:
+            return list(self.lines)
         if self.state not in (StepState.DONE, StepState.LATE):
             return []
         when = self.date.strftime("%d-%m-%Y") if self.date else ""
@@ -59,6 +63,7 @@ class InstanceOverlay:
 
     steps: dict[int, StepMark] = field(default_factory=dict)
     title: str = ""  # e.g. "Instans #42", printed with the legend
+    legend: tuple[tuple[str, str], ...] = ()  # (fill, text) swatches instead of the states'
 
     def mark(self, no: int) -> StepMark | None:
         return self.steps.get(no)

@@ -12,6 +12,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     from webui import api, caching, config, errors, facade, i18n, security, templating
     from webui.views import (
         admin,
+        analytics,
         assets,
         auth,
         compare,
@@ -50,6 +51,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(studio.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(sop_table.bp)
+    app.register_blueprint(analytics.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(profile.bp)
     app.register_blueprint(notifications.bp)

@@ -39,6 +39,11 @@ TEXTS: dict[str, LazyString] = {
     "instances_list_forbidden": _l(
         "%(user)s may not see every process: only auditors, Kabid, analysts and administrators."
     ),
+    "analytics_forbidden": _l("%(user)s may not read process analytics."),
+    "period_invalid": _l(
+        "Period %(value)s is not understood: write YYYY-MM, YYYY-Qn, YYYY or a date YYYY-MM-DD."
+    ),
+    "period_order": _l("The period is reversed: %(start)s is after %(end)s."),
     "instance_not_involved": _l("%(user)s took no part in process %(id)s."),
     "migrate_forbidden": _l(
         "Only an administrator or an analyst may migrate, suspend or resume a process."

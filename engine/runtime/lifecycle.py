@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit
+from engine import access, analytics, audit
 from engine.bpmn.forms import forms_of
 from engine.bpmn.loops import INSTANCES_MAX
 from engine.clock import Clock, system_clock
@@ -122,7 +122,7 @@ def complete(
         "checklist": form.checklist,
         "files": form.file_ids,
     }
-    task.working_minutes = ctx.calendar.working_minutes_between(task.created_at, now)
+    analytics.stamp_task(ctx.calendar, task)  # working_minutes and the analytics' minutes
     audit.record(
         session,
         instance.id,
@@ -200,6 +200,7 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
         audit.record(session, instance.id, "task_created", actor, row, at=now, role=row.role)
     if workflow.is_completed():
         instance.state, instance.ended_at = "completed", now
+        analytics.stamp_instance(ctx.calendar, instance)
         audit.record(session, instance.id, "finished", actor, at=now)
     ctx.store.save(session, instance, handle, since)
     instance.next_wakeup_at = None if instance.state != "running" else next_wakeup(workflow, now)

@@ -179,6 +179,7 @@ class Draft(Base):
 
 class Instance(Base):
     __tablename__ = "instances"
+    __table_args__ = (Index("ix_instances_analytics", "process_key", "started_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"), index=True)
     process_key: Mapped[str] = mapped_column(String(200), index=True)
@@ -193,6 +194,9 @@ class Instance(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     # the earliest timer the workflow waits on (None: none); the worker wakes it then
     next_wakeup_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    # a completed instance's lead time, started -> ended (engine/analytics.py stamps it)
+    lead_minutes: Mapped[int | None] = mapped_column(Integer, default=None)  # office minutes
+    lead_calendar_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
     definition: Mapped[Definition] = relationship(lazy="joined")
     __mapper_args__ = {"version_id_col": revision}
 
@@ -237,6 +241,11 @@ class HumanTask(Base):
     working_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_at: Mapped[datetime | None] = mapped_column(default=None)  # supervisors told
+    # stamped at completion from the office calendar (engine/analytics.py): what SQL aggregates
+    calendar_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    wait_minutes: Mapped[int | None] = mapped_column(Integer, default=None)  # created -> claimed
+    handle_minutes: Mapped[int | None] = mapped_column(Integer, default=None)  # claimed -> done
+    over_minutes: Mapped[int | None] = mapped_column(Integer, default=None)  # office, past due
 
 
 class Notification(Base):

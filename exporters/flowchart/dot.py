@@ -131,7 +131,7 @@ def _symbol(graph: graphviz.Digraph, prefix: str, symbol: Symbol, to_gv) -> None
         classes.append(f"participant-of-{symbol.step}")
     if symbol.state is not None:
         fill, stroke, _ = STATE_STYLE[symbol.state]
-        attrs |= {"fillcolor": fill, "color": stroke, "penwidth": "1.4"}
+        attrs |= {"fillcolor": symbol.fill or fill, "color": stroke, "penwidth": "1.4"}
         if symbol.state in DASHED:  # a cue besides colour
             attrs |= {"style": f"{style},dashed", "penwidth": "2"}
         classes.append(f"state-{symbol.state}")

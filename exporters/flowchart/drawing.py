@@ -47,6 +47,7 @@ class Symbol:
     direction: str = ""  # off-page connectors: "out" (flow leaves the page) or "in"
     state: StepState | None = None
     mark: MarkKind | None = None  # a comparison's mark (exporters/marks.py)
+    fill: str = ""  # overrides the state's fill colour
 
     @property
     def size(self) -> tuple[float, float]:

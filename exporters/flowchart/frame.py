@@ -41,12 +41,15 @@ def add_title(page: Page, lines: list[str], left: float, top: float, width: floa
 def add_legend(page: Page, overlay: InstanceOverlay, left: float, top: float) -> None:
     """One swatch per step state, then the overlay's title (e.g. the instance)."""
     x = left
-    for state, (fill, _, text) in STATE_STYLE.items():
-        dashed = state in DASHED
+    if overlay.legend:  # the analytics' heat scale instead of the states
+        swatches = [(str(i), fill, text, False) for i, (fill, text) in enumerate(overlay.legend)]
+    else:
+        swatches = [(s, f, t, s in DASHED) for s, (f, _, t) in STATE_STYLE.items()]
+    for key, fill, text, dashed in swatches:
         page.cells.append(
-            Cell(f"legend_{state}", x, top + 2, 16, 10, fill=fill, role="swatch", dashed=dashed)
+            Cell(f"legend_{key}", x, top + 2, 16, 10, fill=fill, role="swatch", dashed=dashed)
         )
-        label = _text(f"legend_{state}_text", [text], x + 20, top + 2.5, SMALL_SIZE, "legend")
+        label = _text(f"legend_{key}_text", [text], x + 20, top + 2.5, SMALL_SIZE, "legend")
         page.labels.append(label)
         x += 20 + label.w + 16
     if overlay.title:

@@ -98,8 +98,13 @@ def place(
     mark = overlay.mark(step.no) if overlay else None
     kind = step_kind(step)
     state = mark.state if mark else None
-    mark = marks.mark(step.no) if marks else None
-    symbols = [Symbol(f"step{step.no}", kind, col.cx, row.cy, step.no, state=state, mark=mark)]
+    fill = mark.fill if mark else ""
+    compared = marks.mark(step.no) if marks else None
+    symbols = [
+        Symbol(
+            f"step{step.no}", kind, col.cx, row.cy, step.no, state=state, mark=compared, fill=fill
+        )
+    ]
     half = SIZES[kind][1] / 2
     symbols += _above(row, col.cx, row.cy - half - ITEM_GAP, letters)
     lines = note_lines(step, overlay, col.w - 14)

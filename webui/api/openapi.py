@@ -77,7 +77,49 @@ EVENT = _object(
     | {"id": INTEGER, "instance_id": INTEGER, "at": WHEN, "data": OBJECT}
 )
 VARIABLES = OBJECT | {"description": "process variables"}
+MAYBE_NUMBER = {"type": ["number", "null"]}
+STEP_FIGURES = _object(
+    _fields(INTEGER, "step_no instances tasks completions unclaimed over_standard")
+    | _fields(INTEGER, "over_standard_min max_rounds")
+    | _fields(STRING, "activity actor standard")
+    | _fields(MAYBE_NUMBER, "median_work_min p90_work_min median_calendar_min p90_calendar_min")
+    | _fields(MAYBE_NUMBER, "median_wait_min p90_wait_min median_handle_min p90_handle_min")
+    | {
+        "standard_min": MAYBE_INTEGER | {"description": "the step's Waktu in minutes"},
+        "over_standard_share": MAYBE_NUMBER | {"description": "0..1; null without a Waktu"},
+        "sendbacks": MAYBE_INTEGER | {"description": "Tidak answers; null: no decision step"},
+        "sendback_rounds": OBJECT
+        | {"additionalProperties": INTEGER, "description": "Tidak per instance -> instances"},
+    }
+)
+ANALYTICS = _object(
+    {
+        "process": _object(_fields(STRING, "key code name")),
+        "versions": {"type": "array", "items": INTEGER},
+        "version": MAYBE_INTEGER,
+        "period": _object({"label": STRING, "from": MAYBE_STRING, "to": MAYBE_STRING}),
+        "generated_at": WHEN,
+        "steps": {"type": "array", "items": STEP_FIGURES},
+        "actors": {"type": "array", "items": OBJECT},
+        "people": {
+            "type": ["array", "null"],
+            "items": OBJECT,
+            "description": "supervisors and auditors only; null for others",
+        },
+        "instances": OBJECT,
+        "lead_histogram": {"type": "array", "items": OBJECT},
+        "months": {"type": "array", "items": OBJECT},
+        "late": {
+            "type": "array",
+            "items": OBJECT,
+            "description": "instances with a step over "
+            "standard, worst first, each with its worst step",
+        },
+        "late_count": INTEGER,
+    }
+)
 SCHEMAS = {
+    "Analytics": ANALYTICS,
     "Error": _object(
         {
             "error": _object(
@@ -274,6 +316,22 @@ PATHS = {
             "403 404 422",
             parameters=[_param("key", "path", STRING, "process key, e.g. sop_b")],
             requestBody=_body("MigrationRequest"),
+        )
+    },
+    "/api/v1/processes/{key}/analytics": {
+        "get": _operation(
+            "How the process performs against its Mutu Baku over a period, per step "
+            "(auditors, analysts, supervisors, admins). Periods select instances by their start "
+            "in the office's time zone; medians and p90 are percentile_cont, in minutes",
+            {"200": _json(_ref("Analytics"))},
+            "403 404 422",
+            parameters=[
+                _param("key", "path", STRING, "process key, e.g. sop_b"),
+                _param("period", "query", STRING, "a month 2026-03, quarter 2026-Q1 or year 2026"),
+                _param("from", "query", STRING | {"format": "date"}, "first day (inclusive)"),
+                _param("to", "query", STRING | {"format": "date"}, "last day (inclusive)"),
+                _param("version", "query", INTEGER | {"minimum": 1}, "one version (default all)"),
+            ],
         )
     },
     "/api/v1/instances/{instance_id}/suspend": {

@@ -30,7 +30,12 @@ def index():
         {"latest": latest, "versions": versions[key]}
         for key, latest in request_cache.latest_processes().items()
     ]
-    return render_template("processes/index.html", rows=rows, may_deploy=_may_deploy())
+    return render_template(
+        "processes/index.html",
+        rows=rows,
+        may_deploy=_may_deploy(),
+        can_analytics=access.abilities().analytics,
+    )
 
 
 @bp.get("/<key>")
@@ -98,6 +103,7 @@ def _page(key: str, wanted: int | None, migration: dict | None):
         counts=alur().version_counts(key),
         drafts=alur().drafts(access.me().username, key=key) if may_migrate else [],
         migration=migration,
+        can_analytics=access.abilities().analytics,
     )
 
 

@@ -1,0 +1,61 @@
+"""The analytics page of a process: period picker, figures, charts, downloads; who may see it."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from tests import analytics_data as data
+from tests.analytics_data import KEY
+
+URL = f"/processes/{KEY}/analytics"
+
+
+def test_an_auditor_sees_the_figures_charts_and_people(alur, clock, login_as):
+    data.play(alur, clock)
+    page = login_as("auditor").get(URL, query_string={"period": "2026-Q2"})
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert "Uji Analitik" in html and "2026-Q2" in html
+    assert html.count('class="chart"') == 4  # bars, trend, histogram, the heat legend
+    # the flowchart coloured by the share over standard, each step labelled with it
+    assert html.count('class="heat-page"') == 1 and "20% lebih baku" in html
+    assert "20% (1/5)" in html  # share over standard printed, not colour alone
+    assert "Menyusun draft" in html and "96.0" in html  # step 1's p90 office minutes
+    assert "#2 B" in html and "#3 C" in html  # late instances with their worst step
+    assert 'id="people-title"' in html
+
+
+def test_an_analyst_sees_no_people_and_staff_none_of_it(alur, clock, login_as):
+    data.play(alur, clock)
+    page = login_as("analis").get(URL)
+    assert page.status_code == 200 and 'id="people-title"' not in page.text
+    assert login_as("kabid").get(URL).status_code == 200
+    assert login_as("fungsional umum").get(URL).status_code == 403
+
+
+def test_a_bad_period_is_a_clear_422(alur, clock, login_as):
+    data.play(alur, clock)
+    page = login_as("auditor").get(URL, query_string={"period": "2026-Q7"})
+    assert page.status_code == 422 and "2026-Q7" in page.text
+
+
+def test_downloads(alur, clock, login_as):
+    data.play(alur, clock)
+    client = login_as("auditor")
+    csv = client.get(f"{URL}.csv", query_string={"period": "2026-Q2", "excel": "1"})
+    assert csv.data.startswith(b"\xef\xbb\xbfNo;Kegiatan;")
+    xlsx = client.get(f"{URL}.xlsx", query_string={"period": "2026-Q2"})
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.data))
+    assert book["Langkah"]["B3"].value == "Menyusun draft"
+    assert client.get(f"{URL}.json").get_json()["instances"]["started"] == 4
+    assert client.get(f"{URL}.doc").status_code == 404
+
+
+def test_reachable_from_the_catalog_and_the_process_page(alur, clock, login_as):
+    data.deploy(alur)
+    client = login_as("auditor")
+    assert URL in client.get("/processes/").text
+    assert URL in client.get(f"/processes/{KEY}").text
+    assert URL not in login_as("fungsional umum").get(f"/processes/{KEY}").text
