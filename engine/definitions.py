@@ -20,6 +20,7 @@ from engine.bpmn import names as n
 from engine.bpmn.dmn import Decision, check_business_rule_tasks, read_dmn
 from engine.bpmn.reader import properties, read_bpmn
 from engine.bpmn.validate import Problem, validate_bytes
+from engine.bpmn.variables import unset_names
 from engine.bpmn.xmlsafe import XmlError, parse_xml
 from engine.errors import DeployError, NotFound
 from engine.roles import RoleMap
@@ -87,6 +88,7 @@ def check_sources(
     bpmn_sources = [(f, d) for f, d in sources if not is_dmn(f)]
     decisions = _decisions([(f, d) for f, d in sources if is_dmn(f)], problems)
     tables = {key: decision for key, (decision, _) in decisions.items()}
+    documents = []
     for filename, data in bpmn_sources:
         problems += validate_bytes(data, filename, require_executable=require_executable)
         try:
@@ -94,6 +96,8 @@ def check_sources(
         except XmlError:
             continue  # reported by validate_bytes
         problems += check_business_rule_tasks(root, tables, filename)
+        documents.append((filename, root))
+    problems += unset_names(documents)
     if not bpmn_sources:
         problems.append(Problem.found("-", None, None, "no_bpmn_files"))
     return problems, decisions

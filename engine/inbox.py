@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import not_, or_, select, union_all
+from sqlalchemy import exists, not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine import access, audit, rows
@@ -64,8 +64,12 @@ def tasks(session: Session, role: str | None, flt: InboxFilter, now: datetime) -
 
 
 def _branch(flt: InboxFilter, now: datetime, *conditions):
-    """Ids and due dates of open tasks matching conditions and the filter, in due order."""
-    query = select(HumanTask.id, HumanTask.due_at).where(HumanTask.state == "open", *conditions)
+    """Ids and due dates of open tasks matching conditions and the filter, in due order; the
+    tasks of a suspended instance are left out (nobody can take or complete them)."""
+    suspended = exists().where(Instance.id == HumanTask.instance_id, Instance.state == "suspended")
+    query = select(HumanTask.id, HumanTask.due_at).where(
+        HumanTask.state == "open", ~suspended, *conditions
+    )
     if flt.process:
         query = query.where(HumanTask.process_key == flt.process)
     if flt.instance_id:
@@ -99,12 +103,22 @@ def claim(session: Session, task: HumanTask, user: User, now: datetime) -> None:
     audit.record(session, task.instance_id, "claimed", user.username, task, at=now)
 
 
-def unclaim(session: Session, task: HumanTask, user: User, now: datetime) -> None:
-    access.check(access.unclaim_refusal(task, user))
+def unclaim(session: Session, task: HumanTask, user: User, now: datetime, reason: str = "") -> None:
+    """Hand a claimed task back to its role; someone else's claim only with a reason."""
+    access.check(access.unclaim_refusal(task, user, reason))
     if not task.claimed_by:
         return
+    reason = reason.strip()
+    extra = {"reason": reason} if reason else {}
     audit.record(
-        session, task.instance_id, "unclaimed", user.username, task, at=now, was=task.claimed_by
+        session,
+        task.instance_id,
+        "unclaimed",
+        user.username,
+        task,
+        at=now,
+        was=task.claimed_by,
+        **extra,
     )
     task.claimed_by, task.claimed_at = None, None
 
