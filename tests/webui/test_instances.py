@@ -138,7 +138,8 @@ def test_flowchart_downloads_are_real_files(login_as, started):
 def test_diagram_endpoint_gives_the_definition_xml(login_as, started, alur):
     instance = started()
     response = login_as("kabid").get(f"/instances/{instance.id}/diagram.bpmn")
-    assert response.status_code == 200 and response.mimetype == "application/xml"
+    assert response.status_code == 200 and response.mimetype == "application/octet-stream"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.data == alur.definition("sop_a", 1).xml
 
 

@@ -22,9 +22,16 @@ def flowchart(definition: Definition, fmt: str, name: str, overlay: InstanceOver
 
 
 def bpmn(definition: Definition):
-    """The BPMN XML of a version: fetched by the diagram viewer, or saved with ?download=1."""
-    name = f"{definition.key}-v{definition.version}.bpmn"
-    return _send(definition.xml, "application/xml", name)
+    """The BPMN XML of a version, fetched by the diagram viewer or saved. Always an attachment of
+    no renderable type: a script an analyst hid in an extension element never runs in the
+    browser when someone opens the URL."""
+    return send_file(
+        BytesIO(definition.xml),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=f"{definition.key}-v{definition.version}.bpmn",
+        max_age=0,
+    )
 
 
 def _send(data: bytes, mimetype: str, name: str):

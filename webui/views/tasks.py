@@ -66,7 +66,8 @@ def complete(task_id: int):
     while the form is corrected); the redirect's message comes from what it returns.
     """
     form = TaskForm()
-    form.read_files(request.files, alur().files.max_bytes, _types())
+    max_files = int(current_app.config["ALUR_MAX_FILES"])
+    form.read_files(request.files, alur().files.max_bytes, _types(), max_files)
     if form.file_errors:  # nothing is stored; the typed entries come back filled in
         task, _user = access.viewable_task(task_id)
         if task.state != "open":
