@@ -61,3 +61,12 @@ def test_ids_beyond_64_bits_are_404(api, path):
     method = api.post if path.endswith("claim") else api.get
     status, answer = method(path, "kabid")
     assert status == 404 and answer["error"]["code"] == "not_found"
+
+
+def test_the_openapi_document_states_the_caps():
+    from webui.api.openapi import document
+
+    schemas = document()["components"]["schemas"]
+    assert schemas["StartRequest"]["properties"]["title"]["maxLength"] == FIELD_CAPS["title"]
+    for name in ("CompleteRequest", "NoteRequest"):
+        assert schemas[name]["properties"]["note"]["maxLength"] == FIELD_CAPS["note"]
