@@ -31,17 +31,20 @@ def inbox(session: Session, user: User, flt: InboxFilter, now: datetime) -> list
     would make the database read and sort every visible row instead.
     """
     me = user.username
+    # a suspended instance's tasks leave the inbox: nobody can take or complete them
+    active = ~exists().where(Instance.id == HumanTask.instance_id, Instance.state == "suspended")
     branches = [
         _branch(
             flt,
             now,
+            active,
             HumanTask.role == role,
             HumanTask.assignee.is_(None),
             or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == me),
         )
         for role in sorted(user.role_names)
     ]
-    branches.append(_branch(flt, now, HumanTask.assignee == me))
+    branches.append(_branch(flt, now, active, HumanTask.assignee == me))
     if flt.mine_only:
         branches = [b.where(HumanTask.claimed_by == me) for b in branches]
     if flt.unclaimed_only:
@@ -64,12 +67,8 @@ def tasks(session: Session, role: str | None, flt: InboxFilter, now: datetime) -
 
 
 def _branch(flt: InboxFilter, now: datetime, *conditions):
-    """Ids and due dates of open tasks matching conditions and the filter, in due order; the
-    tasks of a suspended instance are left out (nobody can take or complete them)."""
-    suspended = exists().where(Instance.id == HumanTask.instance_id, Instance.state == "suspended")
-    query = select(HumanTask.id, HumanTask.due_at).where(
-        HumanTask.state == "open", ~suspended, *conditions
-    )
+    """Ids and due dates of open tasks matching conditions and the filter, in due order."""
+    query = select(HumanTask.id, HumanTask.due_at).where(HumanTask.state == "open", *conditions)
     if flt.process:
         query = query.where(HumanTask.process_key == flt.process)
     if flt.instance_id:
