@@ -1,5 +1,6 @@
-"""Who may do what: start, read, view, claim, unclaim, reassign, complete, cancel, edit and
-approve SOP drafts; one rule each.
+"""Who may do what: start, read, view, claim, unclaim, reassign, complete, cancel, migrate,
+deploy, edit and approve SOP drafts; one rule each. The role matrix in docs/security.md is these
+rules in a table, and tests/engine/test_role_matrix.py walks every cell of it.
 
 The engine's actions enforce these rules (raising the refusal) and the pages ask the same rules
 through the facade's view rows to show or hide a button, so the two never disagree.
@@ -7,13 +8,18 @@ through the facade's view rows to show or hide a button, so the two never disagr
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, EngineError, InvalidInput, PermissionDenied
 from engine.storage.tables import Definition, Draft, Event, HumanTask, Instance, User
 
-READ_ALL_ROLES = frozenset({"auditor"})
+# Read every instance of the office: auditors, and the office's heads (its Kepala Badan and
+# Sekretaris Badan), who answer for all of its work.
+AUDITOR_ROLE = "auditor"
+READ_ALL_ROLES = frozenset({AUDITOR_ROLE, "kepala badan", "sekretaris badan"})
 SUPERVISOR_PREFIXES = ("kabid", "kepala bidang")
 ANALYST_ROLE = "analis"
 
@@ -71,7 +77,11 @@ def may_migrate(user: User) -> bool:
 
 
 def reads_everything(user: User) -> bool:
-    return user.active and (user.is_admin or bool(user.role_names & READ_ALL_ROLES))
+    """Admins, auditors, the office's heads, and analysts (who move, suspend and resume any
+    instance, so they see what they act on: counts per version, the instances, their history)."""
+    return user.active and (
+        user.is_admin or bool(user.role_names & READ_ALL_ROLES) or ANALYST_ROLE in user.role_names
+    )
 
 
 def may_list_instances(user: User) -> bool:
@@ -81,7 +91,7 @@ def may_list_instances(user: User) -> bool:
 
 def works_on_tasks(user: User) -> bool:
     """Whether user holds a role that SOP steps go to (any besides auditor and analyst)."""
-    return user.active and bool(user.role_names - READ_ALL_ROLES - {ANALYST_ROLE})
+    return user.active and bool(user.role_names - {AUDITOR_ROLE, ANALYST_ROLE})
 
 
 def may_read_analytics(user: User) -> bool:
@@ -90,13 +100,16 @@ def may_read_analytics(user: User) -> bool:
 
 
 def may_see_people_figures(user: User) -> bool:
-    """The figures per person (who completed what, how fast): supervisors and auditors only."""
-    return reads_everything(user) or may_supervise(user)
+    """The figures per person (who completed what, how fast): supervisors, auditors, the
+    office's heads and admins; not analysts as such."""
+    return user.active and (
+        user.is_admin or bool(user.role_names & READ_ALL_ROLES) or may_supervise(user)
+    )
 
 
 def may_read_instance(session: Session, instance: Instance, user: User) -> bool:
-    """Admins, auditors, supervisors and analysts; its starter; anyone who acted on it or holds
-    (or held, was named for, claimed or completed) one of its tasks."""
+    """Whoever reads everything, supervisors and analysts; its starter; anyone who acted on it or
+    holds (or held, was named for, claimed or completed) one of its tasks."""
     if may_list_instances(user) or instance.started_by == user.username:
         return user.active
     name = user.username
@@ -134,12 +147,18 @@ def claim_refusal(task: HumanTask, user: User) -> EngineError | None:
     return None
 
 
-def unclaim_refusal(task: HumanTask, user: User) -> EngineError | None:
-    """Why user may not hand task back: only its claimant, a Kabid or an admin may."""
+def unclaim_refusal(task: HumanTask, user: User, reason: str | None = None) -> EngineError | None:
+    """Why user may not hand task back: only its claimant, a Kabid or an admin may; releasing
+    someone else's claim needs a reason (None: the caller only asks who may, as a page does)."""
     if task.state != "open":
         return Conflict("task_not_open", id=task.id, state=task.state)
-    if task.claimed_by and task.claimed_by != user.username and not is_supervisor(user):
-        return PermissionDenied("unclaim_forbidden", claimant=task.claimed_by)
+    if not user.active:
+        return PermissionDenied("user_inactive", user=user.username)
+    if task.claimed_by and task.claimed_by != user.username:
+        if not is_supervisor(user):
+            return PermissionDenied("unclaim_forbidden", claimant=task.claimed_by)
+        if reason is not None and not reason.strip():
+            return InvalidInput("unclaim_reason_required", claimant=task.claimed_by)
     return None
 
 
@@ -175,9 +194,22 @@ def completion_refusal(task: HumanTask, user: User) -> PermissionDenied | None:
     return None
 
 
-def cancel_refusal(instance: Instance, user: User) -> EngineError | None:
-    """Why user may not cancel instance: only its starter, a Kabid or an admin may."""
-    if not (is_supervisor(user) or instance.started_by == user.username):
+def supervises(user: User, lane_roles: Collection[str]) -> bool:
+    """An admin, or a Kabid holding one of the process's lane roles (a supervisor of its unit)."""
+    return user.active and (
+        user.is_admin or (is_supervisor(user) and bool(user.role_names & set(lane_roles)))
+    )
+
+
+def cancel_refusal(
+    instance: Instance, user: User, lane_roles: Collection[str]
+) -> EngineError | None:
+    """Why user may not cancel instance: only its starter, a supervisor of its unit (a Kabid
+    holding one of its lane roles, see supervises) or an admin may. lane_roles: the roles of
+    the process's lanes (Alur.lane_roles)."""
+    if not user.active:
+        return PermissionDenied("user_inactive", user=user.username)
+    if not (supervises(user, lane_roles) or instance.started_by == user.username):
         return PermissionDenied("cancel_forbidden")
     if instance.state != "running":
         return Conflict("instance_not_running", id=instance.id, state=instance.state)

@@ -82,6 +82,10 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
             instance = self._instance(s, instance_id)
             return access.may_read_instance(s, instance, users.get(s, username))
 
+    def lane_roles(self, definition: Definition) -> frozenset[str]:
+        """The roles of a process's lanes (its Pelaksana), through the role map."""
+        return frozenset(self.roles.role(definition.key, a) for a in definition.model.actors)
+
     # -- definitions ------------------------------------------------------------------------
     def deploy(self, paths: list[Path], user: str) -> list[definitions.Deployed]:
         files = definitions.collect(paths)
@@ -116,11 +120,19 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
 
         return self.write_workflow(work)
 
+    def check_cancel(self, instance_id: int, username: str) -> None:
+        """Raise the refusal if the person may not cancel the instance (its state aside)."""
+        with self.session(read_only=True) as s:
+            instance, user = self._instance(s, instance_id), users.get(s, username)
+            refusal = access.cancel_refusal(instance, user, self.lane_roles(instance.definition))
+            if isinstance(refusal, PermissionDenied):
+                raise refusal
+
     def cancel(self, instance_id: int, username: str, reason: str) -> Instance:
         with self.session() as s:
             instance = self._instance(s, instance_id, lock=True)
             user = users.get(s, username)
-            refusal = access.cancel_refusal(instance, user)
+            refusal = access.cancel_refusal(instance, user, self.lane_roles(instance.definition))
             if isinstance(refusal, PermissionDenied):  # the state is lifecycle.cancel's to check
                 raise refusal
             lifecycle.cancel(s, self.ctx, instance, user, reason)
@@ -190,9 +202,16 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
         """Take a task (one write); must_see: first refuse (hidden=True) a task hidden from them."""
         return self._task_action(task_id, username, inbox.claim, must_see)
 
-    def unclaim(self, task_id: int, username: str, must_see: bool = False) -> HumanTask:
-        """Hand a task back to its role (one write); must_see as for claim."""
-        return self._task_action(task_id, username, inbox.unclaim, must_see)
+    def unclaim(
+        self, task_id: int, username: str, must_see: bool = False, reason: str = ""
+    ) -> HumanTask:
+        """Hand a task back to its role (one write); must_see as for claim. Releasing someone
+        else's claim needs a reason, which the history shows."""
+
+        def action(s: Session, task: HumanTask, user: User, now: datetime) -> None:
+            inbox.unclaim(s, task, user, now, reason)
+
+        return self._task_action(task_id, username, action, must_see)
 
     def reassign(self, task_id: int, to: str, by: str) -> HumanTask:
         with self.session() as s:
@@ -202,9 +221,11 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
 
     def attach(self, task_id: int, username: str, upload: Upload) -> StoredFile:
         """Store an output document for an open task (bytes on disk first, then the row)."""
-        digest = self.files.put(upload)
-        with self.session() as s:
-            return self._file_row(s, inbox.get(s, task_id), users.get(s, username), upload, digest)
+        with self.files.staging() as stage, self.session() as s:
+            digest = stage.put(upload)
+            row = self._file_row(s, inbox.get(s, task_id), users.get(s, username), upload, digest)
+            stage.publish()  # in place before the row commits; a refusal above leaves no blob
+            return row
 
     def complete(
         self,
@@ -215,26 +236,29 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
     ) -> HumanTask:
         """Complete a task with its form and files, all in one transaction.
 
-        The files' bytes are written (content-addressed, fsynced) before the transaction, so no
-        upload is lost; their rows and audit events commit together with the completion, so a
-        refused completion leaves no trace of them.
+        The files' bytes are written aside (content-addressed, fsynced) and put in place just
+        before the transaction commits, so no committed row misses its bytes; their rows and
+        audit events commit together with the completion, so a refused completion leaves no
+        trace of them, on disk either.
         """
         form = form or Completion()
         for upload in uploads:
             self.files.check(upload)  # refuse an oversized file before writing any
-        digests = [self.files.put(u) for u in uploads]
 
         def work(s: Session):
             task = inbox.get(s, task_id)
             user = users.get(s, username)
+            digests = [stage.put(u) for u in uploads]
             rows = [
                 self._file_row(s, task, user, u, d) for u, d in zip(uploads, digests, strict=True)
             ]
             form.file_ids = [*form.file_ids, *(row.id for row in rows)]
             instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
+            stage.publish()
             return task, instance, handle
 
-        return self.write_workflow(work)
+        with self.files.staging() as stage:
+            return self.write_workflow(work)
 
     def _file_row(self, s: Session, task: HumanTask, user: User, upload: Upload, digest: str):
         if task.state != "open":

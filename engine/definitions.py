@@ -23,6 +23,7 @@ from engine.bpmn.loops import check_crossing_flows, check_loops
 from engine.bpmn.pools import check_lanes_present, check_pools
 from engine.bpmn.reader import properties, read_bpmn
 from engine.bpmn.validate import Problem, validate_bytes
+from engine.bpmn.variables import unset_names
 from engine.bpmn.xmlsafe import XmlError, parse_xml
 from engine.errors import DeployError, NotFound
 from engine.roles import RoleMap
@@ -90,6 +91,7 @@ def check_sources(
     bpmn_sources = [(f, d) for f, d in sources if not is_dmn(f)]
     decisions = _decisions([(f, d) for f, d in sources if is_dmn(f)], problems)
     tables = {key: decision for key, (decision, _) in decisions.items()}
+    documents = []
     for filename, data in bpmn_sources:
         problems += validate_bytes(data, filename, require_executable=require_executable)
         try:
@@ -100,6 +102,8 @@ def check_sources(
         problems += check_forms(root, filename)
         problems += check_pools(root, filename) + check_lanes_present(root, filename)
         problems += check_loops(root, filename) + check_crossing_flows(root, filename)
+        documents.append((filename, root))
+    problems += unset_names(documents)
     problems += _lone_dmn_files(sources)
     return problems, decisions
 

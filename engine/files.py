@@ -8,6 +8,8 @@ import mimetypes
 import os
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,9 +80,46 @@ class FileStore:
 
     def put(self, upload: Upload) -> str:
         """Write the bytes (atomically, fsynced) and return their sha256."""
-        self.check(upload)
+        with self.staging() as stage:
+            digest = stage.put(upload)
+            stage.publish()
+        return digest
+
+    @contextmanager
+    def staging(self) -> Iterator[Staging]:
+        """Blobs written aside and put in place by publish(); those not published by the end of
+        the block are deleted, so a refused completion leaves nothing in the store."""
+        stage = Staging(self)
+        try:
+            yield stage
+        finally:
+            stage.discard()
+
+    def path(self, digest: str) -> Path:
+        if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+            raise InvalidInput("not_sha256", digest=digest)
+        return self.root / digest[:2] / digest[2:]
+
+    def read(self, digest: str) -> bytes:
+        return self.path(digest).read_bytes()
+
+
+class Staging:
+    """Uploads written to temporary files (fsynced) beside their place, published together.
+
+    Publish inside the transaction that stores their rows, just before it commits: a refusal
+    before that point leaves no blob, and a committed row always finds its bytes.
+    """
+
+    def __init__(self, store: FileStore):
+        self.store = store
+        self.pending: list[tuple[Path, Path]] = []
+
+    def put(self, upload: Upload) -> str:
+        """Write the bytes aside and return their sha256 (nothing to write if already stored)."""
+        self.store.check(upload)
         digest = hashlib.sha256(upload.data).hexdigest()
-        target = self.path(digest)
+        target = self.store.path(digest)
         if target.exists():
             return digest
         try:
@@ -93,18 +132,21 @@ class FileStore:
                 handle.write(upload.data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, target)
         except BaseException as error:
             Path(tmp).unlink(missing_ok=True)
             if isinstance(error, OSError):
                 raise _storage_error(error, upload) from error
             raise
+        self.pending.append((Path(tmp), target))
         return digest
 
-    def path(self, digest: str) -> Path:
-        if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
-            raise InvalidInput("not_sha256", digest=digest)
-        return self.root / digest[:2] / digest[2:]
+    def publish(self) -> None:
+        """Move every written blob to its place (the same bytes if another got there first)."""
+        while self.pending:
+            tmp, target = self.pending.pop()
+            os.replace(tmp, target)
 
-    def read(self, digest: str) -> bytes:
-        return self.path(digest).read_bytes()
+    def discard(self) -> None:
+        """Delete what was written and not published."""
+        while self.pending:
+            self.pending.pop()[0].unlink(missing_ok=True)

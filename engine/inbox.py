@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import not_, or_, select, union_all
+from sqlalchemy import exists, not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine import access, audit, rows
@@ -31,17 +31,20 @@ def inbox(session: Session, user: User, flt: InboxFilter, now: datetime) -> list
     would make the database read and sort every visible row instead.
     """
     me = user.username
+    # a suspended instance's tasks leave the inbox: nobody can take or complete them
+    active = ~exists().where(Instance.id == HumanTask.instance_id, Instance.state == "suspended")
     branches = [
         _branch(
             flt,
             now,
+            active,
             HumanTask.role == role,
             HumanTask.assignee.is_(None),
             or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == me),
         )
         for role in sorted(user.role_names)
     ]
-    branches.append(_branch(flt, now, HumanTask.assignee == me))
+    branches.append(_branch(flt, now, active, HumanTask.assignee == me))
     if flt.mine_only:
         branches = [b.where(HumanTask.claimed_by == me) for b in branches]
     if flt.unclaimed_only:
@@ -99,12 +102,22 @@ def claim(session: Session, task: HumanTask, user: User, now: datetime) -> None:
     audit.record(session, task.instance_id, "claimed", user.username, task, at=now)
 
 
-def unclaim(session: Session, task: HumanTask, user: User, now: datetime) -> None:
-    access.check(access.unclaim_refusal(task, user))
+def unclaim(session: Session, task: HumanTask, user: User, now: datetime, reason: str = "") -> None:
+    """Hand a claimed task back to its role; someone else's claim only with a reason."""
+    access.check(access.unclaim_refusal(task, user, reason))
     if not task.claimed_by:
         return
+    reason = reason.strip()
+    extra = {"reason": reason} if reason else {}
     audit.record(
-        session, task.instance_id, "unclaimed", user.username, task, at=now, was=task.claimed_by
+        session,
+        task.instance_id,
+        "unclaimed",
+        user.username,
+        task,
+        at=now,
+        was=task.claimed_by,
+        **extra,
     )
     task.claimed_by, task.claimed_at = None, None
 

@@ -27,7 +27,8 @@ MESSAGES: dict[str, str] = {
     "claim_role_missing": "%(user)s tidak memegang peran '%(role)s'",
     "unclaim_forbidden": "hanya %(claimant)s, Kabid atau admin yang dapat melepas",
     "reassign_forbidden": "hanya Kabid atau admin yang dapat mengalihkan tugas",
-    "cancel_forbidden": "hanya pemula, Kabid atau admin yang dapat membatalkan",
+    "cancel_forbidden": "hanya pemula, Kabid bidangnya atau admin yang dapat membatalkan",
+    "unclaim_reason_required": "beri alasan untuk melepas tugas yang diambil %(claimant)s",
     "task_hidden": "tugas %(id)s milik peran '%(role)s'",
     "password_wrong": "kata sandi saat ini salah",
     "instances_list_forbidden": (
@@ -228,6 +229,10 @@ FINDINGS: dict[str, str] = {
     "spiff_refused": "SpiffWorkflow cannot build the process: %(detail)s",
     "expression_refused": "%(what)s refused by the safe evaluator: %(reason)s",
     "timer_refused": "timer refused: %(reason)s",
+    "name_never_set": (
+        "the condition reads '%(name)s', which nothing sets (no form field, Ya/Tidak answer, "
+        "business rule task, script or start data 'data' property)%(hint)s"
+    ),
     # decisions (.dmn) deployed beside the processes
     "decision_id_twice": "the decision id '%(id)s' is also in %(other)s",
 }

@@ -129,7 +129,7 @@ class Pages:
                 instance=instance,
                 files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
                 history=tuple(map(event_row, audit.history(s, instance.id))),
-                actions=task_actions(task, user),
+                actions=task_actions(task, user, suspended=instance.state == "suspended"),
                 fields=_form_fields(instance.definition, task.step_no),
             )
 
@@ -158,7 +158,7 @@ class Pages:
                 history=tuple(map(event_row, audit.history(s, instance.id))),
                 holders={role: users.holders(s, role) for role in dict.fromkeys(roles)},
                 can=can,
-                may_cancel=may_cancel(instance, user),
+                may_cancel=may_cancel(instance, user, self.lane_roles(instance.definition)),
             )
 
     # -- 'Semua proses' ------------------------------------------------------------------------
@@ -257,7 +257,7 @@ class Pages:
 
         check gets the SOP step and returns the Completion, or None when the form has errors:
         then the uploads (already valid files) are kept with the task and nothing else changes.
-        The files' bytes are written once the task is known to be open and visible to the person.
+        The files' bytes are put in place only when the transaction is about to commit.
         PermissionDenied carries hidden=True when the person may not even see the task;
         Conflict carries closed=True when it is no longer open.
         """
@@ -274,14 +274,15 @@ class Pages:
                 )
             instance = s.get(Instance, task.instance_id)
             form = check(instance.definition.model.find(task.step_no))
-            # the bytes go to disk (fsynced) before their rows, and only for someone who may see
-            # the task: a refusal above stores nothing
-            digests = [self.files.put(u) for u in uploads]
+            # the bytes are written aside (fsynced) and put in place just before the commit:
+            # a refusal anywhere before it leaves no blob behind
+            digests = [stage.put(u) for u in uploads]
             attached = [
                 self._file_row(s, task, user, u, d) for u, d in zip(uploads, digests, strict=True)
             ]
             outcome = Outcome(task.id, task.instance_id, task.step_no, attached=len(attached))
             if form is None:
+                stage.publish()
                 return outcome, instance, None
             kept = s.scalars(
                 select(StoredFile.id)
@@ -303,9 +304,11 @@ class Pages:
                 finished=instance.state == "completed",
                 next=nexts,
             )
+            stage.publish()
             return outcome, instance, handle
 
-        return self.write_workflow(work)
+        with self.files.staging() as stage:
+            return self.write_workflow(work)
 
 
 def _open_tasks(s: Session, instance_id: int, now: datetime) -> list[HumanTask]:

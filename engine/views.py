@@ -135,7 +135,7 @@ def eventlog_formats() -> tuple[str, ...]:
 class Abilities:
     """What a person may do across the app (the engine's rules, answered once)."""
 
-    read_all: bool = False  # every instance: auditors, admins, supervisors, analysts
+    read_all: bool = False  # every instance: admins, auditors, heads, analysts, supervisors
     tasks: bool = False  # holds a role SOP steps go to: the inbox is where they start
     analyst: bool = False  # deploy processes
     supervise: bool = False  # reassign tasks, cancel any instance
@@ -154,9 +154,9 @@ def abilities(user: User) -> Abilities:
     )
 
 
-def may_cancel(instance: Instance, user: User) -> bool:
+def may_cancel(instance: Instance, user: User, lane_roles: frozenset[str]) -> bool:
     """Whether the instance offers user a Cancel button (the rule Alur.cancel enforces)."""
-    return access.cancel_refusal(instance, user) is None
+    return access.cancel_refusal(instance, user, lane_roles) is None
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,10 @@ class TaskActions:
     can_unclaim: bool = False
 
 
-def task_actions(task: HumanTask, user: User) -> TaskActions:
+def task_actions(task: HumanTask, user: User, suspended: bool = False) -> TaskActions:
+    """The buttons; none while the task's instance is suspended (the engine refuses them)."""
+    if suspended:
+        return TaskActions()
     can_act = access.complete_refusal(task, user) is None
     return TaskActions(
         can_act=can_act,

@@ -22,6 +22,7 @@ DEFAULTS = {
     "ALUR_UPLOAD_EXTENSIONS": UPLOAD_EXTENSIONS,
     "ALUR_MAX_FILES": 10,  # files in one submit; bounds the request size with the per-file limit
     "ALUR_MAX_BPMN_BYTES": 2 * 1024 * 1024,  # one .bpmn file on the deploy page
+    "ALUR_HSTS_SECONDS": 365 * 24 * 3600,  # Strict-Transport-Security over https; 0: none
     "ALUR_NODE_MODULES": str(ROOT / "node_modules"),
     "ALUR_BPMN_DIR": str(ROOT / "bpmn"),
     "SESSION_COOKIE_HTTPONLY": True,
@@ -45,6 +46,7 @@ FROM_ENV = {
     "ALUR_NODE_MODULES": "ALUR_NODE_MODULES",
     "ALUR_BPMN_DIR": "ALUR_BPMN_DIR",
     "ALUR_MAX_BPMN_BYTES": "ALUR_MAX_BPMN_BYTES",
+    "ALUR_HSTS_SECONDS": "ALUR_HSTS_SECONDS",
     "ALUR_COOKIE_SECURE": "ALUR_COOKIE_SECURE",
 }
 

@@ -33,8 +33,9 @@ TEXTS: dict[str, LazyString] = {
     "unclaim_forbidden": _l("Only %(claimant)s, a Kabid or an administrator may release it."),
     "reassign_forbidden": _l("Only a Kabid or an administrator may hand a task on."),
     "cancel_forbidden": _l(
-        "Only the person who started it, a Kabid or an administrator may cancel it."
+        "Only the person who started it, a Kabid of its unit or an administrator may cancel it."
     ),
+    "unclaim_reason_required": _l("Give a reason for releasing the step %(claimant)s took."),
     "password_wrong": _l("The current password is wrong."),
     "instances_list_forbidden": _l(
         "%(user)s may not see every process: only auditors, Kabid, analysts and administrators."
@@ -245,6 +246,10 @@ FINDING_TEXTS: dict[str, LazyString] = {
     "spiff_refused": _l("SpiffWorkflow cannot build the process: %(detail)s"),
     "expression_refused": _l("%(what)s refused by the safe evaluator: %(reason)s"),
     "timer_refused": _l("timer refused: %(reason)s"),
+    "name_never_set": _l(
+        "the condition reads '%(name)s', which nothing sets (no form field, Ya/Tidak answer, "
+        "business rule task, script or start data 'data' property)%(hint)s"
+    ),
 }
 
 

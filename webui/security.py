@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**63 - 1  # the largest database integer (PostgreSQL bigint, SQLite integer)
 
 CSP = "; ".join(
     [
@@ -32,7 +35,18 @@ HEADERS = {
 }
 
 
+class BoundedInt(IntegerConverter):
+    """<int:...> in every route: a database integer; a larger number does not route (404)
+    instead of overflowing the database driver (500)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedInt  # before any blueprint adds its routes
+    app.config.setdefault("ALUR_HSTS_SECONDS", 365 * 24 * 3600)
     proxies = int(app.config["ALUR_TRUSTED_PROXIES"])
     if proxies:  # the client address for rate limits, and https, as the proxy saw them
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
@@ -46,5 +60,8 @@ def _headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if request.endpoint and not request.endpoint.startswith(("static", "vendor.")):
-        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["Cache-Control"] = "no-store"  # pages, API answers, files, CSVs
+    hsts = int(current_app.config["ALUR_HSTS_SECONDS"] or 0)
+    if request.is_secure and hsts > 0:  # https, directly or as a trusted proxy says
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
     return response

@@ -270,6 +270,25 @@ def constant_value(expr: str) -> tuple[bool, Any]:
     return True, _run(expr, tree.body, {})
 
 
+def names_read(expr: str) -> set[str]:
+    """The data names a condition reads (called function names excluded); empty when the
+    expression is refused (check_expression says why)."""
+    try:
+        tree = _expression_tree(expr)
+    except ExpressionError:
+        return set()
+    called = _called(tree)
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called}
+
+
+def names_assigned(script: str) -> list[str]:
+    """The names a script assigns, in order; empty when it is refused (check_script says why)."""
+    try:
+        return [name for name, *_ in _assignments(script or "")]
+    except ExpressionError:
+        return []
+
+
 def _assignments(script: str) -> list[tuple[str, ast.expr, str, int]]:
     """The script as (name, value, statement text, line); refuse anything but name = expr."""
     source, steps = _source(script, "exec"), []

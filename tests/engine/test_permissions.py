@@ -70,9 +70,17 @@ def test_unclaim_by_someone_else_of_the_same_role_is_refused(alur, fungsional_ta
 def test_a_kabid_or_an_admin_may_release_anyones_claim(alur, fungsional_task, supervisor):
     who = holder(role_for(alur, KEY, 1)) if supervisor == "kabid" else ADMIN
     alur.claim(fungsional_task.id, holder(fungsional_task.role))
-    assert alur.unclaim(fungsional_task.id, who).claimed_by is None
+    for reason in ("", "   "):  # someone else's claim: only with a reason
+        with pytest.raises(InvalidInput) as refused:
+            alur.unclaim(fungsional_task.id, who, reason=reason)
+        assert refused.value.key == "unclaim_reason_required"
+        assert alur.task(fungsional_task.id).claimed_by == holder(fungsional_task.role)
+    released = alur.unclaim(fungsional_task.id, who, reason="sedang cuti sampai Senin")
+    assert released.claimed_by is None
     unclaimed = [e for e in alur.history(fungsional_task.instance_id) if e.kind == "unclaimed"]
-    assert [(e.actor, e.data["was"]) for e in unclaimed] == [(who, holder(fungsional_task.role))]
+    assert [(e.actor, e.data["was"], e.data["reason"]) for e in unclaimed] == [
+        (who, holder(fungsional_task.role), "sedang cuti sampai Senin")
+    ]
     # released: the second holder may now take it
     assert alur.claim(fungsional_task.id, holder(fungsional_task.role, True)).claimed_by
 

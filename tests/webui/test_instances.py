@@ -138,7 +138,8 @@ def test_flowchart_downloads_are_real_files(login_as, started):
 def test_diagram_endpoint_gives_the_definition_xml(login_as, started, alur):
     instance = started()
     response = login_as("kabid").get(f"/instances/{instance.id}/diagram.bpmn")
-    assert response.status_code == 200 and response.mimetype == "application/xml"
+    assert response.status_code == 200 and response.mimetype == "application/octet-stream"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.data == alur.definition("sop_a", 1).xml
 
 
@@ -239,12 +240,20 @@ def test_cancel_needs_a_reason_and_the_right_person(login_as, started, alur):
     assert "Batalkan proses" not in staff.get(f"/instances/{instance.id}").text
     response = post(staff, f"/instances/{instance.id}/cancel", {"reason": "salah"})
     assert response.status_code == 403
+    response = post(staff, f"/instances/{instance.id}/cancel", {"reason": "x", "confirm": "yes"})
+    assert response.status_code == 403
     kabid = login_as("kabid")
-    response = post(kabid, f"/instances/{instance.id}/cancel", {"reason": "  "})
+    response = post(kabid, f"/instances/{instance.id}/cancel", {"reason": "  ", "confirm": "yes"})
     assert response.status_code == 422 and "Tuliskan alasan pembatalan." in response.text
     assert alur.instance(instance.id).state == "running"
+    response = post(kabid, f"/instances/{instance.id}/cancel", {"reason": "Dobel"})  # unconfirmed
+    assert response.status_code == 422 and 'id="confirm-error"' in response.text
+    assert alur.instance(instance.id).state == "running"
     response = post(
-        kabid, f"/instances/{instance.id}/cancel", {"reason": "Dobel"}, follow_redirects=True
+        kabid,
+        f"/instances/{instance.id}/cancel",
+        {"reason": "Dobel", "confirm": "yes"},
+        follow_redirects=True,
     )
     assert "Proses dibatalkan." in response.text and "Dobel" in response.text
     assert alur.instance(instance.id).state == "cancelled"

@@ -6,7 +6,7 @@ import json
 import logging
 
 from flask import Blueprint, g, jsonify, request, url_for
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from engine.errors import EngineError, FormInvalid, InvalidInput
 from engine.views import (
@@ -30,6 +30,10 @@ MIGRATE_FIELDS = {
 NOTE_FIELDS = {"note": str}
 COMPLETE_FIELDS = {"data": dict, "decision": (str, type(None)), "note": str, "checklist": dict}
 ID = "int(max=9223372036854775807)"  # a database integer; larger ids do not route
+MAX_BODY_BYTES = 1024 * 1024  # one JSON request body; larger is a 413
+FIELD_CAPS = {"title": 300, "note": 2000, "decision": 10}  # characters of a string field
+MAX_STRING = 10_000  # characters of any other string in a body: keys and values inside data,
+# checklist and mapping (the whole body stays within MAX_BODY_BYTES)
 FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
@@ -80,8 +84,14 @@ def _token_user(token: str) -> User:
 
 
 def _body(fields: dict, required: tuple[str, ...] = ()) -> dict:
-    """The request's JSON object, checked against {field: type}; any fault is a 422."""
+    """The request's JSON object, checked against {field: type}; any fault is a 422, a body
+    over MAX_BODY_BYTES a 413. Every string in it is bounded (FIELD_CAPS, MAX_STRING) and
+    free of NUL characters."""
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge(f"a request body may have at most {MAX_BODY_BYTES} bytes")
     raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:  # chunked: no Content-Length to refuse by
+        raise RequestEntityTooLarge(f"a request body may have at most {MAX_BODY_BYTES} bytes")
     try:
         # int("NaN") raises ValueError: NaN and Infinity are not JSON
         body = json.loads(raw, parse_constant=int) if raw.strip() else {}
@@ -99,7 +109,24 @@ def _body(fields: dict, required: tuple[str, ...] = ()) -> dict:
             body[name] = value = int(value)  # as in JSON Schema, 3.0 is an integer
         if isinstance(value, bool) and fields[name] is int or not isinstance(value, fields[name]):
             raise InvalidInput("field_type", field=name)
+        _check_strings(name, value, FIELD_CAPS.get(name, MAX_STRING))
     return body
+
+
+def _check_strings(name: str, value: object, cap: int) -> None:
+    """Every string in value (keys too, at any depth) within cap characters and without NUL."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+        elif isinstance(item, str):
+            if len(item) > cap:
+                raise InvalidInput("field_too_long", field=name, length=len(item), limit=cap)
+            if "\x00" in item:
+                raise InvalidInput("field_nul", field=name)
 
 
 def _flag(name: str) -> bool | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from copy import deepcopy
 
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+NOTE = STRING | {"maxLength": 2000}  # webui.api.FIELD_CAPS; other strings: 10,000 characters
 WHEN = {"type": ["string", "null"], "format": "date-time"}
 MAYBE_STRING, MAYBE_INTEGER = {"type": ["string", "null"]}, {"type": ["integer", "null"]}
 OBJECT = {"type": "object"}
@@ -142,7 +143,8 @@ SCHEMAS = {
     "Event": EVENT,
     "StartRequest": _object(
         {
-            "title": STRING | {"pattern": "^[^\\u0000]*$", "description": "no NUL"},
+            "title": STRING
+            | {"pattern": "^[^\\u0000]*$", "maxLength": 300, "description": "no NUL"},
             "data": VARIABLES,
             "version": INTEGER | {"minimum": 1, "maximum": 2**31, "description": "default: newest"},
         },
@@ -157,7 +159,7 @@ SCHEMAS = {
                 "(camunda:formField) are checked by their type and constraints"
             },
             "decision": DECISION | {"description": "required on a decision step"},
-            "note": STRING | {"description": "required with Tidak: the reason"},
+            "note": NOTE | {"description": "required with Tidak: the reason"},
             "checklist": OBJECT
             | {
                 "additionalProperties": {"type": ["boolean", "string"]},
@@ -182,7 +184,7 @@ SCHEMAS = {
             "instances": {"type": "array", "items": INTEGER, "description": "default: all"},
             "mapping": OBJECT
             | {"additionalProperties": STRING, "description": "old step id -> new step id"},
-            "note": STRING | {"description": "why (recorded in each instance's history)"},
+            "note": NOTE | {"description": "why (recorded in each instance's history)"},
             "dry_run": BOOLEAN | {"description": "true: only check, change nothing"},
         },
         required=["from", "to"],
@@ -202,7 +204,7 @@ SCHEMAS = {
             },
         }
     ),
-    "NoteRequest": _object({"note": STRING}, required=[], closed=True),
+    "NoteRequest": _object({"note": NOTE}, required=[], closed=True),
     "Change": _object(
         {
             "step_no": MAYBE_INTEGER

@@ -39,9 +39,16 @@ class TaskForm:
         self.is_decision = step is not None and step.decision is not None
         return self
 
-    def read(self, form: ImmutableMultiDict, files: MultiDict, max_bytes: int, types: set[str]):
+    def read(
+        self,
+        form: ImmutableMultiDict,
+        files: MultiDict,
+        max_bytes: int,
+        types: set[str],
+        max_files: int = 10,
+    ):
         """Take the submitted values and files; collect an error per field."""
-        return self.read_fields(form).read_files(files, max_bytes, types)
+        return self.read_fields(form).read_files(files, max_bytes, types, max_files)
 
     def read_fields(self, form: ImmutableMultiDict) -> TaskForm:
         """Take the submitted checklist, decision and note; collect an error per field."""
@@ -68,9 +75,23 @@ class TaskForm:
                 self.errors["note"] = _("Give the reason for sending the draft back.")
         return self
 
-    def read_files(self, files: MultiDict, max_bytes: int, types: set[str]) -> TaskForm:
-        """Take the uploaded files; collect an error per refused file."""
-        for storage in files.getlist("files"):
+    def read_files(
+        self, files: MultiDict, max_bytes: int, types: set[str], max_files: int = 10
+    ) -> TaskForm:
+        """Take the uploaded files; collect an error per refused file. More than max_files in
+        one submission are refused together (none is read)."""
+        chosen = [f for f in files.getlist("files") if Path(f.filename or "").name]
+        if len(chosen) > max_files:
+            self.file_errors.append(
+                _(
+                    "At most %(limit)s files can be sent at once; you chose %(count)s. "
+                    "Nothing was saved.",
+                    limit=max_files,
+                    count=len(chosen),
+                )
+            )
+            return self
+        for storage in chosen:
             self._take(storage, max_bytes, types)
         return self
 

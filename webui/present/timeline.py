@@ -108,6 +108,12 @@ def _detail(event: EventRow) -> str:
         return _("for %(role)s", role=request_cache.role_label(data["role"]))
     if event.kind == "reassigned":
         return _("to %(user)s", user=request_cache.person(data.get("to") or ""))
+    if event.kind == "unclaimed" and data.get("was") and data.get("reason"):
+        return _(
+            "was taken by %(user)s; reason: %(reason)s",
+            user=request_cache.person(data["was"]),
+            reason=data["reason"],
+        )
     if event.kind == "unclaimed" and data.get("was"):
         return _("was taken by %(user)s", user=request_cache.person(data["was"]))
     if event.kind == "decided":

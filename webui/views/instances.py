@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.errors import PermissionDenied
-from engine.views import STATES, all_traces, eventlog_formats, log_chunks, may_cancel, may_view_task
+from engine.views import STATES, all_traces, eventlog_formats, log_chunks, may_view_task
 from webui import access, request_cache
 from webui.facade import alur
 from webui.present import charts, downloads, instance_list, progress, timeline
@@ -200,14 +200,18 @@ def reassign(instance_id: int):
 @bp.post("/<int:instance_id>/cancel")
 @login_required
 def cancel(instance_id: int):
+    """Cancel with a reason and a confirmation; the engine checks who may (starter, a Kabid of
+    its unit, an admin)."""
     instance, user = access.readable_instance(instance_id)
-    if not may_cancel(instance, user):
-        raise PermissionDenied(
-            _("Only the person who started it, a Kabid or an administrator may cancel it.")
-        )
     reason = request.form.get("reason", "").strip()[:REASON_MAX]
+    errors = {}
     if not reason:
-        return _page(instance.id, {"reason": _("Give the reason for cancelling.")}), 422
+        errors["reason"] = _("Give the reason for cancelling.")
+    if request.form.get("confirm") != "yes":
+        errors["confirm"] = _("Confirm that the process is to be cancelled.")
+    if errors:
+        alur().check_cancel(instance.id, user.username)  # who may not gets the refusal first
+        return _page(instance.id, errors), 422
     alur().cancel(instance.id, user.username, reason)
     flash(_("The process was cancelled."), "success")
     return redirect(url_for("instances.show", instance_id=instance.id))

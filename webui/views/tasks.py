@@ -24,6 +24,7 @@ from webui.present import downloads, timeline
 from webui.templating import megabytes
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+REASON_MAX = 2000  # characters of the reason for releasing someone else's claim
 
 
 @bp.get("/<int:task_id>")
@@ -44,8 +45,14 @@ def claim(task_id: int):
 @bp.post("/<int:task_id>/unclaim")
 @login_required
 def unclaim(task_id: int):
-    with access.worded(task_id):
-        alur().unclaim(task_id, current_user.username, must_see=True)
+    """Give a task back; a supervisor releasing someone else's claim says why (in the history)."""
+    reason = request.form.get("reason", "").strip()[:REASON_MAX]
+    try:
+        with access.worded(task_id):
+            alur().unclaim(task_id, current_user.username, must_see=True, reason=reason)
+    except InvalidInput as error:
+        flash(error_text(error), "error")
+        return redirect(url_for("tasks.show", task_id=task_id)), 303
     flash(_("The task is back in the inbox of its role."), "success")
     return redirect(url_for("tasks.show", task_id=task_id))
 
@@ -59,7 +66,8 @@ def complete(task_id: int):
     while the form is corrected); the redirect's message comes from what it returns.
     """
     form = TaskForm()
-    form.read_files(request.files, alur().files.max_bytes, _types())
+    max_files = int(current_app.config["ALUR_MAX_FILES"])
+    form.read_files(request.files, alur().files.max_bytes, _types(), max_files)
     if form.file_errors:  # nothing is stored; the typed entries come back filled in
         task, _user = access.viewable_task(task_id)
         if task.state != "open":

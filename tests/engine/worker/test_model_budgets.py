@@ -11,13 +11,18 @@ from engine.inbox import InboxFilter
 from engine.storage.tables import Instance
 from tests.engine.worker.helpers import DATA, TIMER
 
-# Start -> Periksa (Sub Koordinator) -> gateway: CONDITION -> Selesai, default -> Ditolak.
+# Start -> Periksa (Sub Koordinator) -> gateway: CONDITION -> Selesai, default -> Ditolak;
+# the start data (jumlah, jenis, nol) the conditions read is declared on the process.
 GATEWAY = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Defs" targetNamespace="urn:t">
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs" targetNamespace="urn:t">
   <bpmn:collaboration id="Collab"><bpmn:participant id="P" name="Uji" processRef="uji_syarat"/>
   </bpmn:collaboration>
   <bpmn:process id="uji_syarat" name="Uji syarat" isExecutable="true">
+    <bpmn:extensionElements><camunda:properties>
+      <camunda:property name="data" value="jumlah jenis nol"/></camunda:properties>
+    </bpmn:extensionElements>
     <bpmn:laneSet id="LS"><bpmn:lane id="L" name="Sub Koordinator">
       <bpmn:flowNodeRef>S</bpmn:flowNodeRef><bpmn:flowNodeRef>T</bpmn:flowNodeRef>
       <bpmn:flowNodeRef>G</bpmn:flowNodeRef><bpmn:flowNodeRef>E1</bpmn:flowNodeRef>
