@@ -12,7 +12,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit, definitions, inbox, migration, users
+from engine import access, audit, definitions, delegations, inbox, migration, users
 from engine.admin import UserAdmin
 from engine.answers import Answers
 from engine.clock import Clock, system_clock
@@ -74,7 +74,7 @@ class Alur(Pages, Answers, UserAdmin):
         """Whether the user may read the instance, its diagram and its history."""
         with self.session(read_only=True) as s:
             instance = self._instance(s, instance_id)
-            return access.may_read_instance(s, instance, users.get(s, username))
+            return access.may_read_instance(s, instance, self._person(s, username))
 
     # -- definitions ------------------------------------------------------------------------
     def deploy(self, paths: list[Path], user: str) -> list[definitions.Deployed]:
@@ -169,7 +169,7 @@ class Alur(Pages, Answers, UserAdmin):
     # -- tasks ------------------------------------------------------------------------------
     def inbox(self, username: str, flt: InboxFilter | None = None) -> list[HumanTask]:
         with self.session(read_only=True) as s:
-            return inbox.inbox(s, users.get(s, username), flt or InboxFilter(), self.clock())
+            return inbox.inbox(s, self._person(s, username), flt or InboxFilter(), self.clock())
 
     def tasks(self, role: str | None = None, flt: InboxFilter | None = None) -> list[HumanTask]:
         with self.session(read_only=True) as s:
@@ -198,7 +198,7 @@ class Alur(Pages, Answers, UserAdmin):
         """Store an output document for an open task (bytes on disk first, then the row)."""
         digest = self.files.put(upload)
         with self.session() as s:
-            return self._file_row(s, inbox.get(s, task_id), users.get(s, username), upload, digest)
+            return self._file_row(s, inbox.get(s, task_id), self._person(s, username), upload, digest)
 
     def complete(
         self,
@@ -220,7 +220,7 @@ class Alur(Pages, Answers, UserAdmin):
 
         def work(s: Session):
             task = inbox.get(s, task_id)
-            user = users.get(s, username)
+            user = self._person(s, username)
             rows = [
                 self._file_row(s, task, user, u, d) for u, d in zip(uploads, digests, strict=True)
             ]
@@ -276,11 +276,15 @@ class Alur(Pages, Answers, UserAdmin):
 
     def _task_action(self, task_id: int, username: str, action, must_see: bool) -> HumanTask:
         with self.session() as s:
-            task, user = inbox.get(s, task_id, lock=True), users.get(s, username)
+            task, user = inbox.get(s, task_id, lock=True), self._person(s, username)
             if must_see and not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             action(s, task, user, self.clock())
             return task
+
+    def _person(self, s: Session, username: str) -> User:
+        """The user with the roles they act in now (Plh./Plt.) attached, for the access rules."""
+        return delegations.get_user(s, username, self.clock())
 
     @staticmethod
     def _instance(s: Session, instance_id: int, lock: bool = False) -> Instance:

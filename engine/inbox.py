@@ -24,7 +24,8 @@ class InboxFilter:
 
 
 def inbox(session: Session, user: User, flt: InboxFilter, now: datetime) -> list[HumanTask]:
-    """Open tasks of the user's roles (unclaimed or claimed by them) and tasks named for them.
+    """Open tasks of the user's roles (unclaimed or claimed by them) and tasks named for them;
+    the roles they act in for an absent official count (attached to the user beforehand).
 
     One branch per role plus one for tasks named for the user, each answered in due order by
     the (state, role, due_at, id) index and cut at the limit, then merged: an OR over roles
@@ -39,7 +40,7 @@ def inbox(session: Session, user: User, flt: InboxFilter, now: datetime) -> list
             HumanTask.assignee.is_(None),
             or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == me),
         )
-        for role in sorted(user.role_names)
+        for role in sorted(user.role_names | set(user.acting_for))
     ]
     branches.append(_branch(flt, now, HumanTask.assignee == me))
     if flt.mine_only:

@@ -91,7 +91,7 @@ class Pages:
     def nav(self, username: str) -> Nav:
         """What the navigation of every page shows, from one read."""
         with self.session(read_only=True) as s:
-            user = users.get(s, username)
+            user = self._person(s, username)
             return Nav(
                 inbox_count=len(inbox.inbox(s, user, InboxFilter(), self.clock())),
                 unread_count=notifications.unread_count(s, username),
@@ -106,7 +106,7 @@ class Pages:
         the task.
         """
         with self.session(read_only=True) as s:
-            task, user = inbox.get(s, task_id), users.get(s, username)
+            task, user = inbox.get(s, task_id), self._person(s, username)
             if not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             instance = s.get(Instance, task.instance_id)
@@ -127,7 +127,7 @@ class Pages:
         PermissionDenied carries unreadable=True when the person may not read the instance.
         """
         with self.session(read_only=True) as s:
-            instance, user = self._instance(s, instance_id), users.get(s, username)
+            instance, user = self._instance(s, instance_id), self._person(s, username)
             if not access.may_read_instance(s, instance, user):
                 raise PermissionDenied(
                     "instance_not_involved", user=username, id=instance.id, unreadable=True
@@ -152,7 +152,7 @@ class Pages:
     def inbox_rows(self, username: str, flt: InboxFilter | None = None) -> list[InboxRow]:
         """The person's inbox (soonest due first) with instance titles, from one read."""
         with self.session(read_only=True) as s:
-            tasks = inbox.inbox(s, users.get(s, username), flt or InboxFilter(), self.clock())
+            tasks = inbox.inbox(s, self._person(s, username), flt or InboxFilter(), self.clock())
             ids = {t.instance_id for t in tasks}
             query = select(Instance.id, Instance.title).where(Instance.id.in_(ids))
             titles = dict(s.execute(query).all()) if ids else {}
@@ -162,7 +162,7 @@ class Pages:
     def mine(self, username: str, limit: int = 100) -> list[MineRow]:
         """Instances username started or acted in, newest first, with their open steps."""
         with self.session(read_only=True) as s:
-            user = users.get(s, username)
+            user = self._person(s, username)
             found = involvement.instances_of(s, username, limit)
             open_tasks: dict[int, list[HumanTask]] = {}
             if found:
@@ -196,7 +196,7 @@ class Pages:
             self.files.check(upload)  # refuse an oversized file before anything else
 
         def work(s: Session):
-            task, user = inbox.get(s, task_id), users.get(s, username)
+            task, user = inbox.get(s, task_id), self._person(s, username)
             if not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             if task.state != "open":

@@ -175,3 +175,28 @@ def inbox_row(task: HumanTask, instance_title: str) -> InboxRow:
         task.id, task.instance_id, instance_title, task.process_key, task.step_no, task.name,
         task.role, task.claimed_by, task.due_at, bool((task.data or {}).get("dikembalikan")),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DelegationRow:
+    """A delegation (someone acts in an official's role for a period) or an absence without one
+    (to_user and role None), with the display names of both people."""
+
+    id: int
+    from_user: str
+    from_name: str
+    to_user: str | None
+    to_name: str | None
+    role: str | None
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    created_by: str
+    in_force: bool  # at the time of reading
+
+    @property
+    def away(self) -> bool:
+        return self.to_user is None
+
+    def as_json(self) -> dict:
+        return plain(self, " ".join(f.name for f in fields(self)))

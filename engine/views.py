@@ -18,7 +18,9 @@ from engine.definitions import Deployed
 from engine.files import Upload
 from engine.inbox import InboxFilter
 from engine.roles import normalise
+from engine.delegations import MAX_PERIOD, TITLES
 from engine.rows import (
+    DelegationRow,
     EventRow,
     FileRow,
     InboxRow,
@@ -35,6 +37,9 @@ from engine.storage.tables import ApiToken, Definition, HumanTask, Instance, Use
 from engine.users import PASSWORD_MIN
 
 __all__ = [
+    "DelegationRow",
+    "MAX_PERIOD",
+    "TITLES",
     "ANALYST_ROLE",
     "NO",
     "PASSWORD_MIN",

@@ -95,6 +95,7 @@ def complete(
             raise Conflict("task_completed_by", id=task.id, by=task.completed_by)
         raise Conflict("task_completed_by_someone", id=task.id)
     access.check(access.completion_refusal(task, user))
+    acting = access.acting_for(task, user)  # a Plh./Plt. completing for the role's official
     step = instance.definition.model.find(task.step_no)
     decision = _decision(step, form)
     since = time.time()
@@ -109,11 +110,13 @@ def complete(
     now = ctx.clock()
     task.state, task.completed_by, task.completed_at = "completed", user.username, now
     task.decision = decision
+    on_behalf = {"acting_for": acting.as_data(task.lane or task.role)} if acting else {}
     task.data = {
         **task.data,
         "note": form.note,
         "checklist": form.checklist,
         "files": form.file_ids,
+        **on_behalf,
     }
     task.working_minutes = ctx.calendar.working_minutes_between(task.created_at, now)
     audit.record(
@@ -128,6 +131,7 @@ def complete(
         checklist=form.checklist,
         files=form.file_ids,
         data=form.data,
+        **on_behalf,
     )
     returned = None
     if decision == NO:
