@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import select
 
-from datetime import datetime
-
 from engine import delegations, notifications, users
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.rows import DelegationRow
-from engine.storage.tables import ApiToken, Delegation, Notification, User
+from engine.storage.tables import ApiToken, Delegation, User
 
 
 @cache
@@ -56,19 +55,26 @@ class UserAdmin:
     # -- notifications (the inbox bell) -----------------------------------------------------
     def unread_count(self, username: str) -> int:
         with self.session(read_only=True) as s:
-            return notifications.unread_count(s, username)
+            return notifications.unread_count(s, self._person(s, username))
 
     def notifications(
         self, username: str, limit: int = 20, unread_only: bool = False
-    ) -> list[Notification]:
-        """A user's notifications, newest first."""
+    ) -> list[notifications.NoteRow]:
+        """A user's notifications (their own and their roles'), newest first."""
         with self.session(read_only=True) as s:
-            return notifications.listing(s, username, limit, unread_only)
+            return notifications.listing(s, self._person(s, username), limit, unread_only)
 
     def mark_read(self, username: str, ids: list[int] | None = None) -> int:
         """Mark the user's notifications read (all when ids is None); how many changed."""
         with self.session() as s:
-            return notifications.mark_read(s, username, ids, self.clock())
+            return notifications.mark_read(s, self._person(s, username), ids, self.clock())
+
+    def set_digest(self, username: str, digest: bool) -> User:
+        """One e-mail a day with the day's notifications instead of one per notification."""
+        with self.session() as s:
+            user = users.get(s, username)
+            user.email_digest = digest
+            return user
 
     def user_for_token(self, token: str) -> User | None:
         """The user a personal API token belongs to (None: unknown, revoked or inactive).

@@ -54,7 +54,7 @@ class Alur(Pages, Answers, UserAdmin):
         self.roles = RoleMap.from_config(self.settings.role_map)
         self.calendar = OfficeCalendar.from_config(self.settings.calendar)
         self.files = FileStore(self.settings.upload_dir, self.settings.max_upload_bytes)
-        self.ctx = Context(self.store, self.roles, self.calendar, self.clock)
+        self.ctx = Context(self.store, self.roles, self.calendar, self.clock, self.settings.email)
 
     def upgrade(self) -> None:
         migrate.upgrade(self.db)
@@ -191,14 +191,18 @@ class Alur(Pages, Answers, UserAdmin):
     def reassign(self, task_id: int, to: str, by: str) -> HumanTask:
         with self.session() as s:
             task = inbox.get(s, task_id, lock=True)
-            inbox.reassign(s, task, users.get(s, to), users.get(s, by), self.clock())
+            inbox.reassign(
+                s, task, users.get(s, to), users.get(s, by), self.clock(), self.ctx.email
+            )
             return task
 
     def attach(self, task_id: int, username: str, upload: Upload) -> StoredFile:
         """Store an output document for an open task (bytes on disk first, then the row)."""
         digest = self.files.put(upload)
         with self.session() as s:
-            return self._file_row(s, inbox.get(s, task_id), self._person(s, username), upload, digest)
+            return self._file_row(
+                s, inbox.get(s, task_id), self._person(s, username), upload, digest
+            )
 
     def complete(
         self,

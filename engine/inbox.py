@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from engine import access, audit, rows
+from engine import access, audit, notifications, rows
 from engine.errors import Conflict, NotFound
 from engine.storage.tables import HumanTask, Instance, User
 
@@ -110,8 +110,11 @@ def unclaim(session: Session, task: HumanTask, user: User, now: datetime) -> Non
     task.claimed_by, task.claimed_at = None, None
 
 
-def reassign(session: Session, task: HumanTask, to: User, by: User, now: datetime) -> None:
-    """Hand a task to another holder of its role; only a Kabid or an admin may."""
+def reassign(
+    session: Session, task: HumanTask, to: User, by: User, now: datetime, email: bool = False
+) -> None:
+    """Hand a task to another holder of its role; only a Kabid or an admin may. The new holder
+    is told (their bell at once, e-mail queued when email)."""
     access.check(access.reassign_refusal(task, to, by))
     audit.record(
         session,
@@ -124,6 +127,8 @@ def reassign(session: Session, task: HumanTask, to: User, by: User, now: datetim
         to=to.username,
     )
     task.claimed_by, task.claimed_at = to.username, now
+    if to.username != by.username:
+        notifications.task_reassigned(session, task, to, by, now, email)
 
 
 # Where callers looked for these before the rules moved to engine.access.

@@ -94,7 +94,7 @@ class Pages:
             user = self._person(s, username)
             return Nav(
                 inbox_count=len(inbox.inbox(s, user, InboxFilter(), self.clock())),
-                unread_count=notifications.unread_count(s, username),
+                unread_count=notifications.unread_count(s, user),
                 can=abilities(user),
             )
 

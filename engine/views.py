@@ -15,10 +15,10 @@ from engine import access
 from engine.access import ANALYST_ROLE, may_start, may_view_task
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
+from engine.delegations import MAX_PERIOD, TITLES
 from engine.files import Upload
 from engine.inbox import InboxFilter
 from engine.roles import normalise
-from engine.delegations import MAX_PERIOD, TITLES
 from engine.rows import (
     DelegationRow,
     EventRow,

@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit
+from engine import access, audit, notifications
 from engine.clock import Clock, system_clock
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.roles import RoleMap
@@ -49,6 +49,7 @@ class Context:
     roles: RoleMap
     calendar: OfficeCalendar
     clock: Clock = system_clock
+    email: bool = False  # queue e-mail with the notifications of work arriving
 
 
 def start(
@@ -194,9 +195,11 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
         session.add(row)
         session.flush()
         audit.record(session, instance.id, "task_created", actor, row, at=now, role=row.role)
+        notifications.task_arrived(session, row, instance, returned, now, ctx.email)
     if workflow.is_completed():
         instance.state, instance.ended_at = "completed", now
         audit.record(session, instance.id, "finished", actor, at=now)
+        notifications.instance_finished(session, instance, now, ctx.email)
     ctx.store.save(session, instance, handle, since)
     instance.next_wakeup_at = None if instance.state != "running" else next_wakeup(workflow, now)
 

@@ -10,7 +10,7 @@ import pytest
 
 from engine.errors import InvalidInput, NotFound, PermissionDenied
 from engine.runtime.lifecycle import Completion
-from tests.engine.helpers import ADMIN, NOBODY, holder, only_task, run_to_step
+from tests.engine.helpers import ADMIN, NOBODY, holder, run_to_step
 
 WIB = ZoneInfo("Asia/Pontianak")
 KABAN = "kepala badan"
