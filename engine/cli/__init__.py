@@ -7,6 +7,7 @@ from importlib.metadata import entry_points
 
 import click
 
+from engine.cli.delegations import away, delegate, delegations
 from engine.cli.diff import diff
 from engine.cli.migration import migrate, resume, suspend
 from engine.cli.runtime import (
@@ -81,3 +82,6 @@ main.add_command(worker)
 main.add_command(migrate)
 main.add_command(suspend)
 main.add_command(resume)
+main.add_command(delegate)
+main.add_command(away)
+main.add_command(delegations)
