@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -38,6 +38,21 @@ class Acting:
 
     def as_data(self, role_label: str) -> dict:
         return {"user": self.official, "name": self.name, "role": role_label, "title": self.title}
+
+
+def moment(text: str, tz: tzinfo, end_of_day: bool = False) -> datetime:
+    """A date as people give it: YYYY-MM-DD is a whole day in the office's time zone (its start,
+    or with end_of_day the start of the next day, so '--until 30 June' includes 30 June), or an
+    ISO 8601 date and time (office time when it names no offset)."""
+    text = text.strip()
+    try:
+        value = datetime.fromisoformat(text)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=tz)
+        whole_day = len(text) == 10  # YYYY-MM-DD
+        return value + timedelta(days=1) if whole_day and end_of_day else value
+    except (ValueError, OverflowError) as error:
+        raise InvalidInput("delegation_date", text=text[:40]) from error
 
 
 def active(now: datetime):

@@ -74,6 +74,7 @@ MESSAGES: dict[str, str] = {
     # invalid input
     "delegate_self": "peran tidak dapat dilimpahkan kepada diri sendiri",
     "delegate_inactive": "pengguna %(user)s tidak aktif",
+    "delegation_date": "bukan tanggal: '%(text)s' (YYYY-MM-DD)",
     "delegation_title": "sebutan '%(title)s' tidak dikenal: Plh atau Plt",
     "delegation_no_roles": "%(user)s tidak memegang peran apa pun untuk dilimpahkan",
     "delegation_period": "tanggal berakhir harus sesudah tanggal mulai dan belum lewat",

@@ -199,4 +199,4 @@ class DelegationRow:
         return self.to_user is None
 
     def as_json(self) -> dict:
-        return plain(self, " ".join(f.name for f in fields(self)))
+        return plain(self, " ".join(f.name for f in fields(self)), away=self.away)

@@ -15,7 +15,7 @@ from engine import access
 from engine.access import ANALYST_ROLE, may_start, may_view_task
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
-from engine.delegations import MAX_PERIOD, TITLES
+from engine.delegations import MAX_PERIOD, TITLES, moment
 from engine.files import Upload
 from engine.inbox import InboxFilter
 from engine.roles import normalise
@@ -39,6 +39,7 @@ from engine.users import PASSWORD_MIN
 __all__ = [
     "DelegationRow",
     "MAX_PERIOD",
+    "moment",
     "TITLES",
     "ANALYST_ROLE",
     "NO",

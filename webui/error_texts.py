@@ -79,6 +79,7 @@ TEXTS: dict[str, LazyString] = {
     # invalid input
     "delegate_self": _l("A role cannot be delegated to oneself."),
     "delegate_inactive": _l("The user %(user)s is not active."),
+    "delegation_date": _l("Not a date: %(text)s (YYYY-MM-DD)."),
     "delegation_title": _l("Unknown title %(title)s: Plh or Plt."),
     "delegation_no_roles": _l("%(user)s holds no role to delegate."),
     "delegation_period": _l("The end must come after the start and must not have passed."),

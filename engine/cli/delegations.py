@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 import click
 
+from engine import delegations as delegations_rules
 from engine.alur import Alur
 from engine.cli.common import EngineCommand, echo_json, echo_table, local, open_alur
+from engine.errors import EngineError
 
 by_option = click.option(
     "--by", "by", envvar="ALUR_USER", default=None,
@@ -16,18 +18,11 @@ by_option = click.option(
 
 
 def moment(alur: Alur, text: str, end_of_day: bool) -> datetime:
-    """YYYY-MM-DD (a whole day in the office's time zone: its start, or with end_of_day the
-    start of the next day) or YYYY-MM-DDTHH:MM."""
+    """YYYY-MM-DD (a whole day, office time) or YYYY-MM-DDTHH:MM; a usage error otherwise."""
     try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError as error:
-        raise click.BadParameter(f"bukan tanggal: {text!r} (YYYY-MM-DD)") from error
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=alur.calendar.timezone)
-    whole_day = (
-        "T" not in text and " " not in text.strip() and value.timetz() == time(tzinfo=value.tzinfo)
-    )
-    return value + timedelta(days=1) if whole_day and end_of_day else value
+        return delegations_rules.moment(text, alur.calendar.timezone, end_of_day)
+    except EngineError as error:
+        raise click.BadParameter(error.message) from error
 
 
 @click.command("delegate", cls=EngineCommand)
