@@ -78,6 +78,15 @@ def latest_tasks(rows: Iterable[Any]) -> dict[int, Any]:
     return {no: row for no, (_, _, row) in latest.items()}
 
 
+def acting_label(acting: Mapping[str, Any] | None, names: Mapping[str, str] | None = None) -> str:
+    """'Plh. Kepala Badan, a.n. <official>' for a step done by an acting official, else ''."""
+    if not acting:
+        return ""
+    official = acting.get("user") or ""
+    name = (names or {}).get(official) or acting.get("name") or official
+    return f"{acting.get('title') or 'Plh'}. {acting.get('role') or ''}, a.n. {name}"
+
+
 def overlay_from_rows(
     rows: Iterable[Any],
     users: Mapping[str, str],
@@ -95,7 +104,10 @@ def overlay_from_rows(
             who = _field(row, "completed_by") or ""
             done = _field(row, "completed_at")
             day = _aware(done).astimezone(tz).date() if done else None
-            overlay.steps[no] = StepMark(StepState.DONE, users.get(who) or who, day)
+            actor = users.get(who) or who
+            if acting := acting_label((_field(row, "data") or {}).get("acting_for"), users):
+                actor = f"{actor} ({acting})"
+            overlay.steps[no] = StepMark(StepState.DONE, actor, day)
         elif state == "open":  # late: the engine's overdue rule, answered in the row
             late = bool(_field(row, "late"))
             overlay.steps[no] = StepMark(StepState.OVERDUE if late else StepState.CURRENT)

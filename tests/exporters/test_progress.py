@@ -191,3 +191,14 @@ def test_alur_chart_on_a_database_not_set_up(tmp_path, monkeypatch):
     monkeypatch.setenv("ALUR_DATABASE_URL", f"sqlite:///{tmp_path / 'kosong.sqlite3'}")
     result = CliRunner().invoke(chart_command, ["-o", str(tmp_path / "x.svg"), "--instance", "1"])
     assert result.exit_code == 1 and "alur db upgrade" in result.output
+
+
+def test_a_step_done_by_an_acting_official_names_both():
+    acting = {"user": "budi", "name": "budi", "role": "Kepala Badan", "title": "Plh"}
+    row = {
+        "id": 4, "step_no": 11, "state": "completed", "completed_by": "sari",
+        "completed_at": datetime(2026, 6, 2, 3, 0, tzinfo=UTC), "data": {"acting_for": acting},
+    }  # fmt: skip
+    names = {"sari": "Sari Dewi", "budi": "Budi Santoso"}
+    overlay = overlay_from_rows([row], names, PONTIANAK)
+    assert overlay.steps[11].note()[0] == "Sari Dewi (Plh. Kepala Badan, a.n. Budi Santoso)"
