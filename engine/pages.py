@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine import access, audit, inbox, involvement, notifications, rows, users
+from engine import access, audit, delegations, inbox, involvement, notifications, rows, users
 from engine.bpmn import reader
 from engine.errors import Conflict, PermissionDenied
 from engine.files import Upload
@@ -144,6 +144,11 @@ class Pages:
                 files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
                 history=tuple(map(event_row, audit.history(s, instance.id))),
                 holders={role: users.holders(s, role) for role in dict.fromkeys(roles)},
+                uncovered=frozenset(
+                    delegations.uncovered_roles(
+                        s, {t.role for t in tasks if t.state == "open" and not t.claimed_by}, now
+                    )
+                ),
                 can=can,
                 may_cancel=may_cancel(instance, user),
             )
@@ -156,7 +161,12 @@ class Pages:
             ids = {t.instance_id for t in tasks}
             query = select(Instance.id, Instance.title).where(Instance.id.in_(ids))
             titles = dict(s.execute(query).all()) if ids else {}
-            return [inbox_row(t, titles[t.instance_id]) for t in tasks]
+            free = {t.role for t in tasks if not t.assignee and not t.claimed_by}
+            away = delegations.uncovered_roles(s, free, self.clock())
+            return [
+                inbox_row(t, titles[t.instance_id], t.role in away and not t.claimed_by)
+                for t in tasks
+            ]
 
     # -- 'My processes' -----------------------------------------------------------------------
     def mine(self, username: str, limit: int = 100) -> list[MineRow]:

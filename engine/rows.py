@@ -168,12 +168,14 @@ class InboxRow:
     claimed_by: str | None
     due_at: datetime | None
     returned: bool  # a reviewer sent the draft back to this step
+    uncovered: bool = False  # every holder of its role is away and nobody acts for them
 
 
-def inbox_row(task: HumanTask, instance_title: str) -> InboxRow:
+def inbox_row(task: HumanTask, instance_title: str, uncovered: bool = False) -> InboxRow:
     return InboxRow(
         task.id, task.instance_id, instance_title, task.process_key, task.step_no, task.name,
         task.role, task.claimed_by, task.due_at, bool((task.data or {}).get("dikembalikan")),
+        uncovered,
     )  # fmt: skip
 
 

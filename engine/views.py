@@ -180,6 +180,7 @@ class InstancePage:
     holders: dict[str, list[User]]  # open task's role -> who it may be handed to (supervisors)
     can: Abilities
     may_cancel: bool
+    uncovered: frozenset[str] = frozenset()  # open tasks' roles whose holders are all away
 
 
 @dataclass(frozen=True)

@@ -40,3 +40,14 @@ def test_mark_me_away_and_choose_the_digest(login_as, alur):
     assert alur.user("opd").email_digest is True
     assert post(opd, "/profile/email", {"email": "opd@example.go.id"}).status_code == 302
     assert alur.user("opd").email_digest is False
+
+
+def test_a_task_whose_role_holders_are_all_away_is_flagged(login_as, started, alur):
+    instance = started()
+    kabid = login_as("kabid")
+    assert "away-warning" not in kabid.get(f"/instances/{instance.id}").text
+    alur.mark_away("kabid", utcnow() + timedelta(days=2), by="kabid")
+    assert "away-warning" in kabid.get(f"/instances/{instance.id}").text
+    assert "away-warning" in kabid.get("/").text  # the inbox row too
+    alur.delegate("kabid", "sekban", utcnow() + timedelta(days=2), by="admin")
+    assert "away-warning" not in kabid.get(f"/instances/{instance.id}").text
