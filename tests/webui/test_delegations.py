@@ -51,3 +51,18 @@ def test_a_task_whose_role_holders_are_all_away_is_flagged(login_as, started, al
     assert "away-warning" in kabid.get("/").text  # the inbox row too
     alur.delegate("kabid", "sekban", utcnow() + timedelta(days=2), by="admin")
     assert "away-warning" not in kabid.get(f"/instances/{instance.id}").text
+
+
+def test_an_admin_delegates_anyones_roles(login_as, alur):
+    admin = login_as("admin")
+    assert 'name="role" value="kepala badan" checked' in admin.get("/admin/users/kaban").text
+    form = {"to": "sekban", "role": "kepala badan", "title": "Plt", "until": _day(5)}
+    assert post(admin, "/admin/users/kaban/delegations", form).status_code == 302
+    [made] = alur.delegations("kaban")
+    assert (made.to_user, made.title, made.in_force) == ("sekban", "Plt", True)
+    page = admin.get("/admin/users/kaban").text
+    assert 'class="delegation-row"' in page and "Plt. Demo Sekban" in page
+    path = f"/admin/users/kaban/delegations/{made.id}/revoke"
+    assert post(login_as("opd"), path).status_code == 403  # admins only
+    assert post(admin, path).status_code == 302
+    assert alur.delegations("kaban") == []
