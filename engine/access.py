@@ -55,6 +55,21 @@ def draft_approval_refusal(draft: Draft, user: User) -> EngineError | None:
     return None
 
 
+def holds(user: User, role: str) -> bool:
+    """Whether user holds role: as their own, or acting (Plh./Plt.) for an absent official in a
+    delegation attached for now (engine.delegations.attach); a delegation past its end time is
+    never attached, so it ends by itself."""
+    return role in user.role_names or role in user.acting_for
+
+
+def acting_for(task: HumanTask, user: User):
+    """Whom user would act for on task (an engine.delegations.Acting), None when the task's role
+    is their own or it is named for them."""
+    if task.assignee or task.role in user.role_names:
+        return None
+    return user.acting_for.get(task.role)
+
+
 def may_start(definition: Definition, user: User) -> bool:
     """Admins, and holders of one of the process's starter roles (default: step 1's lane)."""
     if not user.active:
@@ -114,7 +129,7 @@ def may_read_instance(session: Session, instance: Instance, user: User) -> bool:
         return user.active
     name = user.username
     acted = select(Event.id).where(Event.instance_id == instance.id, Event.actor == name)
-    mine = [HumanTask.role.in_(sorted(user.role_names))] + [
+    mine = [HumanTask.role.in_(sorted(user.role_names | set(user.acting_for)))] + [
         column == name
         for column in (HumanTask.assignee, HumanTask.claimed_by, HumanTask.completed_by)
     ]
@@ -125,7 +140,7 @@ def may_read_instance(session: Session, instance: Instance, user: User) -> bool:
 def may_view_task(task: HumanTask, user: User) -> bool:
     """Holders of the task's role, its assignee, claimant or completer, supervisors, auditors."""
     return user.active and (
-        task.role in user.role_names
+        holds(user, task.role)
         or user.username in {task.assignee, task.claimed_by, task.completed_by}
         or is_supervisor(user)
         or reads_everything(user)
@@ -142,7 +157,7 @@ def claim_refusal(task: HumanTask, user: User) -> EngineError | None:
         return Conflict("task_claimed", id=task.id, claimant=task.claimed_by)
     if task.assignee and task.assignee != user.username:
         return PermissionDenied("task_assigned_to_other", id=task.id, assignee=task.assignee)
-    if not task.assignee and task.role not in user.role_names:
+    if not task.assignee and not holds(user, task.role):
         return PermissionDenied("claim_role_missing", user=user.username, role=task.role)
     return None
 
@@ -182,14 +197,14 @@ def complete_refusal(task: HumanTask, user: User) -> EngineError | None:
 
 def completion_refusal(task: HumanTask, user: User) -> PermissionDenied | None:
     """Who may complete an open task: its named assignee, else its claimant, else a holder of
-    its role; never an inactive user."""
+    its role (acting for its official during a delegation counts); never an inactive user."""
     if not user.active:
         return PermissionDenied("user_inactive", user=user.username)
     if task.assignee and task.assignee != user.username:
         return PermissionDenied("task_assigned_to_other", id=task.id, assignee=task.assignee)
     if task.claimed_by and task.claimed_by != user.username:
         return PermissionDenied("task_claimed_by_other", id=task.id, claimant=task.claimed_by)
-    if not task.assignee and task.role not in user.role_names:
+    if not task.assignee and not holds(user, task.role):
         return PermissionDenied("task_role_missing", user=user.username, role=task.role, id=task.id)
     return None
 

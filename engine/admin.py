@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import select
 
-from engine import notifications, users
+from engine import delegations, notifications, users
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from engine.storage.tables import ApiToken, Notification, User
+from engine.rows import DelegationRow
+from engine.storage.tables import ApiToken, Delegation, User
 
 
 @cache
@@ -53,19 +55,26 @@ class UserAdmin:
     # -- notifications (the inbox bell) -----------------------------------------------------
     def unread_count(self, username: str) -> int:
         with self.session(read_only=True) as s:
-            return notifications.unread_count(s, username)
+            return notifications.unread_count(s, self._person(s, username))
 
     def notifications(
         self, username: str, limit: int = 20, unread_only: bool = False
-    ) -> list[Notification]:
-        """A user's notifications, newest first."""
+    ) -> list[notifications.NoteRow]:
+        """A user's notifications (their own and their roles'), newest first."""
         with self.session(read_only=True) as s:
-            return notifications.listing(s, username, limit, unread_only)
+            return notifications.listing(s, self._person(s, username), limit, unread_only)
 
     def mark_read(self, username: str, ids: list[int] | None = None) -> int:
         """Mark the user's notifications read (all when ids is None); how many changed."""
         with self.session() as s:
-            return notifications.mark_read(s, username, ids, self.clock())
+            return notifications.mark_read(s, self._person(s, username), ids, self.clock())
+
+    def set_digest(self, username: str, digest: bool) -> User:
+        """One e-mail a day with the day's notifications instead of one per notification."""
+        with self.session() as s:
+            user = users.get(s, username)
+            user.email_digest = digest
+            return user
 
     def user_for_token(self, token: str) -> User | None:
         """The user a personal API token belongs to (None: unknown, revoked or inactive).
@@ -167,3 +176,75 @@ class UserAdmin:
             if row is None or row.user.username != username:
                 raise NotFound("token_missing", id=token_id, token=token_id)
             row.revoked = True
+
+    # -- acting officials (Plh./Plt.) and time away (engine/delegations.py) -------------------
+    def delegate(
+        self,
+        official: str,
+        to: str,
+        until: datetime,
+        by: str,
+        roles: list[str] | None = None,
+        since: datetime | None = None,
+        title: str = "Plh",
+    ) -> list[DelegationRow]:
+        """Name `to` to act for `official` in roles (default: all of theirs) until `until`; the
+        official themselves or an admin may (an admin also for a role nobody holds)."""
+        with self.session() as s:
+            now = self.clock()
+            made = delegations.delegate(
+                s, users.get(s, official), users.get(s, to), roles, until,
+                users.get(s, by), now, since, title,
+            )  # fmt: skip
+            return [_delegation_row(s, d, now) for d in made]
+
+    def mark_away(
+        self, username: str, until: datetime, by: str, since: datetime | None = None
+    ) -> DelegationRow:
+        """The user is away for a period without anyone acting for them."""
+        with self.session() as s:
+            now = self.clock()
+            row = delegations.mark_away(s, users.get(s, username), until, users.get(s, by), now,
+                                        since)  # fmt: skip
+            return _delegation_row(s, row, now)
+
+    def revoke_delegation(self, delegation_id: int, by: str) -> DelegationRow:
+        """End a delegation or an absence now (its official, its delegate or an admin)."""
+        with self.session() as s:
+            now = self.clock()
+            row = delegations.revoke(s, delegation_id, users.get(s, by), now)
+            return _delegation_row(s, row, now)
+
+    def uncovered_roles(self, roles) -> set[str]:
+        """Of roles, those whose every holder is away now with nobody acting for them."""
+        with self.session(read_only=True) as s:
+            return delegations.uncovered_roles(s, roles, self.clock())
+
+    def delegations(self, username: str | None = None) -> list[DelegationRow]:
+        """Delegations and absences in force or still to come, of one person or of everyone."""
+        with self.session(read_only=True) as s:
+            now = self.clock()
+            return [_delegation_row(s, d, now) for d in delegations.listing(s, now, username)]
+
+
+def _delegation_row(s, row: Delegation, now: datetime) -> DelegationRow:
+    names = dict(
+        s.execute(
+            select(User.username, User.full_name).where(
+                User.username.in_([n for n in (row.from_user, row.to_user) if n])
+            )
+        ).all()
+    )
+    return DelegationRow(
+        id=row.id,
+        from_user=row.from_user,
+        from_name=names.get(row.from_user) or row.from_user,
+        to_user=row.to_user,
+        to_name=(names.get(row.to_user) or row.to_user) if row.to_user else None,
+        role=row.role,
+        title=row.title,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        created_by=row.created_by,
+        in_force=row.starts_at <= now < row.ends_at and row.revoked_at is None,
+    )

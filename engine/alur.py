@@ -12,7 +12,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, analytics, audit, definitions, inbox, migration, users
+from engine import access, analytics, audit, definitions, delegations, inbox, migration, users
 from engine.admin import UserAdmin
 from engine.answers import Answers
 from engine.clock import Clock, system_clock
@@ -57,7 +57,7 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
         self.roles = RoleMap.from_config(self.settings.role_map)
         self.calendar = OfficeCalendar.from_config(self.settings.calendar)
         self.files = FileStore(self.settings.upload_dir, self.settings.max_upload_bytes)
-        self.ctx = Context(self.store, self.roles, self.calendar, self.clock)
+        self.ctx = Context(self.store, self.roles, self.calendar, self.clock, self.settings.email)
 
     def upgrade(self) -> None:
         """The schema to the newest revision, then the analytics' minutes of older rows."""
@@ -80,7 +80,7 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
         """Whether the user may read the instance, its diagram and its history."""
         with self.session(read_only=True) as s:
             instance = self._instance(s, instance_id)
-            return access.may_read_instance(s, instance, users.get(s, username))
+            return access.may_read_instance(s, instance, self._person(s, username))
 
     def lane_roles(self, definition: Definition) -> frozenset[str]:
         """The roles of a process's lanes (its Pelaksana), through the role map."""
@@ -187,7 +187,7 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
     # -- tasks ------------------------------------------------------------------------------
     def inbox(self, username: str, flt: InboxFilter | None = None) -> list[HumanTask]:
         with self.session(read_only=True) as s:
-            return inbox.inbox(s, users.get(s, username), flt or InboxFilter(), self.clock())
+            return inbox.inbox(s, self._person(s, username), flt or InboxFilter(), self.clock())
 
     def tasks(self, role: str | None = None, flt: InboxFilter | None = None) -> list[HumanTask]:
         with self.session(read_only=True) as s:
@@ -216,14 +216,18 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
     def reassign(self, task_id: int, to: str, by: str) -> HumanTask:
         with self.session() as s:
             task = inbox.get(s, task_id, lock=True)
-            inbox.reassign(s, task, users.get(s, to), users.get(s, by), self.clock())
+            inbox.reassign(
+                s, task, users.get(s, to), users.get(s, by), self.clock(), self.ctx.email
+            )
             return task
 
     def attach(self, task_id: int, username: str, upload: Upload) -> StoredFile:
         """Store an output document for an open task (bytes on disk first, then the row)."""
         with self.files.staging() as stage, self.session() as s:
             digest = stage.put(upload)
-            row = self._file_row(s, inbox.get(s, task_id), users.get(s, username), upload, digest)
+            row = self._file_row(
+                s, inbox.get(s, task_id), self._person(s, username), upload, digest
+            )
             stage.publish()  # in place before the row commits; a refusal above leaves no blob
             return row
 
@@ -247,7 +251,7 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
 
         def work(s: Session):
             task = inbox.get(s, task_id)
-            user = users.get(s, username)
+            user = self._person(s, username)
             digests = [stage.put(u) for u in uploads]
             rows = [
                 self._file_row(s, task, user, u, d) for u, d in zip(uploads, digests, strict=True)
@@ -306,11 +310,15 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
 
     def _task_action(self, task_id: int, username: str, action, must_see: bool) -> HumanTask:
         with self.session() as s:
-            task, user = inbox.get(s, task_id, lock=True), users.get(s, username)
+            task, user = inbox.get(s, task_id, lock=True), self._person(s, username)
             if must_see and not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             action(s, task, user, self.clock())
             return task
+
+    def _person(self, s: Session, username: str) -> User:
+        """The user with the roles they act in now (Plh./Plt.) attached, for the access rules."""
+        return delegations.get_user(s, username, self.clock())
 
     @staticmethod
     def _instance(s: Session, instance_id: int, lock: bool = False) -> Instance:

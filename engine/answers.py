@@ -34,21 +34,21 @@ class Answers:
         """The person's inbox as the API shows it, from one read."""
         with self.session(read_only=True) as s:
             now = self.clock()
-            tasks = inbox.inbox(s, users.get(s, username), flt or InboxFilter(), now)
+            tasks = inbox.inbox(s, self._person(s, username), flt or InboxFilter(), now)
             return _tasks_json(s, tasks, now)
 
     def claim_answer(self, task_id: int, username: str) -> dict:
         """Claim a task and describe it as the API shows it, in one write transaction."""
         with self.session() as s:
             task = inbox.get(s, task_id, lock=True)
-            inbox.claim(s, task, users.get(s, username), self.clock())
+            inbox.claim(s, task, self._person(s, username), self.clock())
             return _tasks_json(s, [task], self.clock())[0]
 
     def complete_from_api(self, task_id: int, username: str, form: Completion) -> dict:
         """Complete a task in one write transaction; the API's answer (task, instance, next)."""
 
         def work(s: Session):
-            task, user = inbox.get(s, task_id), users.get(s, username)
+            task, user = inbox.get(s, task_id), self._person(s, username)
             instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
             definition, now = instance.definition, self.clock()
 

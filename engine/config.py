@@ -17,10 +17,14 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024
     calendar: dict = field(default_factory=dict)
     role_map: dict = field(default_factory=dict)
+    # queue e-mail for work arriving (new, returned, reassigned tasks, finished processes) in
+    # the transaction that makes it; the worker sends it. On when ALUR_SMTP_HOST is set.
+    email: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        """ALUR_DATABASE_URL, ALUR_UPLOAD_DIR, ALUR_MAX_UPLOAD_MB, ALUR_CALENDAR, ALUR_ROLE_MAP."""
+        """ALUR_DATABASE_URL, ALUR_UPLOAD_DIR, ALUR_MAX_UPLOAD_MB, ALUR_CALENDAR, ALUR_ROLE_MAP,
+        ALUR_SMTP_HOST (whether e-mail is queued)."""
         env = os.environ if env is None else env
         home = Path(env.get("ALUR_HOME", DEFAULT_HOME))
         return cls(
@@ -29,6 +33,7 @@ class Settings:
             max_upload_bytes=int(float(env.get("ALUR_MAX_UPLOAD_MB", "20")) * 1024 * 1024),
             calendar=_json_setting(env.get("ALUR_CALENDAR")),
             role_map=_json_setting(env.get("ALUR_ROLE_MAP")),
+            email=bool(env.get("ALUR_SMTP_HOST", "").strip()),
         )
 
 

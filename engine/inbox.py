@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import exists, not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from engine import access, audit, rows
+from engine import access, audit, notifications, rows
 from engine.errors import Conflict, NotFound
 from engine.storage.tables import HumanTask, Instance, User
 
@@ -24,7 +24,8 @@ class InboxFilter:
 
 
 def inbox(session: Session, user: User, flt: InboxFilter, now: datetime) -> list[HumanTask]:
-    """Open tasks of the user's roles (unclaimed or claimed by them) and tasks named for them.
+    """Open tasks of the user's roles (unclaimed or claimed by them) and tasks named for them;
+    the roles they act in for an absent official count (attached to the user beforehand).
 
     One branch per role plus one for tasks named for the user, each answered in due order by
     the (state, role, due_at, id) index and cut at the limit, then merged: an OR over roles
@@ -42,7 +43,7 @@ def inbox(session: Session, user: User, flt: InboxFilter, now: datetime) -> list
             HumanTask.assignee.is_(None),
             or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == me),
         )
-        for role in sorted(user.role_names)
+        for role in sorted(user.role_names | set(user.acting_for))
     ]
     branches.append(_branch(flt, now, active, HumanTask.assignee == me))
     if flt.mine_only:
@@ -122,8 +123,11 @@ def unclaim(session: Session, task: HumanTask, user: User, now: datetime, reason
     task.claimed_by, task.claimed_at = None, None
 
 
-def reassign(session: Session, task: HumanTask, to: User, by: User, now: datetime) -> None:
-    """Hand a task to another holder of its role; only a Kabid or an admin may."""
+def reassign(
+    session: Session, task: HumanTask, to: User, by: User, now: datetime, email: bool = False
+) -> None:
+    """Hand a task to another holder of its role; only a Kabid or an admin may. The new holder
+    is told (their bell at once, e-mail queued when email)."""
     access.check(access.reassign_refusal(task, to, by))
     audit.record(
         session,
@@ -136,6 +140,8 @@ def reassign(session: Session, task: HumanTask, to: User, by: User, now: datetim
         to=to.username,
     )
     task.claimed_by, task.claimed_at = to.username, now
+    if to.username != by.username:
+        notifications.task_reassigned(session, task, to, by, now, email)
 
 
 # Where callers looked for these before the rules moved to engine.access.

@@ -18,6 +18,7 @@ MESSAGES: dict[str, str] = {
     "process_missing": "proses %(key)s tidak ada",
     "process_version_missing": "proses %(key)s versi %(version)s tidak ada",
     "token_missing": "token %(id)s tidak ada",
+    "delegation_missing": "pelimpahan %(id)s tidak ada",
     # forbidden
     "start_forbidden": "%(user)s tidak boleh memulai %(process)s: perlu peran %(roles)s",
     "user_inactive": "pengguna %(user)s tidak aktif",
@@ -42,6 +43,11 @@ MESSAGES: dict[str, str] = {
     "instance_not_involved": "%(user)s tidak terlibat dalam instans %(id)s",
     "migrate_forbidden": (
         "hanya admin atau analis yang dapat memindahkan, menangguhkan atau melanjutkan instans"
+    ),
+    "delegate_forbidden": "hanya %(user)s sendiri atau admin yang dapat melimpahkan perannya",
+    "delegate_role_missing": "%(user)s tidak memegang peran '%(role)s'",
+    "delegation_revoke_forbidden": (
+        "hanya pejabat, pelaksananya atau admin yang dapat mengakhiri pelimpahan %(id)s"
     ),
     # conflict: the state changed under the caller
     "task_completed_by": "tugas %(id)s sudah diselesaikan oleh %(by)s",
@@ -75,6 +81,13 @@ MESSAGES: dict[str, str] = {
     "migration_failed": "migrasi gagal: %(reason)s",
     "user_exists": "pengguna %(name)s sudah ada",
     # invalid input
+    "delegate_self": "peran tidak dapat dilimpahkan kepada diri sendiri",
+    "delegate_inactive": "pengguna %(user)s tidak aktif",
+    "delegation_date": "bukan tanggal: '%(text)s' (YYYY-MM-DD)",
+    "delegation_title": "sebutan '%(title)s' tidak dikenal: Plh atau Plt",
+    "delegation_no_roles": "%(user)s tidak memegang peran apa pun untuk dilimpahkan",
+    "delegation_period": "tanggal berakhir harus sesudah tanggal mulai dan belum lewat",
+    "delegation_too_long": "pelimpahan paling lama %(days)s hari",
     "password_too_short": "kata sandi baru perlu sedikitnya %(min)s karakter",
     "password_mismatch": "kata sandi baru dan ulangannya tidak sama",
     "username_invalid": "nama pengguna tidak boleh kosong atau berisi spasi",

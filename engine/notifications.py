@@ -1,4 +1,13 @@
-"""Notifications: who is told about a late task, the inbox bell, and the e-mail they go out as."""
+"""Notifications: who is told about work arriving and about a late task, the inbox bell, and the
+e-mail they go out as.
+
+Work arriving (a new task, a task returned or reassigned to someone, a finished process) is
+written by the transaction that makes it, so the bell counts it at once. A task for a role is one
+role-addressed row (username "", role set), not one row per holder: a role of two hundred people
+costs one row per task; who of them has read it is a row in notification_reads. E-mail is queued
+as rows the worker sends (never sent inside the request): one per person who has an address and
+wants one mail per event; people who chose the daily digest get one mail a day from the worker.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +16,7 @@ import smtplib
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -17,12 +26,26 @@ from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from engine import users
+from engine import delegations, users
+from engine.access import SUPERVISOR_PREFIXES
 from engine.errors import InvalidInput
-from engine.inbox import SUPERVISOR_PREFIXES
-from engine.storage.tables import HumanTask, Notification, User, UserRole
+from engine.storage.tables import (
+    Delegation,
+    HumanTask,
+    Instance,
+    Notification,
+    NotificationRead,
+    User,
+    UserRole,
+)
 
 REMINDER, ESCALATION = "reminder", "escalation"
+NEW_TASK, RETURNED, REASSIGNED, FINISHED = "new_task", "returned", "reassigned", "finished"
+MAIL = "mail"  # an e-mail-only copy of a role-addressed row for one holder: not in the bell
+DIGEST = "digest"  # the daily e-mail of a person who chose it: not in the bell
+HIDDEN = (MAIL, DIGEST)
+ROLE = ""  # the username of a role-addressed row
+BELL_MAX = 99  # the bell counts up to this many role-addressed rows ("99")
 MAX_EMAIL_ATTEMPTS = 5
 SMTP_TIMEOUT = 20  # seconds; on SQLite the write lock is held while one message is sent
 _TRUE = {"1", "true", "yes", "ya", "on"}
@@ -100,20 +123,46 @@ def record(
 ) -> int:
     """Add one notification per recipient; one that exists already is left alone. How many new."""
     rows = [
-        {
-            "username": user.username,
-            "kind": kind,
-            "instance_id": task.instance_id,
-            "human_task_id": task.id,
-            "subject": subject,
-            "message": message,
-            "created_at": now,
-            "email_to": (user.email or None) if email else None,
-            "email_attempts": 0,
-            "email_error": "",
-        }
+        _row(
+            user.username,
+            kind,
+            task.instance_id,
+            task.id,
+            subject,
+            message,
+            now,
+            mail_to(user) if email else None,
+        )  # fmt: skip
         for user in {u.username: u for u in recipients}.values()
     ]
+    return _insert(session, rows)
+
+
+def mail_to(user: User) -> str | None:
+    """Where one notification of user's is e-mailed at once: None without an address, or when
+    they chose the daily digest."""
+    return None if not user.email or user.email_digest else user.email
+
+
+def _row(username, kind, instance_id, task_id, subject, message, now, email_to, **extra) -> dict:
+    return {
+        "username": username,
+        "kind": kind,
+        "instance_id": instance_id,
+        "human_task_id": task_id,
+        "subject": subject,
+        "message": message,
+        "created_at": now,
+        "email_to": email_to,
+        "email_attempts": 0,
+        "email_error": "",
+        "role": None,
+        "read_at": None,
+    } | extra
+
+
+def _insert(session: Session, rows: list[dict]) -> int:
+    """Insert rows; one whose (task, kind, user) exists already is left alone. How many new."""
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
@@ -125,6 +174,112 @@ def record(
         index_elements=["human_task_id", "kind", "username"]
     )
     return len(session.execute(statement.returning(Notification.id)).all())
+
+
+# -- work arriving, written by the transaction that makes it ----------------------------------
+def task_arrived(
+    session: Session,
+    task: HumanTask,
+    instance: Instance,
+    returned: dict | None,
+    now: datetime,
+    email: bool,
+) -> int:
+    """Tell who should act on a task just created: its named assignee; after a send-back, whoever
+    did the step last time; else the whole role, as one role-addressed row."""
+    where = f"{instance.title} (instans #{instance.id})"
+    step = f"langkah {task.step_no}" if task.step_no else "langkah"
+    if task.assignee:
+        person = _active(session, task.assignee)
+        subject = f"Tugas baru: {task.name}"
+        text = f'Tugas "{task.name}" ({step}) pada {where} ditugaskan kepada Anda.'
+        return _personal(session, person, NEW_TASK, task, subject, text, now, email)
+    if returned:
+        last = session.scalar(
+            select(HumanTask.completed_by)
+            .where(
+                HumanTask.instance_id == task.instance_id,
+                HumanTask.step_no == task.step_no,
+                HumanTask.state == "completed",
+                HumanTask.id != task.id,
+            )
+            .order_by(HumanTask.id.desc())
+            .limit(1)
+        )
+        person = _active(session, last) if last else None
+        if person is not None:
+            subject = f"Dikembalikan kepada Anda: {task.name}"
+            text = (
+                f'Tugas "{task.name}" ({step}) pada {where} dikembalikan oleh '
+                f"{returned.get('by') or '-'}: {returned.get('reason') or '-'}"
+            )
+            return _personal(session, person, RETURNED, task, subject, text, now, email)
+    subject = f"Tugas baru untuk peran {task.lane or task.role}: {task.name}"
+    text = f'Tugas "{task.name}" ({step}) pada {where} menunggu peran {task.lane or task.role}.'
+    rows = [_row(ROLE, NEW_TASK, task.instance_id, task.id, subject, text, now, None,
+                 role=task.role)]  # fmt: skip
+    if email:  # an e-mail-only copy for each holder (or acting official) with an address
+        rows += [
+            _row(
+                u.username,
+                MAIL,
+                task.instance_id,
+                task.id,
+                subject,
+                text,
+                now,
+                u.email,
+                role=task.role,
+                read_at=now,
+            )  # fmt: skip
+            for u in _mail_holders(session, task.role, now)
+        ]
+    return _insert(session, rows)
+
+
+def task_reassigned(session: Session, task: HumanTask, to: User, by: User, now: datetime,
+                    email: bool) -> int:  # fmt: skip
+    """Tell the person a task was handed to."""
+    subject = f"Tugas dialihkan kepada Anda: {task.name}"
+    text = f'Tugas "{task.name}" (instans #{task.instance_id}) dialihkan kepada Anda oleh ' + (
+        by.full_name or by.username
+    )
+    return _personal(session, to, REASSIGNED, task, subject, text, now, email)
+
+
+def instance_finished(session: Session, instance: Instance, now: datetime, email: bool) -> int:
+    """Tell whoever started a process that it has finished."""
+    person = _active(session, instance.started_by)
+    if person is None:
+        return 0
+    subject = f"Proses selesai: {instance.title}"
+    text = f"{instance.title} (instans #{instance.id}) telah selesai."
+    row = _row(person.username, FINISHED, instance.id, None, subject, text, now,
+               mail_to(person) if email else None)  # fmt: skip
+    return _insert(session, [row])
+
+
+def _personal(session, person, kind, task, subject, text, now, email) -> int:
+    if person is None:
+        return 0
+    return record(session, [person], kind, task, subject, text, email, now)
+
+
+def _active(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+
+
+def _mail_holders(session: Session, role: str, now: datetime) -> list[User]:
+    """Active holders of role, and those acting in it now, who want one e-mail per event."""
+    holds = select(UserRole.user_id).where(UserRole.role == role)
+    acting = select(Delegation.to_user).where(Delegation.role == role, delegations.active(now))
+    query = select(User).where(
+        User.active.is_(True),
+        User.email != "",
+        User.email_digest.is_(False),
+        or_(User.id.in_(holds), User.username.in_(acting)),
+    )
+    return list(session.scalars(query.order_by(User.username)))
 
 
 def reminder(task: HumanTask, title: str, due: str) -> tuple[str, str]:
@@ -154,32 +309,167 @@ def escalation(task: HumanTask, title: str, due: str, late: str) -> tuple[str, s
 
 
 # -- the bell ---------------------------------------------------------------------------------
-def unread_count(session: Session, username: str) -> int:
-    query = select(func.count()).where(
-        Notification.username == username, Notification.read_at.is_(None)
+@dataclass(frozen=True)
+class NoteRow:
+    """A notification as one person sees it (a role-addressed one read or not by them)."""
+
+    id: int
+    kind: str
+    instance_id: int | None
+    human_task_id: int | None
+    subject: str
+    message: str
+    created_at: datetime
+    read_at: datetime | None
+    role: str | None = None
+    email_to: str | None = None  # where it is e-mailed (a role-addressed one: never)
+
+
+def _roles(user: User) -> list[str]:
+    return sorted(user.role_names | set(user.acting_for))
+
+
+def _role_notes(user: User, unread_only: bool):
+    """The role-addressed rows user sees: of their roles (acting ones too), while the task is
+    open and nobody else has taken it; driven by the open tasks of those roles (inbox index)."""
+    query = (
+        select(Notification.id)
+        .join(HumanTask, HumanTask.id == Notification.human_task_id)
+        .where(
+            HumanTask.state == "open",
+            HumanTask.role.in_(_roles(user)),
+            or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == user.username),
+            Notification.kind == NEW_TASK,
+            Notification.username == ROLE,
+        )
     )
-    return session.scalar(query) or 0
+    if unread_only:
+        query = query.where(~_read_by(user.username))
+    return query
+
+
+def _read_by(username: str):
+    return exists().where(
+        NotificationRead.notification_id == Notification.id, NotificationRead.username == username
+    )
+
+
+def _personal_notes(username: str):
+    return select(Notification.id).where(
+        Notification.username == username, Notification.kind.not_in(HIDDEN)
+    )
+
+
+def unread_count(session: Session, user: User) -> int:
+    """The bell: the user's unread notifications, of which at most BELL_MAX role-addressed."""
+    personal = select(func.count()).where(
+        Notification.username == user.username,
+        Notification.read_at.is_(None),
+        Notification.kind.not_in(HIDDEN),
+    )
+    count = session.scalar(personal) or 0
+    if _roles(user):
+        capped = _role_notes(user, unread_only=True).limit(BELL_MAX).subquery()
+        count += session.scalar(select(func.count()).select_from(capped)) or 0
+    return count
 
 
 def listing(
-    session: Session, username: str, limit: int = 20, unread_only: bool = False
-) -> list[Notification]:
-    """A user's notifications, newest first."""
-    query = select(Notification).where(Notification.username == username)
+    session: Session, user: User, limit: int = 20, unread_only: bool = False
+) -> list[NoteRow]:
+    """A user's notifications (their own and their roles'), newest first."""
+    own = _personal_notes(user.username)
     if unread_only:
-        query = query.where(Notification.read_at.is_(None))
-    query = query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
-    return list(session.scalars(query))
+        own = own.where(Notification.read_at.is_(None))
+    ids = own.union_all(_role_notes(user, unread_only)) if _roles(user) else own
+    mine = select(NotificationRead.read_at).where(
+        NotificationRead.notification_id == Notification.id,
+        NotificationRead.username == user.username,
+    )
+    query = (
+        select(Notification, mine.scalar_subquery())
+        .where(Notification.id.in_(ids))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    return [
+        NoteRow(
+            n.id,
+            n.kind,
+            n.instance_id,
+            n.human_task_id,
+            n.subject,
+            n.message,
+            n.created_at,
+            n.read_at if n.username else read,
+            n.role,
+        )  # fmt: skip
+        for n, read in session.execute(query)
+    ]
 
 
-def mark_read(session: Session, username: str, ids: Iterable[int] | None, now: datetime) -> int:
+def mark_read(session: Session, user: User, ids: Iterable[int] | None, now: datetime) -> int:
     """Mark a user's notifications read (all of them when ids is None); how many changed."""
     query = update(Notification).where(
-        Notification.username == username, Notification.read_at.is_(None)
+        Notification.username == user.username,
+        Notification.read_at.is_(None),
+        Notification.kind.not_in(HIDDEN),
     )
-    if ids is not None:
-        query = query.where(Notification.id.in_(list(ids)))
-    return session.execute(query.values(read_at=now)).rowcount
+    wanted = None if ids is None else list(ids)
+    if wanted is not None:
+        query = query.where(Notification.id.in_(wanted))
+    changed = session.execute(query.values(read_at=now)).rowcount
+    if not _roles(user):
+        return changed
+    roles = _role_notes(user, unread_only=True)
+    if wanted is not None:
+        roles = roles.where(Notification.id.in_(wanted))
+    fresh = [{"notification_id": i, "username": user.username, "read_at": now}
+             for i in session.scalars(roles)]  # fmt: skip
+    if fresh:
+        session.execute(insert(NotificationRead), fresh)
+    return changed + len(fresh)
+
+
+# -- the daily digest ---------------------------------------------------------------------------
+DIGEST_MAX = 50  # notifications listed in one digest
+
+
+def digest_due(session: Session, since: datetime, limit: int):
+    """People who chose the digest, have an address and have had none since `since`, locked."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.active.is_(True),
+                User.email_digest.is_(True),
+                User.email != "",
+                or_(User.digest_sent_at.is_(None), User.digest_sent_at < since),
+            )
+            .order_by(User.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def queue_digest(session: Session, user: User, now: datetime, day: str) -> bool:
+    """Queue one e-mail with the user's unread notifications that arrived since their last
+    digest (the last day at most); whether there was anything to send. Marks it done."""
+    since = user.digest_sent_at or now - timedelta(days=1)
+    delegations.attach(session, user, now)
+    notes = [
+        n for n in listing(session, user, DIGEST_MAX, unread_only=True) if n.created_at > since
+    ]
+    user.digest_sent_at = now
+    if not notes:
+        return False
+    lines = [f"- {n.subject}" + (f" (instans #{n.instance_id})" if n.instance_id else "")
+             for n in reversed(notes)]  # fmt: skip
+    subject = f"Ringkasan Alur {day}: {len(notes)} notifikasi"
+    text = "Notifikasi yang belum dibaca sejak ringkasan terakhir:\n\n" + "\n".join(lines)
+    row = _row(user.username, DIGEST, None, None, subject, text, now, user.email, read_at=now)
+    return _insert(session, [row]) == 1
 
 
 # -- e-mail -----------------------------------------------------------------------------------

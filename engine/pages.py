@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from engine import (
     access,
     audit,
+    delegations,
     eventlog,
     inbox,
     involvement,
@@ -103,10 +104,10 @@ class Pages:
     def nav(self, username: str) -> Nav:
         """What the navigation of every page shows, from one read."""
         with self.session(read_only=True) as s:
-            user = users.get(s, username)
+            user = self._person(s, username)
             return Nav(
                 inbox_count=len(inbox.inbox(s, user, InboxFilter(), self.clock())),
-                unread_count=notifications.unread_count(s, username),
+                unread_count=notifications.unread_count(s, user),
                 can=abilities(user),
             )
 
@@ -118,7 +119,7 @@ class Pages:
         the task.
         """
         with self.session(read_only=True) as s:
-            task, user = inbox.get(s, task_id), users.get(s, username)
+            task, user = inbox.get(s, task_id), self._person(s, username)
             if not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             instance = s.get(Instance, task.instance_id)
@@ -140,7 +141,7 @@ class Pages:
         PermissionDenied carries unreadable=True when the person may not read the instance.
         """
         with self.session(read_only=True) as s:
-            instance, user = self._instance(s, instance_id), users.get(s, username)
+            instance, user = self._instance(s, instance_id), self._person(s, username)
             if not access.may_read_instance(s, instance, user):
                 raise PermissionDenied(
                     "instance_not_involved", user=username, id=instance.id, unreadable=True
@@ -157,6 +158,11 @@ class Pages:
                 files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
                 history=tuple(map(event_row, audit.history(s, instance.id))),
                 holders={role: users.holders(s, role) for role in dict.fromkeys(roles)},
+                uncovered=frozenset(
+                    delegations.uncovered_roles(
+                        s, {t.role for t in tasks if t.state == "open" and not t.claimed_by}, now
+                    )
+                ),
                 can=can,
                 may_cancel=may_cancel(instance, user, self.lane_roles(instance.definition)),
             )
@@ -195,7 +201,7 @@ class Pages:
     def inbox_rows(self, username: str, flt: InboxFilter | None = None) -> list[InboxRow]:
         """The person's inbox (soonest due first) with instance titles, from one read."""
         with self.session(read_only=True) as s:
-            tasks = inbox.inbox(s, users.get(s, username), flt or InboxFilter(), self.clock())
+            tasks = inbox.inbox(s, self._person(s, username), flt or InboxFilter(), self.clock())
             ids = {t.instance_id for t in tasks}
             query = (
                 select(Instance.id, Instance.title, Definition.version)
@@ -204,11 +210,14 @@ class Pages:
             )
             found = {i: (title, version) for i, title, version in s.execute(query)} if ids else {}
             several = self._keys_running_versions(s, {t.process_key for t in tasks})
+            free = {t.role for t in tasks if not t.assignee and not t.claimed_by}
+            away = delegations.uncovered_roles(s, free, self.clock())
             return [
                 inbox_row(
                     t,
                     found[t.instance_id][0],
                     found[t.instance_id][1] if t.process_key in several else None,
+                    t.role in away and not t.claimed_by,
                 )
                 for t in tasks
             ]
@@ -231,7 +240,7 @@ class Pages:
     def mine(self, username: str, limit: int = 100) -> list[MineRow]:
         """Instances username started or acted in, newest first, with their open steps."""
         with self.session(read_only=True) as s:
-            user = users.get(s, username)
+            user = self._person(s, username)
             found = involvement.instances_of(s, username, limit)
             open_tasks: dict[int, list[HumanTask]] = {}
             if found:
@@ -265,7 +274,7 @@ class Pages:
             self.files.check(upload)  # refuse an oversized file before anything else
 
         def work(s: Session):
-            task, user = inbox.get(s, task_id), users.get(s, username)
+            task, user = inbox.get(s, task_id), self._person(s, username)
             if not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             if task.state != "open":

@@ -169,11 +169,39 @@ class InboxRow:
     due_at: datetime | None
     returned: bool  # a reviewer sent the draft back to this step
     version: int | None = None  # its process's version, when several versions are running
+    uncovered: bool = False  # every holder of its role is away and nobody acts for them
 
 
-def inbox_row(task: HumanTask, instance_title: str, version: int | None = None) -> InboxRow:
+def inbox_row(
+    task: HumanTask, instance_title: str, version: int | None = None, uncovered: bool = False
+) -> InboxRow:
     return InboxRow(
         task.id, task.instance_id, instance_title, task.process_key, task.step_no, task.name,
         task.role, task.claimed_by, task.due_at, bool((task.data or {}).get("dikembalikan")),
-        version,
+        version, uncovered,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DelegationRow:
+    """A delegation (someone acts in an official's role for a period) or an absence without one
+    (to_user and role None), with the display names of both people."""
+
+    id: int
+    from_user: str
+    from_name: str
+    to_user: str | None
+    to_name: str | None
+    role: str | None
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    created_by: str
+    in_force: bool  # at the time of reading
+
+    @property
+    def away(self) -> bool:
+        return self.to_user is None
+
+    def as_json(self) -> dict:
+        return plain(self, " ".join(f.name for f in fields(self)), away=self.away)

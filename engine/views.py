@@ -32,6 +32,7 @@ from engine.analytics import (
 from engine.bpmn.forms import FormField
 from engine.bpmn.validate import Problem
 from engine.definitions import Deployed
+from engine.delegations import MAX_PERIOD, TITLES, moment
 from engine.drafts import AWAITING, DRAFT, PUBLISHED, DraftRow, NewSop, Publication
 from engine.eventlog import FORMATS as LOG_FORMATS
 from engine.eventlog import all_traces
@@ -41,6 +42,7 @@ from engine.inbox import InboxFilter
 from engine.overview import STATES, CurrentStep, InstanceFilter, InstanceLine, InstanceList
 from engine.roles import normalise
 from engine.rows import (
+    DelegationRow,
     EventRow,
     FileRow,
     InboxRow,
@@ -70,6 +72,10 @@ __all__ = [
     "analytics_json",
     "figures_dict",
     "step_dict",
+    "DelegationRow",
+    "MAX_PERIOD",
+    "moment",
+    "TITLES",
     "ANALYST_ROLE",
     "AWAITING",
     "DRAFT",
@@ -236,6 +242,7 @@ class InstancePage:
     holders: dict[str, list[User]]  # open task's role -> who it may be handed to (supervisors)
     can: Abilities
     may_cancel: bool
+    uncovered: frozenset[str] = frozenset()  # open tasks' roles whose holders are all away
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 ACTOR = "sistem"  # recorded as the actor of what a timer sets going
 DEFAULT_INTERVAL = 60.0
 DEFAULT_ESCALATE_AFTER = "1 hari kerja"
+DIGEST_HOUR = 7  # the daily digest goes out at the first round after 07:00 office time
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class RoundReport:
     reminders: int = 0  # notifications to holders
     escalated: int = 0  # tasks escalated
     escalations: int = 0  # notifications to supervisors
+    digests: int = 0  # daily digests queued
     emailed: int = 0
     email_failed: int = 0
     errors: int = 0
@@ -99,6 +101,7 @@ class Worker:
         self.mark_overdue(now, report)
         self.escalate(now, report)
         if self.settings.smtp.enabled:
+            self.queue_digests(now, report)
             self.send_email(report)
         log.info("round: %s", report.summary())
         return report
@@ -221,6 +224,22 @@ class Worker:
         return task.due_at.astimezone(self.alur.calendar.timezone).strftime("%d-%m-%Y %H:%M %Z")
 
     # -- e-mail -------------------------------------------------------------------------------
+    def queue_digests(self, now: datetime, report: RoundReport) -> None:
+        """Queue the daily e-mail of everyone who chose it, once an office day after DIGEST_HOUR
+        (the notifications that arrived since their last one, unread)."""
+        local = now.astimezone(self.alur.calendar.timezone)
+        if local.hour < DIGEST_HOUR:
+            return
+        today = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        while True:
+            with self.alur.session() as s:
+                people = notifications.digest_due(s, today, self.settings.batch)
+                for user in people:
+                    sent = notifications.queue_digest(s, user, now, local.strftime("%d-%m-%Y"))
+                    report.digests += sent
+            if len(people) < self.settings.batch:
+                return
+
     def send_email(self, report: RoundReport) -> None:
         """Send the notifications still to be e-mailed, each marked in its own transaction.
 

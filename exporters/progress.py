@@ -91,6 +91,15 @@ def latest_tasks(rows: Iterable[Any]) -> dict[int, Any]:
     return {no: row for no, (_, _, row) in latest.items()}
 
 
+def acting_label(acting: Mapping[str, Any] | None, names: Mapping[str, str] | None = None) -> str:
+    """'Plh. Kepala Badan, a.n. <official>' for a step done by an acting official, else ''."""
+    if not acting:
+        return ""
+    official = acting.get("user") or ""
+    name = (names or {}).get(official) or acting.get("name") or official
+    return f"{acting.get('title') or 'Plh'}. {acting.get('role') or ''}, a.n. {name}"
+
+
 def overlay_from_rows(
     rows: Iterable[Any],
     users: Mapping[str, str],
@@ -113,7 +122,10 @@ def overlay_from_rows(
             day = _aware(done).astimezone(tz).date() if done else None
             over = minutes_over(_field(row, "working_minutes"), (standards or {}).get(no))
             state = StepState.LATE if over else StepState.DONE
-            overlay.steps[no] = StepMark(state, users.get(who) or who, day, over)
+            actor = users.get(who) or who
+            if acting := acting_label((_field(row, "data") or {}).get("acting_for"), users):
+                actor = f"{actor} ({acting})"
+            overlay.steps[no] = StepMark(state, actor, day, over)
         elif state == "open":  # late: the engine's overdue rule, answered in the row
             late = bool(_field(row, "late"))
             overlay.steps[no] = StepMark(StepState.OVERDUE if late else StepState.CURRENT)

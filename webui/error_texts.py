@@ -22,6 +22,7 @@ TEXTS: dict[str, LazyString] = {
     "process_missing": _l("There is no process %(key)s."),
     "process_version_missing": _l("Process %(key)s has no version %(version)s."),
     "token_missing": _l("There is no token %(id)s."),
+    "delegation_missing": _l("There is no delegation %(id)s."),
     # forbidden
     "start_forbidden": _l("%(user)s may not start %(process)s: it needs the role %(roles)s."),
     "user_inactive": _l("The user %(user)s is not active."),
@@ -48,6 +49,12 @@ TEXTS: dict[str, LazyString] = {
     "instance_not_involved": _l("%(user)s took no part in process %(id)s."),
     "migrate_forbidden": _l(
         "Only an administrator or an analyst may migrate, suspend or resume a process."
+    ),
+    "delegate_forbidden": _l("Only %(user)s or an administrator may delegate their roles."),
+    "delegate_role_missing": _l("%(user)s does not hold the role %(role)s."),
+    "delegation_revoke_forbidden": _l(
+        "Only the official, the person acting for them or an administrator may end delegation"
+        " %(id)s."
     ),
     # conflict
     "task_completed_by": _l("Task %(id)s was already completed by %(by)s."),
@@ -79,6 +86,13 @@ TEXTS: dict[str, LazyString] = {
     "migration_failed": _l("The migration failed: %(reason)s"),
     "user_exists": _l("The user %(name)s already exists."),
     # invalid input
+    "delegate_self": _l("A role cannot be delegated to oneself."),
+    "delegate_inactive": _l("The user %(user)s is not active."),
+    "delegation_date": _l("Not a date: %(text)s (YYYY-MM-DD)."),
+    "delegation_title": _l("Unknown title %(title)s: Plh or Plt."),
+    "delegation_no_roles": _l("%(user)s holds no role to delegate."),
+    "delegation_period": _l("The end must come after the start and must not have passed."),
+    "delegation_too_long": _l("A delegation lasts at most %(days)s days."),
     "password_too_short": _l("The new password needs at least %(min)s characters."),
     "password_mismatch": _l("The new password and its repetition are not the same."),
     "username_invalid": _l("A username may not be empty or contain spaces."),

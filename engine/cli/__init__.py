@@ -7,6 +7,7 @@ from importlib.metadata import entry_points
 
 import click
 
+from engine.cli.delegations import away, delegate, delegations
 from engine.cli.diff import diff
 from engine.cli.drafts import approve, drafts
 from engine.cli.eventlog import export_log
@@ -86,3 +87,6 @@ main.add_command(approve)
 main.add_command(migrate)
 main.add_command(suspend)
 main.add_command(resume)
+main.add_command(delegate)
+main.add_command(away)
+main.add_command(delegations)

@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, analytics, audit
+from engine import access, analytics, audit, notifications
 from engine.bpmn.forms import forms_of
 from engine.bpmn.loops import INSTANCES_MAX
 from engine.clock import Clock, system_clock
@@ -53,6 +53,7 @@ class Context:
     roles: RoleMap
     calendar: OfficeCalendar
     clock: Clock = system_clock
+    email: bool = False  # queue e-mail with the notifications of work arriving
 
 
 def start(
@@ -99,6 +100,7 @@ def complete(
             raise Conflict("task_completed_by", id=task.id, by=task.completed_by)
         raise Conflict("task_completed_by_someone", id=task.id)
     access.check(access.completion_refusal(task, user))
+    acting = access.acting_for(task, user)  # a Plh./Plt. completing for the role's official
     step = instance.definition.model.find(task.step_no)
     decision = _decision(step, form)
     since = time.time()
@@ -116,11 +118,13 @@ def complete(
     now = ctx.clock()
     task.state, task.completed_by, task.completed_at = "completed", user.username, now
     task.decision = decision
+    on_behalf = {"acting_for": acting.as_data(task.lane or task.role)} if acting else {}
     task.data = {
         **task.data,
         "note": form.note,
         "checklist": form.checklist,
         "files": form.file_ids,
+        **on_behalf,
     }
     analytics.stamp_task(ctx.calendar, task)  # working_minutes and the analytics' minutes
     audit.record(
@@ -135,6 +139,7 @@ def complete(
         checklist=form.checklist,
         files=form.file_ids,
         data=json.loads(json.dumps(form.data, default=str)),  # a date field as ISO text
+        **on_behalf,
     )
     returned = None
     if decision == NO:
@@ -198,10 +203,12 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
         session.add(row)
         session.flush()
         audit.record(session, instance.id, "task_created", actor, row, at=now, role=row.role)
+        notifications.task_arrived(session, row, instance, returned, now, ctx.email)
     if workflow.is_completed():
         instance.state, instance.ended_at = "completed", now
         analytics.stamp_instance(ctx.calendar, instance)
         audit.record(session, instance.id, "finished", actor, at=now)
+        notifications.instance_finished(session, instance, now, ctx.email)
     ctx.store.save(session, instance, handle, since)
     instance.next_wakeup_at = None if instance.state != "running" else next_wakeup(workflow, now)
 

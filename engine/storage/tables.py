@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import MappingProxyType
 
 from sqlalchemy import (
     JSON,
@@ -81,13 +82,24 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=sa_false()
     )
+    # True: the notifications of a day go out as one e-mail (the worker's daily digest)
+    email_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    digest_sent_at: Mapped[datetime | None] = mapped_column(default=None)
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    # The roles this user acts in now for an absent official (role -> engine.delegations.Acting),
+    # set by engine.delegations.attach for one transaction; never stored. Empty until then.
+    acting_for = MappingProxyType({})
 
     @property
     def role_names(self) -> set[str]:
         return {r.role for r in self.roles}
+
+    @property
+    def acting_roles(self) -> set[str]:
+        """The roles held for an absent official now (attach them first), not the user's own."""
+        return set(self.acting_for) - self.role_names
 
 
 class UserRole(Base):
@@ -258,8 +270,9 @@ class Notification(Base):
         Index("ix_notifications_outbox", "emailed_at", "email_to"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80))
-    kind: Mapped[str] = mapped_column(String(20))  # reminder, escalation
+    username: Mapped[str] = mapped_column(String(80))  # "": every holder of role
+    kind: Mapped[str] = mapped_column(String(20))  # reminder, escalation, new_task, ...
+    role: Mapped[str | None] = mapped_column(String(200), default=None)  # role-addressed rows
     # no foreign key on instance_id: its check would take a KEY SHARE lock on the instance row,
     # which a completion or a timer wake-up holds FOR UPDATE while it waits for the task's row
     instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -272,6 +285,37 @@ class Notification(Base):
     emailed_at: Mapped[datetime | None] = mapped_column(default=None)
     email_attempts: Mapped[int] = mapped_column(Integer, default=0)
     email_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class NotificationRead(Base):
+    """That one user has read a role-addressed notification (the role's other holders have not)."""
+
+    __tablename__ = "notification_reads"
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delegation(Base):
+    """An official's role held by a colleague for a period (Plh./Plt.), or an official away
+    without anyone acting for them (to_user and role None). Ends by itself at ends_at."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (
+        Index("ix_delegations_to", "to_user", "ends_at"),
+        Index("ix_delegations_from", "from_user", "ends_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_user: Mapped[str] = mapped_column(String(80))  # the official
+    to_user: Mapped[str | None] = mapped_column(String(80), default=None)  # who acts for them
+    role: Mapped[str | None] = mapped_column(String(200), default=None)
+    title: Mapped[str] = mapped_column(String(3), default="Plh")  # Plh or Plt
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_by: Mapped[str | None] = mapped_column(String(80), default=None)
 
 
 class StoredFile(Base):

@@ -227,3 +227,14 @@ def test_the_svg_marks_the_late_step_dashed_and_labelled_and_the_legend_says_so(
     assert "terlambat 35 mnt" in notes and notes.count("terlambat") == 1
     legend = {t.content for n in chart.with_class("legend") for t in n.texts}
     assert "Selesai terlambat (garis putus)" in legend
+
+
+def test_a_step_done_by_an_acting_official_names_both():
+    acting = {"user": "budi", "name": "budi", "role": "Kepala Badan", "title": "Plh"}
+    row = {
+        "id": 4, "step_no": 11, "state": "completed", "completed_by": "sari",
+        "completed_at": datetime(2026, 6, 2, 3, 0, tzinfo=UTC), "data": {"acting_for": acting},
+    }  # fmt: skip
+    names = {"sari": "Sari Dewi", "budi": "Budi Santoso"}
+    overlay = overlay_from_rows([row], names, PONTIANAK)
+    assert overlay.steps[11].note()[0] == "Sari Dewi (Plh. Kepala Badan, a.n. Budi Santoso)"

@@ -13,6 +13,7 @@ from engine.views import (
     Completion,
     InboxFilter,
     User,
+    moment,
     plain,
 )
 from webui.api import compare
@@ -28,6 +29,9 @@ MIGRATE_FIELDS = {
     "from": int, "to": int, "instances": list, "mapping": dict, "note": str, "dry_run": bool,
 }  # fmt: skip
 NOTE_FIELDS = {"note": str}
+DELEGATE_FIELDS = {
+    "official": str, "to": str, "roles": list, "starts_at": str, "ends_at": str, "title": str,
+}  # fmt: skip
 COMPLETE_FIELDS = {"data": dict, "decision": (str, type(None)), "note": str, "checklist": dict}
 ID = "int(max=9223372036854775807)"  # a database integer; larger ids do not route
 MAX_BODY_BYTES = 1024 * 1024  # one JSON request body; larger is a 413
@@ -236,6 +240,43 @@ def resume(instance_id: int):
     note = _body(NOTE_FIELDS).get("note", "")
     alur().resume(instance_id, g.api_user.username, note)
     return jsonify(alur().instance_answer(instance_id, g.api_user.username))
+
+
+@bp.get("/delegations")
+def delegations():
+    """Delegations and absences in force or to come: mine (as official or delegate); an admin
+    sees everyone's, or one person's with ?user=."""
+    me = g.api_user
+    who = (request.args.get("user") or None) if me.is_admin else me.username
+    return jsonify(delegations=[d.as_json() for d in alur().delegations(who)])
+
+
+@bp.post("/delegations")
+def delegate():
+    """Name someone to act for an official (default: me) in roles (default: all of theirs)."""
+    body = _body(DELEGATE_FIELDS, required=("to", "ends_at"))
+    roles = body.get("roles") or None
+    if roles and not all(isinstance(r, str) for r in roles):
+        raise InvalidInput("field_type", field="roles")
+    tz = alur().calendar.timezone
+    made = alur().delegate(
+        body.get("official") or g.api_user.username,
+        body["to"],
+        until=moment(body["ends_at"], tz, end_of_day=True),
+        by=g.api_user.username,
+        roles=roles,
+        since=moment(body["starts_at"], tz) if body.get("starts_at") else None,
+        title=body.get("title", "Plh"),
+    )
+    return jsonify(delegations=[d.as_json() for d in made]), 201
+
+
+@bp.delete(f"/delegations/<{ID}:delegation_id>")
+def revoke_delegation(delegation_id: int):
+    """End a delegation or an absence now (its official, its delegate or an admin)."""
+    return jsonify(
+        delegation=alur().revoke_delegation(delegation_id, g.api_user.username).as_json()
+    )
 
 
 # The studio's drafts: their routes live in their own module, registered on this blueprint.

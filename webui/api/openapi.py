@@ -232,6 +232,29 @@ SCHEMAS = {
             "new": {"description": "the new value (null: none)"},
         }
     ),
+    "Delegation": _object(
+        _fields(STRING, "from_user from_name title created_by")
+        | _fields(MAYBE_STRING, "to_user to_name role")
+        | _fields(WHEN, "starts_at ends_at")
+        | {
+            "id": INTEGER,
+            "in_force": BOOLEAN | {"description": "false: it starts later"},
+            "away": BOOLEAN | {"description": "an absence without anyone acting (to_user null)"},
+        }
+    ),
+    "DelegateRequest": _object(
+        {
+            "official": STRING | {"description": "whose roles (default: me; others: admins)"},
+            "to": STRING | {"description": "who acts for them"},
+            "roles": STRINGS | {"description": "default: every role the official holds"},
+            "starts_at": STRING | {"description": "YYYY-MM-DD or ISO 8601; default: now"},
+            "ends_at": STRING
+            | {"description": "YYYY-MM-DD (that whole day) or ISO 8601; at most a year on"},
+            "title": {"enum": ["Plh", "Plt"]},
+        },
+        required=["to", "ends_at"],
+        closed=True,
+    ),
 }
 ERRORS = {
     "401": "no token, or an unknown or revoked one, or an inactive user",
@@ -396,6 +419,30 @@ PATHS = {
             requestBody=_body("CompleteRequest", required=False),
         )
     },
+}
+DELEGATIONS = _object({"delegations": _list("Delegation")})
+PATHS["/api/v1/delegations"] = {
+    "get": _operation(
+        "Acting officials (Plh./Plt.) and absences in force or to come: mine; an admin's: all",
+        {"200": _json(DELEGATIONS)},
+        "",
+        parameters=[_param("user", "query", STRING, "admins: only this person's")],
+    ),
+    "post": _operation(
+        "Name someone to act for an official in their roles for a period (the official or an "
+        "admin); it ends by itself",
+        {"201": _json(DELEGATIONS, "Made, one per role")},
+        "403 404 422",
+        requestBody=_body("DelegateRequest"),
+    ),
+}
+PATHS["/api/v1/delegations/{delegation_id}"] = {
+    "delete": _operation(
+        "End a delegation or absence now (its official, its delegate or an admin)",
+        {"200": _json(_object({"delegation": _ref("Delegation")}))},
+        "403 404",
+        parameters=[_param("delegation_id", "path", ID, "delegation id")],
+    )
 }
 READ_RULE = (
     "An instance (and its history) may be read by an admin, a holder of the 'auditor' role, "

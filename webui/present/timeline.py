@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from engine.sop import Step
 from engine.views import NO, EventRow, FileRow, Instance
+from exporters.progress import acting_label
 from webui import request_cache
 from webui.facade import alur
 
@@ -121,6 +122,9 @@ def _detail(event: EventRow) -> str:
         return _("%(decision)s, rule %(rules)s", decision=data.get("decision_id", ""), rules=rules)
     if event.kind == "started" and data.get("title"):
         return data["title"]
+    if event.kind == "completed" and data.get("acting_for"):
+        official = data["acting_for"].get("user") or ""
+        return acting_label(data["acting_for"], {official: request_cache.person(official)})
     if event.kind == "migrated":
         return _("from version %(old)s to version %(new)s", old=data.get("from_version"),
                  new=data.get("to_version"))  # fmt: skip

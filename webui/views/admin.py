@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.errors import Conflict, InvalidInput
-from engine.views import ANALYST_ROLE, User
+from engine.errors import Conflict, EngineError, InvalidInput
+from engine.views import ANALYST_ROLE, User, moment
 from webui import access, accounts, request_cache
 from webui.error_texts import error_text
 from webui.facade import alur
@@ -148,6 +148,33 @@ def _choices() -> dict:
     return {"offered": offered}
 
 
+@bp.post("/users/<username>/delegations")
+def delegate(username: str):
+    """Name someone to act for this user (Plh./Plt.) in their roles for a period."""
+    form, tz = request.form, alur().calendar.timezone
+    try:
+        alur().delegate(
+            username,
+            form.get("to", "").strip(),
+            until=moment(form.get("until", ""), tz, end_of_day=True),
+            by=access.me().username,
+            roles=form.getlist("role") or None,
+            since=moment(form["since"], tz) if form.get("since") else None,
+            title=form.get("title", "Plh"),
+        )
+    except EngineError as error:
+        return _edit(alur().user(username), {"delegate": error_text(error)}), error.status
+    flash(_("Saved. The delegation ends by itself at the end of its period."), "success")
+    return redirect(url_for("admin.user", username=username))
+
+
+@bp.post("/users/<username>/delegations/<int:delegation_id>/revoke")
+def end_delegation(username: str, delegation_id: int):
+    alur().revoke_delegation(delegation_id, access.me().username)
+    flash(_("The delegation has ended."), "success")
+    return redirect(url_for("admin.user", username=username))
+
+
 def _edit(person: User, errors: dict[str, str]):
     choices = _choices()
     extra = sorted(person.role_names - set(choices["offered"]))
@@ -156,5 +183,7 @@ def _edit(person: User, errors: dict[str, str]):
         person=person,
         errors=errors,
         extra=", ".join(extra),
+        delegations=alur().delegations(person.username),
+        colleagues=[u for u in alur().all_users() if u.active and u.username != person.username],
         **choices,
     )

@@ -257,6 +257,7 @@ def _page(instance_id: int, errors: dict[str, str]):
         definition=definition,
         current=current,
         holders=page.holders,
+        uncovered=page.uncovered,
         marks=state.element_marks(definition),
         entries=timeline.entries(instance, page.history, page.files),
         timings=(timings := state.timings(definition.model.steps)),

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from engine.errors import InvalidInput, PermissionDenied
+from engine.errors import EngineError, InvalidInput, PermissionDenied
+from engine.views import moment
 from webui import access, accounts
 from webui.error_texts import error_text
 from webui.facade import alur
@@ -88,7 +89,57 @@ def email():
         alur().set_email(access.me().username, address)
     except InvalidInput as error:
         return _page(errors={"email": error_text(error)}, email=address), 422
+    alur().set_digest(access.me().username, request.form.get("digest") == "1")
     flash(_("Saved."), "success")
+    return redirect(url_for("profile.index"))
+
+
+@bp.post("/delegations")
+@login_required
+def delegate():
+    """Name a colleague to act for me (Plh./Plt.) in my roles for a period."""
+    me, form = access.me().username, request.form
+    tz = alur().calendar.timezone
+    try:
+        alur().delegate(
+            me,
+            form.get("to", "").strip(),
+            until=moment(form.get("until", ""), tz, end_of_day=True),
+            by=me,
+            roles=form.getlist("role") or None,
+            since=moment(form["since"], tz) if form.get("since") else None,
+            title=form.get("title", "Plh"),
+        )
+    except EngineError as error:
+        return _page(errors={"delegate": error_text(error)}), error.status
+    flash(_("Saved. The delegation ends by itself at the end of its period."), "success")
+    return redirect(url_for("profile.index"))
+
+
+@bp.post("/away")
+@login_required
+def away():
+    """Mark myself away for a period without anyone acting for me."""
+    me, form = access.me().username, request.form
+    tz = alur().calendar.timezone
+    try:
+        alur().mark_away(
+            me,
+            moment(form.get("until", ""), tz, end_of_day=True),
+            by=me,
+            since=moment(form["since"], tz) if form.get("since") else None,
+        )
+    except EngineError as error:
+        return _page(errors={"away": error_text(error)}), error.status
+    flash(_("Saved."), "success")
+    return redirect(url_for("profile.index"))
+
+
+@bp.post("/delegations/<int:delegation_id>/revoke")
+@login_required
+def end_delegation(delegation_id: int):
+    alur().revoke_delegation(delegation_id, access.me().username)
+    flash(_("The delegation has ended."), "success")
     return redirect(url_for("profile.index"))
 
 
@@ -102,4 +153,6 @@ def _page(token: str | None = None, errors: dict | None = None, email: str | Non
         errors=errors or {},
         email=user.email if email is None else email,
         password_min=accounts.PASSWORD_MIN,
+        delegations=alur().delegations(user.username),
+        colleagues=[u for u in alur().all_users() if u.active and u.username != user.username],
     )

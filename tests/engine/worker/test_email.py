@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -141,3 +142,37 @@ def test_set_email(alur):
     assert alur.set_email("eko", "").email == ""
     with pytest.raises(InvalidInput):
         alur.set_email("eko", "bukan alamat")
+
+
+def test_the_daily_digest_replaces_one_mail_per_event(make_alur, make_worker, mailbox, smtp, clock):
+    """ana chose the digest: the new tasks reach budi at once, ana once a day after 07:00."""
+    wib = ZoneInfo("Asia/Pontianak")
+    alur = make_alur(email=True)
+    alur.set_digest("ana", True)
+    clock.now = datetime(2026, 6, 2, 6, 0, tzinfo=wib)
+    for title in ("Draf satu", "Draf dua"):
+        alur.start(DEADLINE, "ana", title=title)
+    worker = make_worker(alur, smtp=smtp)
+    early = worker.run_round(now=clock.now)
+    assert early.digests == 0
+    new = "Tugas baru untuk peran Sub Koordinator: Menyusun draf"
+    assert sorted(mailbox.received()) == [("budi@bappeda.test", new)] * 2  # eko has no address
+
+    clock.now = datetime(2026, 6, 2, 7, 30, tzinfo=wib)
+    assert worker.run_round(now=clock.now).digests == 1
+    digests = [m for m in mailbox.messages if m[1] == ["ana@bappeda.test"]]
+    assert len(digests) == 1
+    message = digests[0][2]
+    assert message["Subject"] == "Ringkasan Alur 02-06-2026: 2 notifikasi"
+    body = message.get_payload(decode=True).decode(message.get_content_charset())
+    assert body.count(new) == 2
+    assert alur.unread_count("ana") == 2  # the bell is untouched by the mail
+
+    clock.now = datetime(2026, 6, 2, 16, 0, tzinfo=wib)  # once a day; the drafts are late now
+    report = worker.run_round(now=clock.now)
+    assert (report.digests, report.reminders) == (0, 6)
+    clock.now = datetime(2026, 6, 3, 8, 0, tzinfo=wib)  # the next day: what came since
+    assert worker.run_round(now=clock.now).digests == 1
+    digests = [m for _, tos, m in mailbox.messages if tos == ["ana@bappeda.test"]]
+    body = digests[1].get_payload(decode=True).decode(digests[1].get_content_charset())
+    assert body.count("Tugas terlambat: Menyusun draf") == 2 and new not in body

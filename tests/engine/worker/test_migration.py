@@ -89,3 +89,43 @@ def test_0004_adds_the_decision_files_table_and_downgrades(empty_url):
         assert "decision_files" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_0008_adds_delegations_and_role_notifications_and_downgrades(empty_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from engine.storage.tables import Base
+
+    engine = make_engine(empty_url)
+    try:
+        migrate.upgrade(engine, "0004_decision_files")
+        with engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO users (username, full_name, password_hash, active, is_admin,"
+                    " created_at, email, session_epoch, must_change_password)"
+                    " VALUES ('ana', 'Ana', '', true, false, CURRENT_TIMESTAMP, '', 0, false)"
+                )
+            )
+        migrate.upgrade(engine)
+        assert {"delegations", "notification_reads"} <= set(inspect(engine).get_table_names())
+        assert {"email_digest", "digest_sent_at"} <= columns(engine, "users")
+        assert "role" in columns(engine, "notifications")
+        with engine.connect() as c:
+            assert c.execute(text("SELECT email_digest FROM users")).scalar_one() in (False, 0)
+            diff = compare_metadata(MigrationContext.configure(c), Base.metadata)
+        mine = [d for d in diff if "delegation" in str(d) or "notification_reads" in str(d)]
+        assert mine == []  # the migration makes what the models declare
+
+        config = migrate.alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            migrate.command.downgrade(config, "0004_decision_files")
+        assert "delegations" not in inspect(engine).get_table_names()
+        assert "email_digest" not in columns(engine, "users")
+        assert "role" not in columns(engine, "notifications")
+        with engine.connect() as c:
+            assert c.execute(text("SELECT username FROM users")).scalar_one() == "ana"
+    finally:
+        engine.dispose()
