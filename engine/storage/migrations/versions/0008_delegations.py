@@ -1,7 +1,7 @@
 """delegations: acting officials (Plh./Plt.) and time away; role-addressed notifications
 
 Revision ID: 0008_delegations
-Revises: 0004_decision_files
+Revises: 0006_analytics
 Create Date: 2026-12-04 19:20:00.000000
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_delegations"
-down_revision = "0004_decision_files"
+down_revision = "0006_analytics"
 branch_labels = None
 depends_on = None
 
