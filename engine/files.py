@@ -60,7 +60,7 @@ def _storage_error(error: OSError, upload: Upload) -> Exception:
 
 
 class FileStore:
-    """Blobs under root/ab/cdef...; the same content is stored once, and never deleted here."""
+    """Blobs under root/ab/cdef...; the same content is stored once, deleted only by remove."""
 
     def __init__(self, root: Path, max_bytes: int):
         self.root = Path(root)
@@ -105,6 +105,10 @@ class FileStore:
         if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
             raise InvalidInput("not_sha256", digest=digest)
         return self.root / digest[:2] / digest[2:]
+
+    def remove(self, digest: str) -> None:
+        """Delete the blob; the caller made sure no file row names it any more."""
+        self.path(digest).unlink(missing_ok=True)
 
     def read(self, digest: str) -> bytes:
         return self.path(digest).read_bytes()

@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit
+from engine import access, audit, drafts
 from engine.clock import Clock, system_clock
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.roles import RoleMap
@@ -116,6 +116,7 @@ def complete(
         "files": form.file_ids,
     }
     task.working_minutes = ctx.calendar.working_minutes_between(task.created_at, now)
+    drafts.clear(session, task.id)  # done: no draft of it is left to resume
     audit.record(
         session,
         instance.id,

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -89,6 +90,47 @@ def complete(task_id: int):
     return redirect(url_for("inbox.index"))
 
 
+@bp.post("/<int:task_id>/draft")
+@login_required
+def save_draft(task_id: int):
+    """Keep what was typed and ticked (and chosen files): the Save draft button, or task.js."""
+    task, _user = access.viewable_task(task_id)
+    form = TaskForm().for_step(_step_of(task))
+    form.read_files(request.files, alur().files.max_bytes, _types())
+    form.read_fields(request.form)
+    if form.file_errors:
+        return _page(task_id, form), 422
+    with access.worded(task_id):
+        saved_at, attached = alur().save_draft(
+            task_id, current_user.username, form.draft(), form.uploads
+        )
+    if _wants_json():
+        return jsonify(saved_at=saved_at.isoformat())
+    flash(_("Draft saved. It is here when you come back to this task."), "success")
+    if attached:
+        flash(_("%(n)s file(s) saved with this task.", n=attached), "info")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.post("/<int:task_id>/files/<int:file_id>/remove")
+@login_required
+def remove_file(task_id: int, file_id: int):
+    """Remove a file one attached by mistake, before completing; what was typed is kept."""
+    with access.worded(task_id):
+        if "note" in request.form:  # sent from the task form: keep its values as the draft
+            task, _user = access.viewable_task(task_id)
+            form = TaskForm().for_step(_step_of(task)).read_fields(request.form)
+            alur().save_draft(task_id, current_user.username, form.draft())
+        name = alur().remove_file(task_id, file_id, current_user.username)
+    flash(_("%(name)s was removed.", name=name), "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
 @bp.get("/<int:task_id>/files/<int:file_id>")
 @login_required
 def download(task_id: int, file_id: int):
@@ -102,7 +144,7 @@ def _page(task_id: int, form: TaskForm | None):
     task, instance, files = page.task, page.instance, page.files
     definition = instance.definition
     step = request_cache.step(definition, task.step_no)
-    form = form or TaskForm().for_step(step)
+    form = form or TaskForm().for_step(step).resume(page.draft)
     earlier = [  # newest first
         {
             "event": event,
@@ -121,6 +163,7 @@ def _page(task_id: int, form: TaskForm | None):
         form=form,
         earlier=earlier,
         attached=[f for f in files if f.human_task_id == task.id],
+        draft_saved_at=(page.draft or {}).get("saved_at"),
         returned=(task.data or {}).get("dikembalikan"),
         returned_gaps=timeline.gaps_sent_back(list(page.history), task.id),
         can_act=page.actions.can_act,

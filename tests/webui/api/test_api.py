@@ -358,3 +358,18 @@ def test_openapi_describes_exactly_the_registered_api_routes(api, app):
             node = node[part]
     errors = doc["components"]["schemas"]["Error"]
     assert errors["properties"]["error"]["required"] == ["code", "message"]
+
+
+def test_send_back_through_the_api_needs_a_reason_and_no_checklist(api):
+    instance = api.start(title="Monev Renja 2025")
+    review = _run_to(api, instance, 8)
+    done = f"/tasks/{review['id']}/complete"
+    message = _error(
+        api.post(done, "subkoor", json={"decision": "Tidak", "note": ""}), 422, "invalid"
+    )
+    assert "alasan" in message
+    status, body = api.post(done, "subkoor", json={"decision": "Tidak", "note": "Data kurang"})
+    assert status == 200, body  # no checklist sent at all
+    assert body["task"]["decision"] == "Tidak"
+    (back,) = body["next"]
+    assert back["step_no"] == 7 and back["returned"]["reason"] == "Data kurang"
