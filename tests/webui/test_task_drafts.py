@@ -104,3 +104,23 @@ def test_a_blob_shared_with_another_file_is_kept(login_as, started, alur):
     first, second = alur.files_of(task.instance_id)
     assert post(kabid, f"/tasks/{task.id}/files/{first.id}/remove").status_code == 302
     assert alur.files.path(second.sha256).exists()  # b.pdf still needs the bytes
+
+
+def test_a_task_completed_meanwhile_says_who_and_when_and_keeps_the_note(login_as, started, alur):
+    task = open_task(alur, started().id)
+    mine, theirs = login_as("kabid"), login_as("kabid")
+    assert post(theirs, f"/tasks/{task.id}/complete", all_ticked(alur, task)).status_code == 302
+    form = all_ticked(alur, task) | {
+        "note": "Catatan panjang saya",
+        "files": [_file("hasil.pdf", b"%hasil")],
+    }
+    response = post(mine, f"/tasks/{task.id}/complete", form, content_type="multipart/form-data")
+    assert response.status_code == 409
+    done = alur.task(task.id)
+    assert f"{done.completed_by} sudah menyelesaikan langkah ini pada" in response.text
+    assert (
+        '<textarea id="your-note" rows="4" readonly>Catatan panjang saya</textarea>'
+        in response.text
+    )
+    assert "<li>hasil.pdf</li>" in response.text
+    assert [f.name for f in alur.files_of(task.instance_id)] == []  # nothing stored

@@ -69,8 +69,11 @@ def test_a_task_taken_by_a_colleague_is_read_only(login_as, started, alur):
     kabid = login_as("kabid")
     page = kabid.get(f"/tasks/{task.id}").text
     assert "kabid2 telah mengambil tugas ini" in page and 'type="file"' not in page
-    response = post(kabid, f"/tasks/{task.id}/complete", all_ticked(alur, task))
-    assert response.status_code == 403
+    form = all_ticked(alur, task) | {"note": "sudah saya kerjakan"}
+    response = post(kabid, f"/tasks/{task.id}/complete", form)
+    assert response.status_code == 409  # taken meanwhile: who, when, and my note to reuse
+    assert "kabid2 mengambil langkah ini pada" in response.text
+    assert ">sudah saya kerjakan</textarea>" in response.text
     assert alur.task(task.id).state == "open"
 
 

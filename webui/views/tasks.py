@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.errors import Conflict, InvalidInput
+from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.views import NO, Completion, HumanTask, Outcome
 from webui import access, request_cache
 from webui.error_texts import error_text
@@ -76,7 +76,11 @@ def complete(task_id: int):
             outcome = alur().complete_from_web(task_id, current_user.username, check, form.uploads)
     except Conflict as error:
         if error.params.get("closed"):
-            raise _no_longer_open(task_id) from None
+            return _overtaken(task_id, form), 409
+        raise
+    except PermissionDenied as error:
+        if error.key == "task_claimed_by_other":
+            return _overtaken(task_id, form), 409
         raise
     except InvalidInput as error:
         form.errors["form"] = error_text(error)
@@ -171,6 +175,21 @@ def _page(task_id: int, form: TaskForm | None):
         can_unclaim=page.actions.can_unclaim,
         extensions=", ".join(sorted(_types())),
         max_mb=megabytes(alur().files.max_bytes),
+    )
+
+
+def _overtaken(task_id: int, form: TaskForm) -> str:
+    """Someone else completed (or took) the task meanwhile: who and when, and what I sent.
+
+    My note comes back in a box to copy and my files are listed by name; nothing was stored.
+    """
+    task = alur().task(task_id)
+    return render_template(
+        "tasks/overtaken.html",
+        task=task,
+        instance=request_cache.instance(task.instance_id),
+        note=request.form.get("note", "").strip(),
+        files=[u.name for u in form.uploads],
     )
 
 
