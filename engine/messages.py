@@ -106,7 +106,7 @@ MESSAGES: dict[str, str] = {
         "penyimpanan berkas penuh; '%(name)s' tidak tersimpan dan tidak ada yang berubah."
         " Hubungi admin."
     ),
-    "deploy_refused": "%(count)s masalah; tidak ada yang dideploy",
+    "deploy_refused": "%(count)s masalah; tidak ada yang diterbitkan",
     # what the database would choke on (engine.storage.guard)
     "field_nul": "%(field)s memuat karakter NUL; hapus karakter itu",
     "field_too_long": "%(field)s terlalu panjang: %(length)s karakter, paling banyak %(limit)s",
@@ -120,7 +120,7 @@ MESSAGES: dict[str, str] = {
 FINDINGS: dict[str, str] = {
     # the file itself
     "file_unreadable": "cannot read file: %(reason)s",
-    "no_bpmn_files": "tidak ada berkas .bpmn untuk dideploy",
+    "no_bpmn_files": "tidak ada berkas .bpmn untuk diterbitkan",
     "xml_unsafe": (
         "DOCTYPE/ENTITY declarations are not allowed in BPMN files "
         "(possible XXE or entity-expansion attack); remove the <!DOCTYPE ...> block"

@@ -124,3 +124,19 @@ def test_a_task_completed_meanwhile_says_who_and_when_and_keeps_the_note(login_a
     )
     assert "<li>hasil.pdf</li>" in response.text
     assert [f.name for f in alur.files_of(task.instance_id)] == []  # nothing stored
+
+
+def test_a_completed_task_shows_its_completion_not_a_due_date(login_as, started, alur):
+    task = open_task(alur, started().id)
+    kabid = login_as("kabid")
+    page = kabid.get(f"/tasks/{task.id}").text
+    assert "<dt>Tenggat</dt>" in page
+    assert 'class="button secondary file-button" aria-hidden="true">Pilih berkas</label>' in page
+    response = post(kabid, f"/tasks/{task.id}/complete", all_ticked(alur, task))
+    assert response.status_code == 302 and "#" not in response.headers["Location"]
+    flash = kabid.get(response.headers["Location"]).text
+    assert "Berikutnya: langkah 2, " in flash and ", oleh Kabid" in flash
+    page = kabid.get(f"/tasks/{task.id}").text
+    assert "<dt>Tenggat</dt>" not in page and "Diselesaikan oleh kabid" in page
+    earlier = page[page.index('id="earlier-title"') :]
+    assert "Langkah 1</strong>" not in earlier  # not listed among its own earlier steps

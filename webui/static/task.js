@@ -87,6 +87,20 @@
     form.addEventListener("change", later);
   }
 
+  function chosenFiles() {
+    var input = document.getElementById("files");
+    var shown = document.getElementById("files-chosen");
+    if (!input || !shown) {
+      return;
+    }
+    input.addEventListener("change", function () {
+      var names = Array.prototype.map.call(input.files, function (file) {
+        return file.name;
+      });
+      shown.textContent = names.length ? names.join(", ") : shown.getAttribute("data-none");
+    });
+  }
+
   function errors() {
     var summary = document.querySelector(".error-summary");
     if (summary) {
@@ -100,6 +114,7 @@
     if (form) {
       decision(form);
       draft(form);
+      chosenFiles();
     }
     errors();
   }

@@ -76,11 +76,11 @@ def complete(task_id: int):
             outcome = alur().complete_from_web(task_id, current_user.username, check, form.uploads)
     except Conflict as error:
         if error.params.get("closed"):
-            return _overtaken(task_id, form), 409
+            return _overtaken(task_id, form, error_text(error)), 409
         raise
     except PermissionDenied as error:
         if error.key == "task_claimed_by_other":
-            return _overtaken(task_id, form), 409
+            return _overtaken(task_id, form, error_text(error)), 409
         raise
     except InvalidInput as error:
         form.errors["form"] = error_text(error)
@@ -156,7 +156,7 @@ def _page(task_id: int, form: TaskForm | None):
             "files": [f for f in files if f.human_task_id == event.human_task_id],
         }
         for event in reversed(page.history)
-        if event.kind == "completed"
+        if event.kind == "completed" and event.human_task_id != task.id  # not the step itself
     ]
     return render_template(
         "tasks/task.html",
@@ -178,7 +178,7 @@ def _page(task_id: int, form: TaskForm | None):
     )
 
 
-def _overtaken(task_id: int, form: TaskForm) -> str:
+def _overtaken(task_id: int, form: TaskForm, refusal: str) -> str:
     """Someone else completed (or took) the task meanwhile: who and when, and what I sent.
 
     My note comes back in a box to copy and my files are listed by name; nothing was stored.
@@ -189,6 +189,7 @@ def _overtaken(task_id: int, form: TaskForm) -> str:
         task=task,
         instance=request_cache.instance(task.instance_id),
         note=request.form.get("note", "").strip(),
+        refusal=refusal,
         files=[u.name for u in form.uploads],
     )
 
