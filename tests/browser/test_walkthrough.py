@@ -179,7 +179,9 @@ def see_reason(page: Page) -> None:
     notice = page.locator("section.notice-back")
     expect(notice.get_by_role("heading")).to_have_text("Dikembalikan dari langkah 7")
     expect(notice.locator("blockquote")).to_have_text(REASON)
-    expect(notice).to_contain_text("subkor.sosbud")
+    reviewer = notice.locator("span.person")  # the display name, the login on hover
+    expect(reviewer).to_have_text("Demo Subkor Sosbud")
+    expect(reviewer).to_have_attribute("title", "subkor.sosbud")
     earlier = page.locator("section").filter(
         has=page.get_by_role("heading", name="Langkah sebelumnya dalam proses ini")
     )

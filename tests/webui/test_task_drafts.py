@@ -117,7 +117,8 @@ def test_a_task_completed_meanwhile_says_who_and_when_and_keeps_the_note(login_a
     response = post(mine, f"/tasks/{task.id}/complete", form, content_type="multipart/form-data")
     assert response.status_code == 409
     done = alur.task(task.id)
-    assert f"{done.completed_by} sudah menyelesaikan langkah ini pada" in response.text
+    assert 'title="kabid">Demo Kabid</span> sudah menyelesaikan langkah ini pada' in response.text
+    assert done.completed_by == "kabid"
     assert (
         '<textarea id="your-note" rows="4" readonly>Catatan panjang saya</textarea>'
         in response.text
@@ -137,6 +138,9 @@ def test_a_completed_task_shows_its_completion_not_a_due_date(login_as, started,
     flash = kabid.get(response.headers["Location"]).text
     assert "Berikutnya: langkah 2, " in flash and ", oleh Kabid" in flash
     page = kabid.get(f"/tasks/{task.id}").text
-    assert "<dt>Tenggat</dt>" not in page and "Diselesaikan oleh kabid" in page
+    assert (
+        "<dt>Tenggat</dt>" not in page
+        and 'Diselesaikan oleh <span class="person" title="kabid">Demo Kabid</span>' in page
+    )
     earlier = page[page.index('id="earlier-title"') :]
     assert "Langkah 1</strong>" not in earlier  # not listed among its own earlier steps
