@@ -179,12 +179,44 @@ def _send_back(page: Page, console, back_to: int, walk: Walk) -> None:
     expect(page.locator(".flash-success")).to_contain_text(f"Berikutnya: langkah {back_to},")
 
 
-def test_phone_task_page_with_draft_and_send_back(new_context):
-    """390 px: the task page's buttons fit and the draft button is there."""
+def test_phone_inbox_task_and_instance_pages(new_context):
+    """390 px, touch: tasks before the folded filters, the task page's buttons, touch hints."""
     page = new_context(**PHONE).new_page()
     log_in(page, "kabid")
     walk = Walk("B", "sop_b.bpmn", "Uji ponsel: Monev 2026", 8, 1, 1)
     _start(page, walk)
     expect(page.get_by_role("button", name="Simpan draf")).to_be_visible()
+    expect(page.locator("label.file-button")).to_have_text("Pilih berkas")
     no_horizontal_overflow(page)
-    shot(page, "23-phone-task-draft")
+    shot(page, "23-phone-task")
+
+    page.get_by_role("navigation", name="Menu utama").get_by_role(
+        "link", name="Kotak masuk"
+    ).click()
+    fold = page.locator("details.filters-fold")
+    expect(fold).not_to_have_attribute("open", "")  # folded away on a phone
+    expect(page.get_by_label("Tampilkan")).to_be_hidden()
+    row = page.locator("table.tasks tbody tr").filter(
+        has=page.get_by_role("link", name=walk.title, exact=True)
+    )
+    expect(page.locator("table.tasks tbody tr").first).to_be_in_viewport()  # tasks come first
+    no_horizontal_overflow(page)
+    shot(page, "24-phone-inbox")
+    fold.locator("summary").click()
+    expect(page.get_by_label("Tampilkan")).to_be_visible()
+
+    row.locator("a.task-link").click()
+    page.locator(".task-summary").get_by_role("link", name=walk.title).click()
+    expect(page.locator("#bpmn-canvas")).to_have_attribute("data-ready", "true")
+    expect(page.locator(".hint-touch")).to_be_visible()
+    expect(page.locator(".hint-mouse")).to_be_hidden()  # no Ctrl and mouse wheel on a phone
+    no_horizontal_overflow(page)
+    shot(page, "25-phone-instance")
+    # a full-page shot re-lays the page out without touch emulation: the diagram alone shows it
+    shot(page.locator(".hint-touch").locator(".."), "26-phone-diagram")
+
+
+def test_wide_inbox_shows_the_filters(page: Page):
+    log_in(page, "kabid")
+    expect(page.locator("details.filters-fold")).to_have_attribute("open", "")
+    expect(page.get_by_label("Tampilkan")).to_be_visible()
