@@ -118,6 +118,8 @@ def _open(page: Page, walk: Walk, step_no: int) -> None:
         has=page.get_by_role("link", name=walk.title, exact=True)
     )
     expect(row.locator(".step-no")).to_have_text(f"{step_no}.")
+    if step_no == 1:
+        shot(page.locator("main"), f"panduan-kotak-masuk-{walk.code.lower()}")  # docs/panduan
     row.locator("a.task-link").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Langkah {step_no}:")
 
@@ -146,6 +148,7 @@ def _draft_and_resume(page: Page, walk: Walk, step_no: int, user: str) -> None:
     page.reload()
     expect(page.locator("#note")).to_have_value(DRAFT_NOTE + " Tambahan.")
     shot(page, f"20-sop-{walk.code.lower()}-draft-resumed")
+    shot(page.locator("#task-form"), f"panduan-draf-{walk.code.lower()}")  # docs/panduan
 
 
 def _remove_wrong_file(page: Page, walk: Walk, wrong, right) -> None:
@@ -155,6 +158,8 @@ def _remove_wrong_file(page: Page, walk: Walk, wrong, right) -> None:
     saved = page.locator("ul.files").filter(has=page.get_by_role("link", name=wrong.name))
     expect(saved).to_be_visible()
     shot(page, f"21-sop-{walk.code.lower()}-wrong-file")
+    files = page.locator("#task-form fieldset").filter(has=page.locator("#files"))
+    shot(files, f"panduan-berkas-{walk.code.lower()}")  # docs/panduan
     page.get_by_role("button", name=f"Hapus {wrong.name}").click()
     expect(page.locator(".flash-success")).to_contain_text(f"{wrong.name} dihapus.")
     expect(page.get_by_role("link", name=wrong.name)).to_have_count(0)
@@ -175,6 +180,8 @@ def _send_back(page: Page, console, back_to: int, walk: Walk) -> None:
     expect(summary).to_be_in_viewport()  # scrolled into view
     page.locator("#note").fill(REASON)
     shot(page, f"22-sop-{walk.code.lower()}-send-back")
+    decision = page.locator("fieldset.decision")
+    shot(decision.locator(".."), f"panduan-kembalikan-{walk.code.lower()}")  # docs/panduan
     button.click()
     expect(page.locator(".flash-success")).to_contain_text(f"Berikutnya: langkah {back_to},")
 
