@@ -227,3 +227,16 @@ def test_wide_inbox_shows_the_filters(page: Page):
     log_in(page, "kabid")
     expect(page.locator("details.filters-fold")).to_have_attribute("open", "")
     expect(page.get_by_label("Tampilkan")).to_be_visible()
+
+
+def test_the_browsers_form_check_speaks_the_pages_language(page: Page):
+    """An empty required title: the message is the page's Indonesian, not the browser's."""
+    log_in(page, "kabid")
+    page.get_by_role("link", name="Mulai proses").click()
+    card = page.locator("li.sop").filter(has=page.locator(".sop-code", has_text=re.compile("^B$")))
+    card.get_by_role("button", name="Mulai", exact=True).click()
+    title = card.get_by_label("Judul")
+    expect(page.get_by_role("heading", name="Mulai proses", level=1)).to_be_visible()
+    assert title.evaluate("field => field.validationMessage") == "Isian ini wajib diisi."
+    title.fill("Uji pesan isian")
+    assert title.evaluate("field => field.validationMessage") == ""
