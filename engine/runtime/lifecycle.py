@@ -166,6 +166,7 @@ def cancel(session: Session, ctx: Context, instance: Instance, user: User, reaso
         raise Conflict("instance_not_running", id=instance.id, state=instance.state)
     for task in _open_tasks(session, instance.id):
         task.state = "cancelled"
+        drafts.clear(session, task.id)
     now = ctx.clock()
     instance.state, instance.ended_at, instance.cancel_reason = "cancelled", now, reason
     audit.record(session, instance.id, "cancelled", user.username, at=now, reason=reason)
@@ -180,6 +181,7 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
     for task_id, row in open_rows.items():
         if task_id not in ready:
             row.state = "cancelled"
+            drafts.clear(session, row.id)  # nobody can resume a cancelled task
     now = ctx.clock()
     _record_decisions(session, instance, workflow, actor, now)
     for task_id, spiff_task in ready.items():

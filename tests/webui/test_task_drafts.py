@@ -144,3 +144,13 @@ def test_a_completed_task_shows_its_completion_not_a_due_date(login_as, started,
     )
     earlier = page[page.index('id="earlier-title"') :]
     assert "Langkah 1</strong>" not in earlier  # not listed among its own earlier steps
+
+
+def test_cancelling_the_process_removes_its_drafts(login_as, started, alur):
+    instance = started()
+    task = open_task(alur, instance.id)
+    kabid = login_as("kabid")
+    assert post(kabid, f"/tasks/{task.id}/draft", {"note": "setengah"}).status_code == 302
+    alur.cancel(instance.id, "kabid", "salah judul")
+    with alur.session() as s:
+        assert s.query(TaskDraft).count() == 0
