@@ -141,6 +141,19 @@ class Pages:
                 self._file_row(s, task, user, upload, self.files.put(upload))
             return draft.saved_at, len(uploads)
 
+    def draft(self, task_id: int, username: str) -> dict | None:
+        """The person's draft of a task they may see (None when they saved none)."""
+        with self.session(read_only=True) as s:
+            task, user = inbox.get(s, task_id), users.get(s, username)
+            if not access.may_view_task(task, user):
+                raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
+            return drafts.of(s, task.id, user.username)
+
+    @staticmethod
+    def clean_draft(data: dict) -> dict:
+        """A draft as it is stored (bounded; InvalidInput when it cannot be)."""
+        return drafts.clean(data)
+
     def remove_file(self, task_id: int, file_id: int, username: str) -> str:
         """Remove a file its uploader attached to an open task; no row and (when no other file
         has the same bytes) no blob is left. Returns the file's name."""

@@ -150,6 +150,16 @@ SCHEMAS = {
         }
     ),
     "NoteRequest": _object({"note": STRING}, required=[], closed=True),
+    "Draft": _object(
+        {
+            "decision": {"enum": ["", "Ya", "Tidak"]},
+            "note": STRING | {"maxLength": 4000},
+            "checked": {"type": "array", "items": INTEGER | {"minimum": 0, "maximum": 199}},
+            "gaps": {"type": "object", "additionalProperties": STRING | {"maxLength": 500}},
+        },
+        required=[],
+        closed=True,
+    ),
 }
 ERRORS = {
     "401": "no token, or an unknown or revoked one, or an inactive user",
@@ -276,6 +286,21 @@ PATHS = {
             "403 404 409",
             parameters=[TASK_ID],
         )
+    },
+    "/api/v1/tasks/{task_id}/draft": {
+        "get": _operation(
+            "My draft of a task (null when I saved none); removed when the task is completed",
+            {"200": _json(_object({"draft": {"anyOf": [_ref("Draft"), {"type": "null"}]}}))},
+            "403 404",
+            parameters=[TASK_ID],
+        ),
+        "put": _operation(
+            "Save my draft of an open task I may complete (replaces the one saved before)",
+            {"200": _json(_object({"draft": _ref("Draft"), "saved_at": STRING}))},
+            "403 404 409 422",
+            parameters=[TASK_ID],
+            requestBody=_body("Draft"),
+        ),
     },
     "/api/v1/tasks/{task_id}/complete": {
         "post": _operation(
