@@ -77,7 +77,7 @@ MESSAGES: dict[str, str] = {
     "cancel_reason_missing": "alasan pembatalan wajib diisi",
     "not_a_decision": "langkah ini bukan keputusan; jangan kirim Ya/Tidak",
     "decision_missing": "langkah %(step)s adalah keputusan: pilih Ya atau Tidak",
-    "draft_invalid": "draf tidak valid: isian %(field)s",
+    "task_draft_invalid": "draf tidak valid: isian %(field)s",
     "file_not_yours": "berkas %(id)s diunggah oleh %(by)s; hanya ia yang dapat menghapusnya",
     "file_not_of_task": "berkas %(id)s bukan berkas tugas %(task)s",
     "send_back_reason_missing": "Tidak (kembalikan) wajib disertai alasan",

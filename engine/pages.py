@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine import access, audit, drafts, inbox, involvement, notifications, rows, users
+from engine import access, audit, inbox, involvement, notifications, rows, task_drafts, users
 from engine.bpmn import reader
 from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import Upload
@@ -118,43 +118,43 @@ class Pages:
                 files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
                 history=tuple(map(event_row, audit.history(s, instance.id))),
                 actions=task_actions(task, user),
-                draft=drafts.of(s, task.id, user.username) if task.state == "open" else None,
+                draft=task_drafts.of(s, task.id, user.username) if task.state == "open" else None,
             )
 
     # -- drafts and removing a file before completing -----------------------------------------
-    def save_draft(
+    def save_task_draft(
         self, task_id: int, username: str, data: dict, uploads: list[Upload] = ()
     ) -> tuple[datetime, int]:
         """Keep what the person typed and ticked (and the files chosen) on an open task they
         may complete; returns when it was saved and how many files were attached."""
         for upload in uploads:
             self.files.check(upload)
-        cleaned = drafts.clean(data)  # a bad draft is refused before anything is stored
+        cleaned = task_drafts.clean(data)  # a bad draft is refused before anything is stored
         with self.session() as s:
             task, user = inbox.get(s, task_id), users.get(s, username)
             if not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             access.check(access.complete_refusal(task, user))
             now = self.clock()
-            draft = drafts.save(s, task.id, user.username, cleaned, now)
+            draft = task_drafts.save(s, task.id, user.username, cleaned, now)
             for upload in uploads:
                 self._file_row(s, task, user, upload, self.files.put(upload))
             return draft.saved_at, len(uploads)
 
-    def draft(self, task_id: int, username: str) -> dict | None:
+    def task_draft(self, task_id: int, username: str) -> dict | None:
         """The person's draft of a task they may see (None when they saved none)."""
         with self.session(read_only=True) as s:
             task, user = inbox.get(s, task_id), users.get(s, username)
             if not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
-            return drafts.of(s, task.id, user.username)
+            return task_drafts.of(s, task.id, user.username)
 
     @staticmethod
-    def clean_draft(data: dict) -> dict:
+    def clean_task_draft(data: dict) -> dict:
         """A draft as it is stored (bounded; InvalidInput when it cannot be)."""
-        return drafts.clean(data)
+        return task_drafts.clean(data)
 
-    def remove_file(self, task_id: int, file_id: int, username: str) -> str:
+    def remove_task_file(self, task_id: int, file_id: int, username: str) -> str:
         """Remove a file its uploader attached to an open task; no row and (when no other file
         has the same bytes) no blob is left. Returns the file's name."""
         with self.session() as s:

@@ -160,7 +160,7 @@ class TaskPage:
     files: tuple[FileRow, ...]  # every file of the instance, oldest first
     history: tuple[EventRow, ...]  # the instance's audit events, oldest first
     actions: TaskActions
-    draft: dict | None = None  # the person's saved draft of this task (engine/drafts.py)
+    draft: dict | None = None  # the person's saved draft of this task (engine/task_drafts.py)
 
 
 @dataclass(frozen=True)

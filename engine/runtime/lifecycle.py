@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit, drafts
+from engine import access, audit, task_drafts
 from engine.clock import Clock, system_clock
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.roles import RoleMap
@@ -116,7 +116,7 @@ def complete(
         "files": form.file_ids,
     }
     task.working_minutes = ctx.calendar.working_minutes_between(task.created_at, now)
-    drafts.clear(session, task.id)  # done: no draft of it is left to resume
+    task_drafts.clear(session, task.id)  # done: no draft of it is left to resume
     audit.record(
         session,
         instance.id,
@@ -166,7 +166,7 @@ def cancel(session: Session, ctx: Context, instance: Instance, user: User, reaso
         raise Conflict("instance_not_running", id=instance.id, state=instance.state)
     for task in _open_tasks(session, instance.id):
         task.state = "cancelled"
-        drafts.clear(session, task.id)
+        task_drafts.clear(session, task.id)
     now = ctx.clock()
     instance.state, instance.ended_at, instance.cancel_reason = "cancelled", now, reason
     audit.record(session, instance.id, "cancelled", user.username, at=now, reason=reason)
@@ -181,7 +181,7 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
     for task_id, row in open_rows.items():
         if task_id not in ready:
             row.state = "cancelled"
-            drafts.clear(session, row.id)  # nobody can resume a cancelled task
+            task_drafts.clear(session, row.id)  # nobody can resume a cancelled task
     now = ctx.clock()
     _record_decisions(session, instance, workflow, actor, now)
     for task_id, spiff_task in ready.items():

@@ -26,7 +26,7 @@ MIGRATE_FIELDS = {
     "from": int, "to": int, "instances": list, "mapping": dict, "note": str, "dry_run": bool,
 }  # fmt: skip
 NOTE_FIELDS = {"note": str}
-DRAFT_FIELDS = {"decision": str, "note": str, "checked": list, "gaps": dict}
+TASK_DRAFT_FIELDS = {"decision": str, "note": str, "checked": list, "gaps": dict}
 COMPLETE_FIELDS = {"data": dict, "decision": (str, type(None)), "note": str, "checklist": dict}
 ID = "int(max=9223372036854775807)"  # a database integer; larger ids do not route
 FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -168,16 +168,16 @@ def claim(task_id: int):
 
 
 @bp.get(f"/tasks/<{ID}:task_id>/draft")
-def draft(task_id: int):
-    found = alur().draft(task_id, g.api_user.username)
+def task_draft(task_id: int):
+    found = alur().task_draft(task_id, g.api_user.username)
     return jsonify(draft=found and {k: v for k, v in found.items() if k != "saved_at"})
 
 
 @bp.put(f"/tasks/<{ID}:task_id>/draft")
-def save_draft(task_id: int):
-    body = _body(DRAFT_FIELDS)
-    saved_at, _attached = alur().save_draft(task_id, g.api_user.username, body)
-    return jsonify(draft=alur().clean_draft(body), saved_at=saved_at.isoformat())
+def save_task_draft(task_id: int):
+    body = _body(TASK_DRAFT_FIELDS)
+    saved_at, _attached = alur().save_task_draft(task_id, g.api_user.username, body)
+    return jsonify(draft=alur().clean_task_draft(body), saved_at=saved_at.isoformat())
 
 
 @bp.post(f"/tasks/<{ID}:task_id>/complete")

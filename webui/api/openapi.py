@@ -150,7 +150,7 @@ SCHEMAS = {
         }
     ),
     "NoteRequest": _object({"note": STRING}, required=[], closed=True),
-    "Draft": _object(
+    "TaskDraft": _object(
         {
             "decision": {"enum": ["", "Ya", "Tidak"]},
             "note": STRING | {"maxLength": 4000},
@@ -290,16 +290,16 @@ PATHS = {
     "/api/v1/tasks/{task_id}/draft": {
         "get": _operation(
             "My draft of a task (null when I saved none); removed when the task is completed",
-            {"200": _json(_object({"draft": {"anyOf": [_ref("Draft"), {"type": "null"}]}}))},
+            {"200": _json(_object({"draft": {"anyOf": [_ref("TaskDraft"), {"type": "null"}]}}))},
             "403 404",
             parameters=[TASK_ID],
         ),
         "put": _operation(
             "Save my draft of an open task I may complete (replaces the one saved before)",
-            {"200": _json(_object({"draft": _ref("Draft"), "saved_at": STRING}))},
+            {"200": _json(_object({"draft": _ref("TaskDraft"), "saved_at": STRING}))},
             "403 404 409 422",
             parameters=[TASK_ID],
-            requestBody=_body("Draft"),
+            requestBody=_body("TaskDraft"),
         ),
     },
     "/api/v1/tasks/{task_id}/complete": {

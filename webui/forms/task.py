@@ -63,7 +63,7 @@ class TaskForm:
         return self
 
     def draft(self) -> dict:
-        """The values as a draft (engine/drafts.py): kept as typed, nothing checked."""
+        """The values as a draft (engine/task_drafts.py): kept as typed, nothing checked."""
         return {
             "decision": self.decision if self.decision in (YES, NO) else "",
             "note": self.note,

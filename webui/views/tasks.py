@@ -105,7 +105,7 @@ def save_draft(task_id: int):
     if form.file_errors:
         return _page(task_id, form), 422
     with access.worded(task_id):
-        saved_at, attached = alur().save_draft(
+        saved_at, attached = alur().save_task_draft(
             task_id, current_user.username, form.draft(), form.uploads
         )
     if _wants_json():
@@ -124,8 +124,8 @@ def remove_file(task_id: int, file_id: int):
         if "note" in request.form:  # sent from the task form: keep its values as the draft
             task, _user = access.viewable_task(task_id)
             form = TaskForm().for_step(_step_of(task)).read_fields(request.form)
-            alur().save_draft(task_id, current_user.username, form.draft())
-        name = alur().remove_file(task_id, file_id, current_user.username)
+            alur().save_task_draft(task_id, current_user.username, form.draft())
+        name = alur().remove_task_file(task_id, file_id, current_user.username)
     flash(_("%(name)s was removed.", name=name), "success")
     return redirect(url_for("tasks.show", task_id=task_id))
 

@@ -388,7 +388,7 @@ def test_a_draft_through_the_api_is_saved_read_and_gone_after_completion(api):
     assert api.get(url, "fu")[0] == 403  # not a task of the Fungsional Umum
     too_long = {"note": "x" * 4001}
     status, body = api.call("PUT", url, "kabid", json=too_long)
-    assert status == 422 and body["error"]["key"] == "draft_invalid"
+    assert status == 422 and body["error"]["key"] == "task_draft_invalid"
     assert api.get(url, "kabid")[1]["draft"]["note"] == "separuh"  # the refused one changed nothing
     assert api.post(f"/tasks/{task['id']}/complete", "kabid", json={})[0] == 200
     assert api.call("PUT", url, "kabid", json=draft)[0] == 409

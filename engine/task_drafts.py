@@ -26,23 +26,23 @@ def clean(data: dict) -> dict:
     note, decision = data.get("note", ""), data.get("decision", "") or ""
     checked, gaps = data.get("checked", []), data.get("gaps", {})
     if not isinstance(note, str) or len(note) > NOTE_MAX:
-        raise InvalidInput("draft_invalid", field="note")
+        raise InvalidInput("task_draft_invalid", field="note")
     if decision not in DECISIONS:
-        raise InvalidInput("draft_invalid", field="decision")
+        raise InvalidInput("task_draft_invalid", field="decision")
     if not isinstance(checked, list | tuple) or len(checked) > ITEMS_MAX:
-        raise InvalidInput("draft_invalid", field="checked")
+        raise InvalidInput("task_draft_invalid", field="checked")
     if not all(
         isinstance(i, int) and not isinstance(i, bool) and 0 <= i < ITEMS_MAX for i in checked
     ):
-        raise InvalidInput("draft_invalid", field="checked")
+        raise InvalidInput("task_draft_invalid", field="checked")
     if not isinstance(gaps, dict) or len(gaps) > ITEMS_MAX:
-        raise InvalidInput("draft_invalid", field="gaps")
+        raise InvalidInput("task_draft_invalid", field="gaps")
     kept = {}
     for key, why in gaps.items():
         if not (str(key).isdigit() and int(key) < ITEMS_MAX):
-            raise InvalidInput("draft_invalid", field="gaps")
+            raise InvalidInput("task_draft_invalid", field="gaps")
         if not isinstance(why, str) or len(why) > GAP_MAX:
-            raise InvalidInput("draft_invalid", field="gaps")
+            raise InvalidInput("task_draft_invalid", field="gaps")
         if why.strip():
             kept[str(int(key))] = why
     return {"decision": decision, "note": note, "checked": sorted(set(checked)), "gaps": kept}
