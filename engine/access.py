@@ -13,8 +13,8 @@ from collections.abc import Collection
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict, EngineError, InvalidInput, PermissionDenied
-from engine.storage.tables import Definition, Draft, Event, HumanTask, Instance, User
+from engine.errors import Conflict, EngineError, InvalidInput, NotFound, PermissionDenied
+from engine.storage.tables import Definition, Draft, Event, HumanTask, Instance, StoredFile, User
 
 # Read every instance of the office: auditors, and the office's heads (its Kepala Badan and
 # Sekretaris Badan), who answer for all of its work.
@@ -206,6 +206,17 @@ def completion_refusal(task: HumanTask, user: User) -> PermissionDenied | None:
         return PermissionDenied("task_claimed_by_other", id=task.id, claimant=task.claimed_by)
     if not task.assignee and not holds(user, task.role):
         return PermissionDenied("task_role_missing", user=user.username, role=task.role, id=task.id)
+    return None
+
+
+def file_removal_refusal(task: HumanTask, file: StoredFile, user: User) -> EngineError | None:
+    """Only the person who uploaded a file removes it, and only while its task is open."""
+    if file.human_task_id != task.id:
+        return NotFound("file_not_of_task", id=file.id, task=task.id)
+    if task.state != "open":
+        return Conflict("task_not_open_files", id=task.id, state=task.state)
+    if file.uploaded_by != user.username:
+        return PermissionDenied("file_not_yours", id=file.id, by=file.uploaded_by)
     return None
 
 

@@ -19,6 +19,7 @@ KINDS = (
     "sent_back",
     "decided",
     "file_attached",
+    "file_removed",
     "cancelled",
     "finished",
     "suspended",

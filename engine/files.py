@@ -62,7 +62,7 @@ def _storage_error(error: OSError, upload: Upload) -> Exception:
 
 
 class FileStore:
-    """Blobs under root/ab/cdef...; the same content is stored once, and never deleted here."""
+    """Blobs under root/ab/cdef...; the same content is stored once, deleted only by remove."""
 
     def __init__(self, root: Path, max_bytes: int):
         self.root = Path(root)
@@ -150,3 +150,10 @@ class Staging:
         """Delete what was written and not published."""
         while self.pending:
             self.pending.pop()[0].unlink(missing_ok=True)
+
+    def remove(self, digest: str) -> None:
+        """Delete the blob; the caller made sure no file row names it any more."""
+        self.path(digest).unlink(missing_ok=True)
+
+    def read(self, digest: str) -> bytes:
+        return self.path(digest).read_bytes()

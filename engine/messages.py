@@ -99,6 +99,9 @@ MESSAGES: dict[str, str] = {
     "cancel_reason_missing": "alasan pembatalan wajib diisi",
     "not_a_decision": "langkah ini bukan keputusan; jangan kirim Ya/Tidak",
     "decision_missing": "langkah %(step)s adalah keputusan: pilih Ya atau Tidak",
+    "task_draft_invalid": "draf tidak valid: isian %(field)s",
+    "file_not_yours": "berkas %(id)s diunggah oleh %(by)s; hanya ia yang dapat menghapusnya",
+    "file_not_of_task": "berkas %(id)s bukan berkas tugas %(task)s",
     "send_back_reason_missing": "Tidak (kembalikan) wajib disertai alasan",
     "file_name_empty": "nama berkas kosong",
     "file_too_large": "berkas '%(name)s' terlalu besar (%(size)s byte); batas %(limit)s MB",
@@ -137,7 +140,7 @@ MESSAGES: dict[str, str] = {
         "penyimpanan berkas penuh; '%(name)s' tidak tersimpan dan tidak ada yang berubah."
         " Hubungi admin."
     ),
-    "deploy_refused": "%(count)s masalah; tidak ada yang dideploy",
+    "deploy_refused": "%(count)s masalah; tidak ada yang diterbitkan",
     # what the database would choke on (engine.storage.guard)
     "field_nul": "%(field)s memuat karakter NUL; hapus karakter itu",
     "field_too_long": "%(field)s terlalu panjang: %(length)s karakter, paling banyak %(limit)s",
@@ -207,10 +210,10 @@ MESSAGES: dict[str, str] = {
 FINDINGS: dict[str, str] = {
     # the file itself
     "file_unreadable": "cannot read file: %(reason)s",
-    "no_bpmn_files": "tidak ada berkas .bpmn untuk dideploy",
+    "no_bpmn_files": "tidak ada berkas .bpmn untuk diterbitkan",
     "dmn_without_process": (
-        "a .dmn file is deployed together with the process that uses it: choose the .bpmn "
-        "file whose business rule tasks name its decisions as well (or the folder holding both)"
+        "berkas .dmn diterbitkan bersama proses yang memakainya: pilih juga berkas .bpmn yang "
+        "tugas aturan bisnisnya menyebut keputusannya (atau folder yang memuat keduanya)"
     ),
     "xml_unsafe": (
         "DOCTYPE/ENTITY declarations are not allowed in BPMN files "

@@ -19,6 +19,7 @@ from engine import (
     notifications,
     overview,
     rows,
+    task_drafts,
     users,
 )
 from engine.bpmn import reader
@@ -132,7 +133,64 @@ class Pages:
                 history=tuple(map(event_row, audit.history(s, instance.id))),
                 actions=task_actions(task, user, suspended=instance.state == "suspended"),
                 fields=_form_fields(instance.definition, task.step_no),
+                draft=task_drafts.of(s, task.id, user.username) if task.state == "open" else None,
             )
+
+    # -- drafts and removing a file before completing -----------------------------------------
+    def save_task_draft(
+        self, task_id: int, username: str, data: dict, uploads: list[Upload] = ()
+    ) -> tuple[datetime, int]:
+        """Keep what the person typed and ticked (and the files chosen) on an open task they
+        may complete; returns when it was saved and how many files were attached."""
+        for upload in uploads:
+            self.files.check(upload)
+        cleaned = task_drafts.clean(data)  # a bad draft is refused before anything is stored
+        with self.session() as s:
+            task, user = inbox.get(s, task_id), users.get(s, username)
+            if not access.may_view_task(task, user):
+                raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
+            access.check(access.complete_refusal(task, user))
+            now = self.clock()
+            draft = task_drafts.save(s, task.id, user.username, cleaned, now)
+            for upload in uploads:
+                self._file_row(s, task, user, upload, self.files.put(upload))
+            return draft.saved_at, len(uploads)
+
+    def task_draft(self, task_id: int, username: str) -> dict | None:
+        """The person's draft of a task they may see (None when they saved none)."""
+        with self.session(read_only=True) as s:
+            task, user = inbox.get(s, task_id), users.get(s, username)
+            if not access.may_view_task(task, user):
+                raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
+            return task_drafts.of(s, task.id, user.username)
+
+    @staticmethod
+    def clean_task_draft(data: dict) -> dict:
+        """A draft as it is stored (bounded; InvalidInput when it cannot be)."""
+        return task_drafts.clean(data)
+
+    def remove_task_file(self, task_id: int, file_id: int, username: str) -> str:
+        """Remove a file its uploader attached to an open task; no row and (when no other file
+        has the same bytes) no blob is left. Returns the file's name."""
+        with self.session() as s:
+            task, user = inbox.get(s, task_id), users.get(s, username)
+            if not access.may_view_task(task, user):
+                raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
+            stored = s.get(StoredFile, file_id, with_for_update=True)
+            if stored is None:
+                raise NotFound("file_not_of_task", id=file_id, task=task.id)
+            access.check(access.file_removal_refusal(task, stored, user))
+            name, digest = stored.name, stored.sha256
+            s.delete(stored)
+            audit.record(
+                s, task.instance_id, "file_removed", user.username, task, at=self.clock(),
+                file=file_id, name=name, sha256=digest,
+            )  # fmt: skip
+            s.flush()
+            shared = s.scalar(select(func.count(StoredFile.id)).where(StoredFile.sha256 == digest))
+        if not shared:  # the row is gone for good: so are its bytes
+            self.files.remove(digest)
+        return name
 
     # -- the instance page -------------------------------------------------------------------
     def instance_page(self, instance_id: int, username: str) -> InstancePage:

@@ -228,6 +228,7 @@ class TaskPage:
     history: tuple[EventRow, ...]  # the instance's audit events, oldest first
     actions: TaskActions
     fields: tuple[FormField, ...] = ()  # the user task's form (camunda:formData), in file order
+    draft: dict | None = None  # the person's saved draft of this task (engine/task_drafts.py)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,9 @@ TEXTS: dict[str, LazyString] = {
     "cancel_reason_missing": _l("A reason for cancelling is required."),
     "not_a_decision": _l("This step is not a decision; do not send Ya or Tidak."),
     "decision_missing": _l("Step %(step)s is a decision: choose Ya or Tidak."),
+    "task_draft_invalid": _l("The draft is not valid: field %(field)s."),
+    "file_not_yours": _l("File %(id)s was uploaded by %(by)s; only they can remove it."),
+    "file_not_of_task": _l("File %(id)s is not a file of task %(task)s."),
     "send_back_reason_missing": _l("Tidak (send back) needs a reason."),
     "file_name_empty": _l("The file name is empty."),
     "file_too_large": _l(

@@ -32,6 +32,7 @@ EVENTS = {
     "completed": "diselesaikan",
     "sent_back": "dikembalikan",
     "file_attached": "berkas dilampirkan",
+    "file_removed": "berkas dihapus",
     "cancelled": "dibatalkan",
     "finished": "selesai",
     "suspended": "ditangguhkan",

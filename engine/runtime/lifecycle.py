@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, analytics, audit, notifications
+from engine import access, analytics, audit, notifications, task_drafts
 from engine.bpmn.forms import forms_of
 from engine.bpmn.loops import INSTANCES_MAX
 from engine.clock import Clock, system_clock
@@ -127,6 +127,7 @@ def complete(
         **on_behalf,
     }
     analytics.stamp_task(ctx.calendar, task)  # working_minutes and the analytics' minutes
+    task_drafts.clear(session, task.id)  # done: no draft of it is left to resume
     audit.record(
         session,
         instance.id,
@@ -177,6 +178,7 @@ def cancel(session: Session, ctx: Context, instance: Instance, user: User, reaso
         raise Conflict("instance_not_running", id=instance.id, state=instance.state)
     for task in _open_tasks(session, instance.id):
         task.state = "cancelled"
+        task_drafts.clear(session, task.id)
     now = ctx.clock()
     instance.state, instance.ended_at, instance.cancel_reason = "cancelled", now, reason
     audit.record(session, instance.id, "cancelled", user.username, at=now, reason=reason)
@@ -192,6 +194,7 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
     for task_id, row in open_rows.items():
         if task_id not in ready:
             row.state = "cancelled"
+            task_drafts.clear(session, row.id)  # nobody can resume a cancelled task
     now = ctx.clock()
     _record_decisions(session, instance, workflow, actor, now)
     for task_id, spiff_task in ready.items():

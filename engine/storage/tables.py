@@ -333,6 +333,19 @@ class StoredFile(Base):
     human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"), index=True)
 
 
+DRAFT = {"label": "draf", "max_bytes": 32_768}
+
+
+class TaskDraft(Base):
+    """What one person typed and ticked on an open task, kept until they complete it."""
+
+    __tablename__ = "task_drafts"
+    human_task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict, info=DRAFT)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Event(Base):
     """The append-only audit trail of an instance."""
 

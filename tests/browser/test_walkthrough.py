@@ -71,7 +71,8 @@ def test_walk_sop_c1_through_the_ui(page: Page, console, tmp_path):
         if sent_back and turn.step == 6:
             see_reason(page)
             sent_back = False
-        fill_checklist(page, gap=turn.step == GAP_STEP)
+        if turn.decision != "Tidak":  # a send-back is its own action: no checklist
+            fill_checklist(page, gap=turn.step == GAP_STEP)
         if turn.upload:
             page.get_by_label("Tambahkan berkas (tidak wajib)").set_input_files(upload)
         if turn.decision == "Tidak":
@@ -153,11 +154,13 @@ def send_back(page: Page, console) -> None:
     """Kembalikan (Tidak): first without a reason (422, the form says why), then with one."""
     console.allow(r"status of 422 .*/tasks/\d+/complete\b")  # sent without a reason on purpose
     page.get_by_label("Kembalikan (Tidak)").check()
-    complete(page, 7)
+    back = page.get_by_role("button", name="Kembalikan ke langkah 6")  # names where it goes
+    back.click()
     expect(page.locator(".error-summary")).to_contain_text("Tuliskan alasan draf dikembalikan.")
+    expect(page.locator(".error-summary")).not_to_contain_text("centang")  # no checklist asked
     expect(page.locator("#decision-no")).to_be_checked()  # the choice survives the round trip
     page.locator("#note").fill(REASON)
-    complete(page, 7)
+    back.click()
 
 
 def expect_flash(page: Page, turn: Turn) -> None:
@@ -176,7 +179,9 @@ def see_reason(page: Page) -> None:
     notice = page.locator("section.notice-back")
     expect(notice.get_by_role("heading")).to_have_text("Dikembalikan dari langkah 7")
     expect(notice.locator("blockquote")).to_have_text(REASON)
-    expect(notice).to_contain_text("subkor.sosbud")
+    reviewer = notice.locator("span.person")  # the display name, the login on hover
+    expect(reviewer).to_have_text("Demo Subkor Sosbud")
+    expect(reviewer).to_have_attribute("title", "subkor.sosbud")
     earlier = page.locator("section").filter(
         has=page.get_by_role("heading", name="Langkah sebelumnya dalam proses ini")
     )

@@ -38,7 +38,7 @@ def test_a_text_that_is_no_key_is_the_message_itself():
 def test_a_refused_deploy_counts_its_problems():
     error = DeployError(["a", "b"])
     assert (error.key, error.params, error.problems) == ("deploy_refused", {"count": 2}, ["a", "b"])
-    assert error.message == "2 masalah; tidak ada yang dideploy"
+    assert error.message == "2 masalah; tidak ada yang diterbitkan"
 
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))

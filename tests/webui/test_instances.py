@@ -41,7 +41,9 @@ def test_page_shows_the_facts_current_step_and_links(login_as, started, alur):
     page = login_as("kabid").get(f"/instances/{instance.id}").text
     assert "Renja Dinas Pendidikan 2027" in page
     assert "SOP A" in page and "Asistensi Penyusunan Dokumen" in page and "versi 1" in page
-    assert "Berjalan" in page and "oleh Demo Kabid" in page
+    assert (
+        "Berjalan" in page and 'oleh <span class="person" title="kabid">Demo Kabid</span>' in page
+    )
     assert "Langkah 1:" in page and "Kabid Pemerintahan dan Sosial Budaya" in page
     assert "belum diambil" in page
     assert f'href="/tasks/{task.id}"' in page  # the current step, for one who may open it
@@ -218,7 +220,7 @@ def test_reassign_by_the_kabid(login_as, started, alur):
     assert alur.task(task.id).claimed_by == "ft2"
     page = kabid.get(f"/instances/{instance.id}").text
     assert "Langkah 4 sekarang dipegang Fungsional Dua." in page
-    assert "diambil oleh Fungsional Dua" in page
+    assert 'diambil oleh <span class="person" title="ft2">Fungsional Dua</span>' in page
 
 
 def test_reassign_refused_for_staff(login_as, started, alur):

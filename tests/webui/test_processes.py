@@ -87,7 +87,7 @@ def test_deploy_of_an_invalid_file_shows_line_and_element(login_as, alur):
     response = _deploy(login_as("analis"), ("rusak.bpmn", bad), ("sop_a.bpmn", b"<changed/>"))
     assert response.status_code == 422
     page = response.text
-    assert "Tidak ada yang dideploy" in page and "rusak.bpmn" in page
+    assert "Tidak ada yang diterbitkan" in page and "rusak.bpmn" in page
     line = bad[: bad.index(b'salah="x"')].count(b"\n") + 1
     assert f'<td data-label="Baris">{line}</td>' in page
     assert "<code>Langkah_1</code>" in page and "salah" in page
@@ -114,7 +114,7 @@ def test_deploy_of_a_changed_file_makes_version_2(login_as, alur):
 def test_deploy_refuses_other_files_and_an_empty_form(login_as, app):
     analis = login_as("analis")
     response = _deploy(analis, ("catatan.txt", b"hello"))
-    refused = "Hanya berkas .bpmn dan .dmn yang dapat dideploy."
+    refused = "Hanya berkas .bpmn dan .dmn yang dapat diterbitkan."
     assert response.status_code == 422 and refused in response.text
     response = post(analis, "/processes/deploy", {}, content_type="multipart/form-data")
     assert (

@@ -68,9 +68,15 @@ def test_a_task_taken_by_a_colleague_is_read_only(login_as, started, alur):
     alur.claim(task.id, "kabid2")
     kabid = login_as("kabid")
     page = kabid.get(f"/tasks/{task.id}").text
-    assert "kabid2 telah mengambil tugas ini" in page and 'type="file"' not in page
-    response = post(kabid, f"/tasks/{task.id}/complete", all_ticked(alur, task))
-    assert response.status_code == 403
+    assert (
+        'title="kabid2">kabid2</span> telah mengambil tugas ini' in page
+        and 'type="file"' not in page
+    )
+    form = all_ticked(alur, task) | {"note": "sudah saya kerjakan"}
+    response = post(kabid, f"/tasks/{task.id}/complete", form)
+    assert response.status_code == 409  # taken meanwhile: who, when, and my note to reuse
+    assert 'title="kabid2">kabid2</span> mengambil langkah ini pada' in response.text
+    assert ">sudah saya kerjakan</textarea>" in response.text
     assert alur.task(task.id).state == "open"
 
 
@@ -134,7 +140,8 @@ def test_send_back_needs_a_reason(login_as, started, alur):
     assert back.step_no == 10 and back.data["dikembalikan"]["reason"] == "Angka pagu belum sesuai"
     page = login_as("fungsional tertentu").get(f"/tasks/{back.id}").text
     assert "Dikembalikan dari langkah 11" in page and "Angka pagu belum sesuai" in page
-    assert "subkor.pemerintahan mengembalikan draf" in page
+    person = '<span class="person" title="subkor.pemerintahan">Demo Subkor Pemerintahan</span>'
+    assert f"{person} mengembalikan draf" in page  # the name, the login on hover
     assert "Kelengkapan yang dinyatakan tidak ada" not in page  # every item was ticked
 
 

@@ -32,6 +32,7 @@ NOTE_FIELDS = {"note": str}
 DELEGATE_FIELDS = {
     "official": str, "to": str, "roles": list, "starts_at": str, "ends_at": str, "title": str,
 }  # fmt: skip
+TASK_DRAFT_FIELDS = {"decision": str, "note": str, "checked": list, "gaps": dict}
 COMPLETE_FIELDS = {"data": dict, "decision": (str, type(None)), "note": str, "checklist": dict}
 ID = "int(max=9223372036854775807)"  # a database integer; larger ids do not route
 MAX_BODY_BYTES = 1024 * 1024  # one JSON request body; larger is a 413
@@ -199,6 +200,19 @@ def tasks():
 @bp.post(f"/tasks/<{ID}:task_id>/claim")
 def claim(task_id: int):
     return jsonify(task=alur().claim_answer(task_id, g.api_user.username))
+
+
+@bp.get(f"/tasks/<{ID}:task_id>/draft")
+def task_draft(task_id: int):
+    found = alur().task_draft(task_id, g.api_user.username)
+    return jsonify(draft=found and {k: v for k, v in found.items() if k != "saved_at"})
+
+
+@bp.put(f"/tasks/<{ID}:task_id>/draft")
+def save_task_draft(task_id: int):
+    body = _body(TASK_DRAFT_FIELDS)
+    saved_at, _attached = alur().save_task_draft(task_id, g.api_user.username, body)
+    return jsonify(draft=alur().clean_task_draft(body), saved_at=saved_at.isoformat())
 
 
 @bp.post(f"/tasks/<{ID}:task_id>/complete")

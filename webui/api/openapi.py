@@ -255,6 +255,16 @@ SCHEMAS = {
         required=["to", "ends_at"],
         closed=True,
     ),
+    "TaskDraft": _object(
+        {
+            "decision": {"enum": ["", "Ya", "Tidak"]},
+            "note": STRING | {"maxLength": 4000},
+            "checked": {"type": "array", "items": INTEGER | {"minimum": 0, "maximum": 199}},
+            "gaps": {"type": "object", "additionalProperties": STRING | {"maxLength": 500}},
+        },
+        required=[],
+        closed=True,
+    ),
 }
 ERRORS = {
     "401": "no token, or an unknown or revoked one, or an inactive user",
@@ -409,6 +419,21 @@ PATHS = {
             "403 404 409",
             parameters=[TASK_ID],
         )
+    },
+    "/api/v1/tasks/{task_id}/draft": {
+        "get": _operation(
+            "My draft of a task (null when I saved none); removed when the task is completed",
+            {"200": _json(_object({"draft": {"anyOf": [_ref("TaskDraft"), {"type": "null"}]}}))},
+            "403 404",
+            parameters=[TASK_ID],
+        ),
+        "put": _operation(
+            "Save my draft of an open task I may complete (replaces the one saved before)",
+            {"200": _json(_object({"draft": _ref("TaskDraft"), "saved_at": STRING}))},
+            "403 404 409 422",
+            parameters=[TASK_ID],
+            requestBody=_body("TaskDraft"),
+        ),
     },
     "/api/v1/tasks/{task_id}/complete": {
         "post": _operation(

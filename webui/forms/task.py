@@ -64,7 +64,7 @@ class TaskForm:
             gap = form.get(f"gap-{i}", "").strip()[:500]
             if gap:
                 self.gaps[i] = gap
-            if i not in self.checked and not gap:
+            if i not in self.checked and not gap and not self.sends_back:
                 self.errors[f"check-{i}"] = _(
                     "%(item)s: tick it, or explain what is missing.", item=item
                 )
@@ -74,6 +74,29 @@ class TaskForm:
             elif self.decision == NO and not self.note:
                 self.errors["note"] = _("Give the reason for sending the draft back.")
         return self
+
+    def draft(self) -> dict:
+        """The values as a draft (engine/task_drafts.py): kept as typed, nothing checked."""
+        return {
+            "decision": self.decision if self.decision in (YES, NO) else "",
+            "note": self.note,
+            "checked": sorted(self.checked),
+            "gaps": {str(i): gap for i, gap in self.gaps.items()},
+        }
+
+    def resume(self, draft: dict | None) -> TaskForm:
+        """Fill the form from a saved draft (no errors are shown for it)."""
+        if draft:
+            self.decision = draft.get("decision", "") if self.is_decision else ""
+            self.note = draft.get("note", "")
+            self.checked = {i for i in draft.get("checked", []) if i < len(self.items)}
+            self.gaps = {int(i): gap for i, gap in draft.get("gaps", {}).items()}
+        return self
+
+    @property
+    def sends_back(self) -> bool:
+        """Kembalikan (Tidak) chosen: its own action, the Kelengkapan is not asked for."""
+        return self.is_decision and self.decision == NO
 
     def read_files(
         self, files: MultiDict, max_bytes: int, types: set[str], max_files: int = 10

@@ -25,6 +25,7 @@ def kind_label(kind: str) -> str:
         "sent_back": _("Sent back"),
         "decided": _("Decided by a table"),
         "file_attached": _("File attached"),
+        "file_removed": _("File removed"),
         "cancelled": _("Cancelled"),
         "finished": _("Finished"),
         "suspended": _("Suspended"),

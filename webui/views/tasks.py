@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -14,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.errors import Conflict, FormInvalid, InvalidInput
+from engine.errors import Conflict, FormInvalid, InvalidInput, PermissionDenied
 from engine.views import NO, Completion, HumanTask, Outcome
 from webui import access, request_cache
 from webui.error_texts import error_text
@@ -83,7 +84,11 @@ def complete(task_id: int):
             outcome = alur().complete_from_web(task_id, current_user.username, check, form.uploads)
     except Conflict as error:
         if error.params.get("closed"):
-            raise _no_longer_open(task_id) from None
+            return _overtaken(task_id, form, error_text(error)), 409
+        raise
+    except PermissionDenied as error:
+        if error.key == "task_claimed_by_other":
+            return _overtaken(task_id, form, error_text(error)), 409
         raise
     except FormInvalid as error:
         form.field_errors({ident: error_text(e) for ident, e in error.fields.items()})
@@ -101,6 +106,47 @@ def complete(task_id: int):
     return redirect(url_for("inbox.index"))
 
 
+@bp.post("/<int:task_id>/draft")
+@login_required
+def save_draft(task_id: int):
+    """Keep what was typed and ticked (and chosen files): the Save draft button, or task.js."""
+    task, _user = access.viewable_task(task_id)
+    form = TaskForm().for_step(_step_of(task))
+    form.read_files(request.files, alur().files.max_bytes, _types())
+    form.read_fields(request.form)
+    if form.file_errors:
+        return _page(task_id, form), 422
+    with access.worded(task_id):
+        saved_at, attached = alur().save_task_draft(
+            task_id, current_user.username, form.draft(), form.uploads
+        )
+    if _wants_json():
+        return jsonify(saved_at=saved_at.isoformat())
+    flash(_("Draft saved. It is here when you come back to this task."), "success")
+    if attached:
+        flash(_("%(n)s file(s) saved with this task.", n=attached), "info")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.post("/<int:task_id>/files/<int:file_id>/remove")
+@login_required
+def remove_file(task_id: int, file_id: int):
+    """Remove a file one attached by mistake, before completing; what was typed is kept."""
+    with access.worded(task_id):
+        if "note" in request.form:  # sent from the task form: keep its values as the draft
+            task, _user = access.viewable_task(task_id)
+            form = TaskForm().for_step(_step_of(task)).read_fields(request.form)
+            alur().save_task_draft(task_id, current_user.username, form.draft())
+        name = alur().remove_task_file(task_id, file_id, current_user.username)
+    flash(_("%(name)s was removed.", name=name), "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
 @bp.get("/<int:task_id>/files/<int:file_id>")
 @login_required
 def download(task_id: int, file_id: int):
@@ -114,7 +160,7 @@ def _page(task_id: int, form: TaskForm | None):
     task, instance, files = page.task, page.instance, page.files
     definition = instance.definition
     step = request_cache.step(definition, task.step_no)
-    form = form or TaskForm().for_step(step)
+    form = form or TaskForm().for_step(step).resume(page.draft)
     form.fields = page.fields
     earlier = [  # newest first
         {
@@ -123,7 +169,7 @@ def _page(task_id: int, form: TaskForm | None):
             "files": [f for f in files if f.human_task_id == event.human_task_id],
         }
         for event in reversed(page.history)
-        if event.kind == "completed"
+        if event.kind == "completed" and event.human_task_id != task.id  # not the step itself
     ]
     return render_template(
         "tasks/task.html",
@@ -134,6 +180,7 @@ def _page(task_id: int, form: TaskForm | None):
         form=form,
         earlier=earlier,
         attached=[f for f in files if f.human_task_id == task.id],
+        draft_saved_at=(page.draft or {}).get("saved_at"),
         returned=(task.data or {}).get("dikembalikan"),
         returned_gaps=timeline.gaps_sent_back(list(page.history), task.id),
         can_act=page.actions.can_act,
@@ -141,6 +188,22 @@ def _page(task_id: int, form: TaskForm | None):
         can_unclaim=page.actions.can_unclaim,
         extensions=", ".join(sorted(_types())),
         max_mb=megabytes(alur().files.max_bytes),
+    )
+
+
+def _overtaken(task_id: int, form: TaskForm, refusal: str) -> str:
+    """Someone else completed (or took) the task meanwhile: who and when, and what I sent.
+
+    My note comes back in a box to copy and my files are listed by name; nothing was stored.
+    """
+    task = alur().task(task_id)
+    return render_template(
+        "tasks/overtaken.html",
+        task=task,
+        instance=request_cache.instance(task.instance_id),
+        note=request.form.get("note", "").strip(),
+        refusal=refusal,
+        files=[u.name for u in form.uploads],
     )
 
 

@@ -75,7 +75,7 @@ def test_deploy_folder_then_again_adds_no_version(engine_cli):
 def test_deploy_invalid_file_deploys_nothing(engine_cli, extra):
     result = engine_cli("deploy", *extra, INVALID, code=1)
     assert f"{INVALID}:44: [Flow_2] targetRef 'Task_9'" in result.stderr
-    assert "Error: 1 masalah; tidak ada yang dideploy" in result.stderr
+    assert "Error: 1 masalah; tidak ada yang diterbitkan" in result.stderr
     assert as_json(engine_cli("processes", "--json")) == []
 
 

@@ -358,3 +358,38 @@ def test_openapi_describes_exactly_the_registered_api_routes(api, app):
             node = node[part]
     errors = doc["components"]["schemas"]["Error"]
     assert errors["properties"]["error"]["required"] == ["code", "message"]
+
+
+def test_send_back_through_the_api_needs_a_reason_and_no_checklist(api):
+    instance = api.start(title="Monev Renja 2025")
+    review = _run_to(api, instance, 8)
+    done = f"/tasks/{review['id']}/complete"
+    message = _error(
+        api.post(done, "subkoor", json={"decision": "Tidak", "note": ""}), 422, "invalid"
+    )
+    assert "alasan" in message
+    status, body = api.post(done, "subkoor", json={"decision": "Tidak", "note": "Data kurang"})
+    assert status == 200, body  # no checklist sent at all
+    assert body["task"]["decision"] == "Tidak"
+    (back,) = body["next"]
+    assert back["step_no"] == 7 and back["returned"]["reason"] == "Data kurang"
+
+
+def test_a_draft_through_the_api_is_saved_read_and_gone_after_completion(api):
+    instance = api.start(title="Monev Renja 2025")
+    (task,) = instance["open_tasks"]
+    url = f"/tasks/{task['id']}/draft"
+    assert api.get(url, "kabid") == (200, {"draft": None})
+    draft = {"note": "separuh", "checked": [0], "gaps": {"1": "belum ada"}}
+    status, body = api.call("PUT", url, "kabid", json=draft)
+    assert status == 200 and body["draft"] == draft | {"decision": ""}, body
+    status, body = api.get(url, "kabid")
+    assert status == 200 and body["draft"]["note"] == "separuh"
+    assert api.get(url, "fu")[0] == 403  # not a task of the Fungsional Umum
+    too_long = {"note": "x" * 4001}
+    status, body = api.call("PUT", url, "kabid", json=too_long)
+    assert status == 422 and body["error"]["key"] == "task_draft_invalid"
+    assert api.get(url, "kabid")[1]["draft"]["note"] == "separuh"  # the refused one changed nothing
+    assert api.post(f"/tasks/{task['id']}/complete", "kabid", json={})[0] == 200
+    assert api.call("PUT", url, "kabid", json=draft)[0] == 409
+    assert api.get(url, "kabid") == (200, {"draft": None})
