@@ -212,8 +212,8 @@ FINDINGS: dict[str, str] = {
     "file_unreadable": "cannot read file: %(reason)s",
     "no_bpmn_files": "tidak ada berkas .bpmn untuk diterbitkan",
     "dmn_without_process": (
-        "berkas .dmn diterbitkan bersama proses yang memakainya: pilih juga berkas .bpmn yang "
-        "tugas aturan bisnisnya menyebut keputusannya (atau folder yang memuat keduanya)"
+        "a .dmn file is deployed together with the process that uses it: choose the .bpmn "
+        "file whose business rule tasks name its decisions as well (or the folder holding both)"
     ),
     "xml_unsafe": (
         "DOCTYPE/ENTITY declarations are not allowed in BPMN files "

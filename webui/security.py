@@ -60,7 +60,8 @@ def _headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if request.endpoint and not request.endpoint.startswith(("static", "vendor.")):
-        response.headers["Cache-Control"] = "no-store"  # pages, API answers, files, CSVs
+        if "ETag" not in response.headers:  # a diagram with a validator: private, no-cache
+            response.headers["Cache-Control"] = "no-store"  # pages, API answers, files, CSVs
     hsts = int(current_app.config["ALUR_HSTS_SECONDS"] or 0)
     if request.is_secure and hsts > 0:  # https, directly or as a trusted proxy says
         response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")

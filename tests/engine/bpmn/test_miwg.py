@@ -24,6 +24,7 @@ def source(name: str, executable: bool = False) -> tuple[str, bytes]:
 
 
 # (file, first process marked executable) -> what deploying it says: (line, element, words)
+NEVER_SET = "the condition reads '%s', which nothing sets"  # the names check (variables.py)
 NO_LANES = "no lanes: a task goes to the role its lane names; draw a lane per Pelaksana role"
 REFUSED = {
     ("A.1.0.bpmn", False): [(2, None, NOT_EXECUTABLE)],
@@ -31,7 +32,13 @@ REFUSED = {
     ("A.3.0.bpmn", False): [(2, None, NOT_EXECUTABLE)],
     ("A.4.0.bpmn", False): [(2, None, NOT_EXECUTABLE)],
     ("B.2.0.bpmn", False): [(2, None, NOT_EXECUTABLE)],  # its data stores: no complaint
-    ("C.1.0.bpmn", False): [(88, "sid-744AEFB3-C93D-46A3-8976-EFA91784A51F", "lane has no name")],
+    ("C.1.0.bpmn", False): [
+        (88, "sid-744AEFB3-C93D-46A3-8976-EFA91784A51F", "lane has no name"),
+        (616, "invoiceApproved", NEVER_SET % "approved"),
+        (626, "invoiceNotApproved", NEVER_SET % "approved"),
+        (636, "reviewSuccessful", NEVER_SET % "clarified"),
+        (646, "reviewNotSuccessful", NEVER_SET % "clarified"),
+    ],
     ("C.3.0.bpmn", False): [
         (244, "_cd6f230f-13c3-4027-aa3e-57de601a1ab2", SUBPROCESS_START),
         (336, "_be893987-caec-4605-b078-bd96b7cd6c12", "condition refused"),
@@ -56,6 +63,10 @@ REFUSED = {
         (88, "sid-744AEFB3-C93D-46A3-8976-EFA91784A51F", "lane has no name"),
         (252, "sid-0E349B8B-14A7-4565-988A-38F3A9B624D2", "write the timer as ISO 8601"),
         (366, "bpmn-miwg-test-case-c.1.0", "untick Executable on the pools of other parties"),
+        (616, "invoiceApproved", NEVER_SET % "approved"),
+        (626, "invoiceNotApproved", NEVER_SET % "approved"),
+        (636, "reviewSuccessful", NEVER_SET % "clarified"),
+        (646, "reviewNotSuccessful", NEVER_SET % "clarified"),
     ],
 }
 
