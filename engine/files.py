@@ -100,6 +100,10 @@ class FileStore:
             raise InvalidInput("not_sha256", digest=digest)
         return self.root / digest[:2] / digest[2:]
 
+    def remove(self, digest: str) -> None:
+        """Delete the blob; the caller made sure no file row names it any more."""
+        self.path(digest).unlink(missing_ok=True)
+
     def read(self, digest: str) -> bytes:
         return self.path(digest).read_bytes()
 
@@ -150,10 +154,3 @@ class Staging:
         """Delete what was written and not published."""
         while self.pending:
             self.pending.pop()[0].unlink(missing_ok=True)
-
-    def remove(self, digest: str) -> None:
-        """Delete the blob; the caller made sure no file row names it any more."""
-        self.path(digest).unlink(missing_ok=True)
-
-    def read(self, digest: str) -> bytes:
-        return self.path(digest).read_bytes()

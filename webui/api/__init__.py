@@ -36,7 +36,7 @@ TASK_DRAFT_FIELDS = {"decision": str, "note": str, "checked": list, "gaps": dict
 COMPLETE_FIELDS = {"data": dict, "decision": (str, type(None)), "note": str, "checklist": dict}
 ID = "int(max=9223372036854775807)"  # a database integer; larger ids do not route
 MAX_BODY_BYTES = 1024 * 1024  # one JSON request body; larger is a 413
-FIELD_CAPS = {"title": 300, "note": 2000, "decision": 10}  # characters of a string field
+FIELD_CAPS = {"title": 300, "note": 2000, "decision": 10, "xml": 2_000_000}  # characters
 MAX_STRING = 10_000  # characters of any other string in a body: keys and values inside data,
 # checklist and mapping (the whole body stays within MAX_BODY_BYTES)
 FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
