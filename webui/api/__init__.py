@@ -35,6 +35,7 @@ DELEGATE_FIELDS = {
 TASK_DRAFT_FIELDS = {"decision": str, "note": str, "checked": list, "gaps": dict}
 COMPLETE_FIELDS = {"data": dict, "decision": (str, type(None)), "note": str, "checklist": dict}
 ID = "int(max=9223372036854775807)"  # a database integer; larger ids do not route
+MAX_INT = 2**63 - 1  # an integer field beyond a database integer is refused, not a 500
 MAX_BODY_BYTES = 1024 * 1024  # one JSON request body; larger is a 413
 FIELD_CAPS = {"title": 300, "note": 2000, "decision": 10, "xml": 2_000_000}  # characters
 MAX_STRING = 10_000  # characters of any other string in a body: keys and values inside data,
@@ -113,6 +114,8 @@ def _body(fields: dict, required: tuple[str, ...] = ()) -> dict:
         if fields[name] is int and isinstance(value, float) and value.is_integer():
             body[name] = value = int(value)  # as in JSON Schema, 3.0 is an integer
         if isinstance(value, bool) and fields[name] is int or not isinstance(value, fields[name]):
+            raise InvalidInput("field_type", field=name)
+        if fields[name] is int and not -MAX_INT <= value <= MAX_INT:  # beyond a database integer
             raise InvalidInput("field_type", field=name)
         _check_strings(name, value, FIELD_CAPS.get(name, MAX_STRING))
     return body

@@ -63,6 +63,15 @@ def test_ids_beyond_64_bits_are_404(api, path):
     assert status == 404 and answer["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize("number", [2**63, -(2**63) - 1, 10**30])
+def test_an_integer_field_beyond_a_database_integer_is_422(api, alur, number):
+    """Found by the generated calls: a version number of 2**63 reached SQLite as a 500."""
+    alur.user("admin")
+    body = {"from": number, "to": 1, "dry_run": True}
+    status, answer = api.post("/processes/sop_b/migrations", "admin", json=body)
+    assert status == 422 and answer["error"]["key"] == "field_type"
+
+
 def test_the_openapi_document_states_the_caps():
     from webui.api.openapi import document
 
