@@ -77,7 +77,7 @@ def paste(page: Page, text: str) -> None:
 
 
 def test_compare_two_versions(page: Page):
-    log_in(page, "analis")
+    log_in(page, "analis", lands="Semua proses")
     page.goto("/processes/sop_c_1?version=2")
     page.get_by_role("link", name="Bandingkan versi").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bandingkan versi 1 dengan versi 2")
@@ -111,7 +111,7 @@ def test_compare_two_versions(page: Page):
 
 def test_table_editor_adds_a_step_pastes_rows_and_writes_bpmn(page: Page, console):
     console.allow(r"status of 422")  # the refused table, on purpose
-    log_in(page, "analis")
+    log_in(page, "analis", lands="Semua proses")
     page.goto("/processes/sop_c_1?version=2")
     page.get_by_role("link", name="Sunting sebagai tabel").click()
     grid = page.locator(".alur-table-grid")
@@ -194,7 +194,7 @@ def test_table_editor_adds_a_step_pastes_rows_and_writes_bpmn(page: Page, consol
 
 
 def test_studio_table_tab_keeps_edits_both_ways(page: Page):
-    log_in(page, "analis")
+    log_in(page, "analis", lands="Semua proses")
     page.goto("/processes/sop_c_1?version=2")
     page.get_by_role("button", name="Sunting versi 2 di studio").click()
     studio = page.locator("#studio-page")

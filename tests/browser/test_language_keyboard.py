@@ -63,7 +63,7 @@ def test_sign_in_with_tab_and_enter(page: Page):
     expect(page.get_by_label("Kata sandi")).to_be_focused()
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Kotak masuk", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Semua proses", level=1)).to_be_visible()
     expect(page.locator(".who-name")).to_have_text("Demo Auditor")
 
 

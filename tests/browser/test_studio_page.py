@@ -99,7 +99,7 @@ def saved_xml(page: Page, draft_url: str) -> bytes:
 
 
 def test_edit_check_save_and_publish_sop_c1(page: Page):
-    log_in(page, "analis")
+    log_in(page, "analis", lands="Semua proses")
     page.goto("/processes/sop_c_1")
     page.get_by_role("button", name="Sunting versi 1 di studio").click()
     expect(page).to_have_url(re.compile(r"/studio/drafts/\d+$"))
