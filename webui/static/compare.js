@@ -1,20 +1,11 @@
 /* The compare page: each side's BPMN diagram in bpmn-js's viewer, its changed steps marked with
    a class (dashed outline) and a badge (+, *, -) whose title names the change. The page gives
-   the XML's URL, the marks and the labels in data attributes (no inline script: CSP). */
+   the XML's URL, the marks and the labels in data attributes (no inline script: CSP). Loading
+   and failing are diagram.js's AlurDiagram.load. */
 (function () {
   "use strict";
 
   var SIGNS = { added: "+", changed: "*", removed: "-" };
-
-  function fail(container, error) {
-    var message = document.createElement("p");
-    message.className = "bpmn-fallback flash flash-error";
-    message.textContent = container.getAttribute("data-error");
-    container.replaceChildren(message);
-    if (window.console) {
-      console.error(error);
-    }
-  }
 
   function badge(kind, label) {
     var element = document.createElement("div");
@@ -44,32 +35,12 @@
   }
 
   function show(container) {
-    if (typeof window.BpmnJS !== "function" || !window.fetch) {
-      return fail(container, new Error("bpmn-js did not load"));
-    }
     var marks = JSON.parse(container.getAttribute("data-marks") || "{}");
     var labels = JSON.parse(container.getAttribute("data-labels") || "{}");
-    var holder = document.createElement("div");
-    holder.className = "bpmn-holder";
-    fetch(container.getAttribute("data-compare-bpmn"), { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.text();
-      })
-      .then(function (xml) {
-        container.replaceChildren(holder);
-        var viewer = new window.BpmnJS({ container: holder });
-        return viewer.importXML(xml).then(function () {
-          viewer.get("canvas").zoom("fit-viewport", "auto");
-          mark(viewer, marks, labels);
-          container.setAttribute("data-ready", "true");
-        });
-      })
-      .catch(function (error) {
-        fail(container, error);
-      });
+    window.AlurDiagram.load(container, container.getAttribute("data-compare-bpmn"), function (viewer) {
+      viewer.get("canvas").zoom("fit-viewport", "auto");
+      mark(viewer, marks, labels);
+    });
   }
 
   document.querySelectorAll("[data-compare-bpmn]").forEach(show);

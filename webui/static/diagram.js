@@ -59,14 +59,15 @@
     canvas.zoom("fit-viewport", "auto");
   }
 
-  function show(container) {
+  // Fetch url's BPMN into container with the viewer, then ready(viewer); a failure shows the
+  // container's data-error text. The compare page (compare.js) draws its two diagrams with it.
+  function load(container, url, ready) {
     if (typeof window.BpmnJS !== "function" || !window.fetch) {
       return fail(container, new Error("bpmn-js did not load"));
     }
-    var marks = JSON.parse(container.getAttribute("data-marks") || "{}");
     var holder = document.createElement("div");
     holder.className = "bpmn-holder";
-    fetch(container.getAttribute("data-bpmn-url"), { credentials: "same-origin" })
+    fetch(url, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
@@ -78,9 +79,7 @@
         // the viewer's canvas takes the focus (Tab or click); arrow keys then move the diagram
         var viewer = new window.BpmnJS({ container: holder });
         return viewer.importXML(xml).then(function () {
-          fit(container, viewer);
-          mark(viewer, marks);
-          tools(container, viewer);
+          ready(viewer);
           container.setAttribute("data-ready", "true");
         });
       })
@@ -89,5 +88,15 @@
       });
   }
 
+  function show(container) {
+    var marks = JSON.parse(container.getAttribute("data-marks") || "{}");
+    load(container, container.getAttribute("data-bpmn-url"), function (viewer) {
+      fit(container, viewer);
+      mark(viewer, marks);
+      tools(container, viewer);
+    });
+  }
+
+  window.AlurDiagram = { load: load };
   document.querySelectorAll("[data-bpmn-url]").forEach(show);
 })();
