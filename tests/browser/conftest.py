@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,16 +67,31 @@ class Server:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
     """`alur serve --demo` on a free loopback port with a fresh ALUR_HOME; stopped at the end."""
-    home = tmp_path_factory.mktemp("alur-home")
-    port = _free_port()
-    alur = Path(sys.executable).with_name("alur")
-    # Only ALUR_HOME: no database URL, upload dir or role map leaks in from the caller.
+    with demo_server(tmp_path_factory.mktemp("alur-home")) as running:
+        yield running
+
+
+ALUR = Path(sys.executable).with_name("alur")
+
+
+def alur_env(home: Path) -> dict[str, str]:
+    """Only ALUR_HOME: no database URL, upload dir or role map leaks in from the caller."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALUR_")}
     env.update(ALUR_HOME=str(home), PYTHONUNBUFFERED="1")
+    return env
+
+
+@contextmanager
+def demo_server(home: Path) -> Iterator[Server]:
+    """`alur serve --demo` with home as its ALUR_HOME on a free loopback port, until the exit
+    (a module that changes what is deployed starts its own with this)."""
+    port = _free_port()
     log_path = home / "serve.log"
-    command = [str(alur), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)]
+    command = [str(ALUR), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)]
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=home, env=alur_env(home), stdout=log, stderr=subprocess.STDOUT
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_healthy(url, process, log_path)

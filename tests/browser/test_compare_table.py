@@ -9,17 +9,14 @@ not reach the other browser tests' server.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from engine.bpmn.reader import read_bpmn
-from tests.browser.conftest import Server, _free_port, _wait_healthy, log_in, shot
+from tests.browser.conftest import ALUR, Server, alur_env, demo_server, log_in, shot
 from tests.engine.table_edits import NEW_STEP, c1_version_2
 
 pytestmark = pytest.mark.slow  # a real browser: make test runs it
@@ -35,29 +32,12 @@ PASTED = [
 def server(tmp_path_factory) -> Iterator[Server]:
     """This module's own `alur serve --demo`, with SOP C.1 version 2 deployed beside it."""
     home = tmp_path_factory.mktemp("alur-compare-home")
-    port = _free_port()
-    alur = Path(sys.executable).with_name("alur")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALUR_")}
-    env.update(ALUR_HOME=str(home), PYTHONUNBUFFERED="1")
-    log_path = home / "serve.log"
-    command = [str(alur), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_healthy(url, process, log_path)
-            version_2 = home / "sop_c_1.bpmn"
-            version_2.write_bytes(c1_version_2())
-            deploy = [str(alur), "deploy", str(version_2), "--user", "analis"]
-            subprocess.run(deploy, cwd=home, env=env, check=True, capture_output=True)
-            yield Server(url, home, log_path)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    with demo_server(home) as running:
+        version_2 = home / "sop_c_1.bpmn"
+        version_2.write_bytes(c1_version_2())
+        deploy = [str(ALUR), "deploy", str(version_2), "--user", "analis"]
+        subprocess.run(deploy, cwd=home, env=alur_env(home), check=True, capture_output=True)
+        yield running
 
 
 def tsv_row(activity: str, marks: dict[int, str], actors: int, rest: list[str]) -> str:

@@ -8,18 +8,14 @@ does not reach the other browser tests' server.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from engine.bpmn.reader import read_bpmn
-from tests.browser.conftest import Server, _free_port, _wait_healthy, log_in, shot
+from tests.browser.conftest import Server, demo_server, log_in, shot
 
 pytestmark = pytest.mark.slow  # a real browser: make test runs it
 
@@ -29,26 +25,8 @@ NOTE = "Waktu langkah 7 menjadi 2 hari kerja"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
     """This module's own `alur serve --demo` (the conftest's, for one module)."""
-    home = tmp_path_factory.mktemp("alur-studio-home")
-    port = _free_port()
-    alur = Path(sys.executable).with_name("alur")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALUR_")}
-    env.update(ALUR_HOME=str(home), PYTHONUNBUFFERED="1")
-    log_path = home / "serve.log"
-    command = [str(alur), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_healthy(url, process, log_path)
-            yield Server(url, home, log_path)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    with demo_server(tmp_path_factory.mktemp("alur-studio-home")) as running:
+        yield running
 
 
 def entry(page: Page, entry_id: str, control: str = "input"):
