@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
+from sqlalchemy import inspect
 
 from engine.alur import Alur
 from engine.config import Settings
@@ -106,3 +107,8 @@ def fresh_copy(kind: str, template: Path | str, folder: Path) -> Iterator[str]:
         return
     with postgres_database("alur_test", template) as name:
         yield postgres_url(name)
+
+
+def columns(engine, table: str) -> set[str]:
+    """The column names of table as the database has them."""
+    return {c["name"] for c in inspect(engine).get_columns(table)}

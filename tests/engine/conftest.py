@@ -24,3 +24,13 @@ def sqlite_template(tmp_path_factory) -> Path:
 def postgresql_template() -> Iterator[str]:
     with databases.postgres_template("alur_tpl", seed) as name:
         yield name
+
+
+@pytest.fixture(params=databases.KINDS)
+def empty_url(request, tmp_path):
+    """The URL of an empty database of each kind, for migration tests that build the schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    with databases.postgres_database("alur_mig") as name:
+        yield databases.postgres_url(name)

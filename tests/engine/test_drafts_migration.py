@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
 from engine.storage import migrate
 from engine.storage.db import make_engine
-from tests import databases
-
-
-@pytest.fixture(params=databases.KINDS)
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    with databases.postgres_database("alur_dmig") as name:
-        yield databases.postgres_url(name)
-
-
-def columns(engine, table: str) -> set[str]:
-    return {c["name"] for c in inspect(engine).get_columns(table)}
+from tests.databases import columns
 
 
 def test_0005_adds_drafts_and_the_note_of_a_version_and_downgrades(empty_url):

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
 from engine.storage import migrate
 from engine.storage.db import make_engine
-from tests import databases
+from tests.databases import columns
 
 INITIAL = "465194be0411"
-
-
-@pytest.fixture(params=databases.KINDS)
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    with databases.postgres_database("alur_wmig") as name:
-        yield databases.postgres_url(name)
-
-
-def columns(engine, table: str) -> set[str]:
-    return {c["name"] for c in inspect(engine).get_columns(table)}
 
 
 def test_0002_upgrades_and_downgrades(empty_url):
