@@ -151,7 +151,7 @@ def test_a_bpmn_with_its_dmn_deploys_and_the_history_shows_the_decision(login_as
     ("lang", "said"),
     [
         ("en", "a .dmn file is deployed together with the process that uses it"),
-        ("id", "Berkas .dmn dideploy bersama proses yang memakainya"),
+        ("id", "Berkas .dmn diterbitkan bersama proses yang memakainya"),
     ],
 )
 def test_a_dmn_deployed_alone_is_refused_on_the_deploy_page(login_as, alur, lang, said):
