@@ -259,7 +259,9 @@ class Pages:
     def inbox_rows(self, username: str, flt: InboxFilter | None = None) -> list[InboxRow]:
         """The person's inbox (soonest due first) with instance titles, from one read."""
         with self.session(read_only=True) as s:
-            tasks = inbox.inbox(s, self._person(s, username), flt or InboxFilter(), self.clock())
+            person = self._person(s, username)
+            tasks = inbox.inbox(s, person, flt or InboxFilter(), self.clock())
+            acting = {r: person.acting_for[r] for r in person.acting_roles}
             ids = {t.instance_id for t in tasks}
             query = (
                 select(Instance.id, Instance.title, Definition.version)
@@ -276,6 +278,7 @@ class Pages:
                     found[t.instance_id][0],
                     found[t.instance_id][1] if t.process_key in several else None,
                     t.role in away and not t.claimed_by,
+                    None if t.assignee == username else acting.get(t.role),
                 )
                 for t in tasks
             ]

@@ -170,15 +170,27 @@ class InboxRow:
     returned: bool  # a reviewer sent the draft back to this step
     version: int | None = None  # its process's version, when several versions are running
     uncovered: bool = False  # every holder of its role is away and nobody acts for them
+    # seen through a delegation: the title (Plh/Plt) and the official's username and name
+    acting_title: str | None = None
+    acting_official: str | None = None
+    acting_name: str | None = None
 
 
 def inbox_row(
-    task: HumanTask, instance_title: str, version: int | None = None, uncovered: bool = False
+    task: HumanTask,
+    instance_title: str,
+    version: int | None = None,
+    uncovered: bool = False,
+    acting=None,
 ) -> InboxRow:
+    """acting: the engine.delegations.Acting through which the person sees the task, if any."""
     return InboxRow(
         task.id, task.instance_id, instance_title, task.process_key, task.step_no, task.name,
         task.role, task.claimed_by, task.due_at, bool((task.data or {}).get("dikembalikan")),
         version, uncovered,
+        acting.title if acting else None,
+        acting.official if acting else None,
+        acting.name if acting else None,
     )  # fmt: skip
 
 

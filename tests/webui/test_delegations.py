@@ -66,3 +66,17 @@ def test_an_admin_delegates_anyones_roles(login_as, alur):
     assert post(login_as("opd"), path).status_code == 403  # admins only
     assert post(admin, path).status_code == 302
     assert alur.delegations("kaban") == []
+
+
+def test_the_inbox_marks_tasks_seen_through_a_delegation(login_as, started, alur):
+    instance = started()
+    sekban = login_as("sekban")
+    assert f"/instances/{instance.id}" not in sekban.get("/").text  # not Sekban's role
+    alur.delegate("kabid", "sekban", utcnow() + timedelta(days=2), by="admin")
+    [row] = [r for r in alur.inbox_rows("sekban") if r.instance_id == instance.id]
+    acting = (row.acting_title, row.acting_official, row.acting_name)
+    assert acting == ("Plh", "kabid", "Demo Kabid")
+    page = sekban.get("/").text
+    assert 'class="badge badge-acting"' in page and "Plh. " in page
+    assert "(kabid)" in page  # the official's name and login on hover
+    assert "badge-acting" not in login_as("kabid").get("/").text  # the official's own role
