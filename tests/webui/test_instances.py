@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -340,8 +342,8 @@ def test_working_time_table_totals_send_backs_calendar_time_and_csv(login_as, st
     data = auditor.get(f"/instances/{instance.id}/timings.csv").data
     lines = data.decode().splitlines()
     assert lines[0] == ",".join(
-        ["langkah", "kegiatan", "diselesaikan_oleh", "selesai", "menit_kerja", "menit_kalender",
-         "mutu_baku_menit", "menit_lewat", "dikembalikan"]
+        ["langkah", "kegiatan", "diselesaikan_oleh", "atas_nama", "selesai", "menit_kerja",
+         "menit_kalender", "mutu_baku_menit", "menit_lewat", "dikembalikan"]
     )  # fmt: skip
     first = lines[1].split(",")
     assert first[0] == "1" and first[-4] == str(3 * 24 * 60)  # calendar minutes
@@ -350,3 +352,23 @@ def test_working_time_table_totals_send_backs_calendar_time_and_csv(login_as, st
     assert any(line.endswith(",Tidak") for line in lines[1:-1])
     excel = auditor.get(f"/instances/{instance.id}/timings.csv?excel=1").data
     assert excel.startswith("\ufeff".encode() + b"langkah;kegiatan;")
+
+
+def test_working_time_and_flowchart_name_the_official_an_acting_colleague_acted_for(
+    login_as, started, alur, clock
+):
+    clock.now = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    instance = started()
+    task = open_task(alur, instance.id)
+    alur.delegate("kabid", "sekban", clock.now + timedelta(days=2), by="admin")
+    alur.complete(task.id, "sekban", Completion())
+    auditor = login_as("auditor")
+    table = auditor.get(f"/instances/{instance.id}").text.split('id="timing-title"')[1]
+    acting = re.search(r'<span class="acting small">([^<]*)</span>', table)
+    assert acting and acting[1].startswith("Plh. ") and acting[1].endswith(", a.n. Demo Kabid")
+    data = auditor.get(f"/instances/{instance.id}/timings.csv").data.decode()
+    step = next(csv.DictReader(io.StringIO(data)))
+    assert (step["diselesaikan_oleh"], step["atas_nama"]) == ("sekban", acting[1])
+    svg = auditor.get(f"/instances/{instance.id}/flowchart.svg").data.decode()
+    texts = " ".join(etree.fromstring(svg.encode()).itertext())
+    assert "Demo Sekban" in texts and "a.n. Demo" in texts

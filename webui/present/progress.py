@@ -11,6 +11,7 @@ from engine.views import NO, Definition, Instance, TaskRow
 from exporters.progress import (
     InstanceOverlay,
     StepState,
+    acting_label,
     latest_tasks,
     minutes_over,
     overlay_from_rows,
@@ -48,6 +49,15 @@ class Timing:
         if t.completed_at is None:
             return None
         return max(0, int((t.completed_at - t.created_at).total_seconds() // 60))
+
+    @property
+    def acting(self) -> str:
+        """'Plh. Kepala Badan, a.n. <official>' when an acting official completed it, else ''."""
+        acting = (self.task.data or {}).get("acting_for")
+        if not acting:
+            return ""
+        official = acting.get("user") or ""
+        return acting_label(acting, {official: request_cache.person(official)} if official else {})
 
     @property
     def sent_back(self) -> bool:
@@ -146,6 +156,7 @@ TIMING_COLUMNS = [
     "langkah",
     "kegiatan",
     "diselesaikan_oleh",
+    "atas_nama",
     "selesai",
     "menit_kerja",
     "menit_kalender",
@@ -169,6 +180,7 @@ def timings_csv(timings: list[Timing], excel: bool = False) -> bytes:
                 t.task.step_no,
                 _safe(t.task.name),
                 t.task.completed_by or "",
+                _safe(t.acting),
                 t.task.completed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 blank(t.minutes),
                 blank(t.calendar_minutes),
@@ -179,7 +191,7 @@ def timings_csv(timings: list[Timing], excel: bool = False) -> bytes:
         )
     total = Totals.of(timings)
     writer.writerow(
-        ["total", "", "", "", total.minutes, total.calendar_minutes, total.standard,
+        ["total", "", "", "", "", total.minutes, total.calendar_minutes, total.standard,
          total.minutes_over, total.sent_back]
     )  # fmt: skip
     return ("\ufeff" if excel else "").encode() + out.getvalue().encode("utf-8")
