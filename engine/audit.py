@@ -20,6 +20,7 @@ KINDS = (
     "decided",
     "file_attached",
     "file_removed",
+    "file_kept",
     "cancelled",
     "finished",
     "suspended",

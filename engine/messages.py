@@ -56,6 +56,7 @@ MESSAGES: dict[str, str] = {
     "task_claimed": "tugas %(id)s sudah diambil oleh %(claimant)s",
     "task_not_open": "tugas %(id)s sudah %(state)s",
     "task_not_open_files": "tugas %(id)s sudah %(state)s; berkas tidak dilampirkan",
+    "task_still_yours": "tugas %(id)s masih terbuka untuk Anda: lampirkan berkas pada tugas itu",
     "instance_not_running": "instans %(id)s sudah %(state)s",
     "instance_suspended": (
         "instans %(id)s sedang ditangguhkan: tugasnya tidak dapat diambil atau diselesaikan"

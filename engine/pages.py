@@ -32,6 +32,7 @@ from engine.runtime import lifecycle
 from engine.runtime.lifecycle import Completion
 from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, User
 from engine.views import (
+    FileRow,
     InboxRow,
     InstancePage,
     MineRow,
@@ -191,6 +192,44 @@ class Pages:
         if not shared:  # the row is gone for good: so are its bytes
             self.files.remove(digest)
         return name
+
+    def keep_overtaken_files(
+        self, task_id: int, username: str, uploads: list[Upload]
+    ) -> list[FileRow]:
+        """Someone else completed (or took) the task before the person's completion arrived:
+        their files are kept with the instance (no step's output), so they can download and
+        reuse them; each is a 'file_kept' event of the step. Only a person who may see the
+        task, and only while it is not theirs to complete."""
+        for upload in uploads:
+            self.files.check(upload)
+        with self.files.staging() as stage, self.session() as s:
+            task, user = inbox.get(s, task_id), self._person(s, username)
+            if not access.may_view_task(task, user):
+                raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
+            if task.state == "open" and access.complete_refusal(task, user) is None:
+                raise Conflict("task_still_yours", id=task.id)
+            now, kept = self.clock(), []
+            for upload in uploads:
+                row = StoredFile(
+                    sha256=stage.put(upload),
+                    name=upload.name,
+                    size=len(upload.data),
+                    content_type=upload.content_type or "application/octet-stream",
+                    uploaded_by=user.username,
+                    uploaded_at=now,
+                    instance_id=task.instance_id,
+                    human_task_id=None,  # not the step's output: the step was done without it
+                )
+                s.add(row)
+                s.flush()
+                audit.record(
+                    s, task.instance_id, "file_kept", user.username, task, at=now,
+                    file=row.id, name=row.name, sha256=row.sha256, size=row.size,
+                )  # fmt: skip
+                kept.append(file_row(row))
+            s.flush()
+            stage.publish()
+            return kept
 
     # -- the instance page -------------------------------------------------------------------
     def instance_page(self, instance_id: int, username: str) -> InstancePage:

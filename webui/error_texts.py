@@ -63,6 +63,7 @@ TEXTS: dict[str, LazyString] = {
     "task_claimed": _l("Task %(id)s was already taken by %(claimant)s."),
     "task_not_open": _l("Task %(id)s is already %(state)s."),
     "task_not_open_files": _l("Task %(id)s is already %(state)s; the files were not attached."),
+    "task_still_yours": _l("Task %(id)s is still open for you: attach the files to it."),
     "instance_not_running": _l("Process %(id)s is already %(state)s."),
     "instance_suspended": _l(
         "Process %(id)s is suspended: its tasks cannot be taken or completed."
@@ -276,7 +277,25 @@ def finding_text(problem: Finding) -> str:
     return problem.message if text is None else str(text) % problem.params
 
 
+# The states a task, an instance or a draft is in, as the messages above name them.
+STATES: dict[str, LazyString] = {
+    "open": _l("open"),
+    "completed": _l("completed"),
+    "cancelled": _l("cancelled"),
+    "running": _l("running"),
+    "suspended": _l("suspended"),
+    "draft": _l("a draft"),
+    "awaiting_approval": _l("awaiting approval"),
+    "published": _l("published"),
+}
+
+
 def error_text(error: EngineError) -> str:
     """The error's message in the user's language (a message the web layer wrote stays as is)."""
     text = TEXTS.get(error.key) if error.key else None
-    return error.message if text is None else str(text) % error.params
+    if text is None:
+        return error.message
+    params = dict(error.params)
+    if isinstance(params.get("state"), str) and params["state"] in STATES:
+        params["state"] = str(STATES[params["state"]])
+    return str(text) % params

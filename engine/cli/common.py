@@ -33,6 +33,7 @@ EVENTS = {
     "sent_back": "dikembalikan",
     "file_attached": "berkas dilampirkan",
     "file_removed": "berkas dihapus",
+    "file_kept": "berkas disimpan (langkah sudah diselesaikan orang lain)",
     "cancelled": "dibatalkan",
     "finished": "selesai",
     "suspended": "ditangguhkan",

@@ -123,8 +123,9 @@ def test_a_task_completed_meanwhile_says_who_and_when_and_keeps_the_note(login_a
         '<textarea id="your-note" rows="4" readonly>Catatan panjang saya</textarea>'
         in response.text
     )
-    assert "<li>hasil.pdf</li>" in response.text
-    assert [f.name for f in alur.files_of(task.instance_id)] == []  # nothing stored
+    [kept] = alur.files_of(task.instance_id)  # kept to reuse, not as the step's output
+    assert (kept.name, kept.human_task_id) == ("hasil.pdf", None)
+    assert f'/files/{kept.id}" download>hasil.pdf</a>' in response.text
 
 
 def test_a_completed_task_shows_its_completion_not_a_due_date(login_as, started, alur):

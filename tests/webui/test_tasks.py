@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 
+import pytest
+
+from engine.errors import Conflict
+from engine.runtime.lifecycle import Completion
 from tests.webui.conftest import (
     MAX_UPLOAD_MB,
     advance_to,
@@ -78,6 +83,33 @@ def test_a_task_taken_by_a_colleague_is_read_only(login_as, started, alur):
     assert 'title="kabid2">kabid2</span> mengambil langkah ini pada' in response.text
     assert ">sudah saya kerjakan</textarea>" in response.text
     assert alur.task(task.id).state == "open"
+
+
+def test_a_step_completed_meanwhile_keeps_my_note_and_my_file(login_as, started, alur):
+    task = open_task(alur, started().id)
+    kabid = login_as("kabid")
+    mine = {"note": "versi saya", "files": [_file("agenda.pdf", 900, b"%")]}
+    form = all_ticked(alur, task) | mine
+    alur.add_user("kabid2", ["Kabid Pemerintahan dan Sosial Budaya"], password="demo")
+    alur.complete(task.id, "kabid2", Completion())  # a colleague was quicker
+    response = post(kabid, f"/tasks/{task.id}/complete", form)
+    assert response.status_code == 409
+    assert 'title="kabid2">kabid2</span> sudah menyelesaikan langkah ini pada' in response.text
+    assert "Tugas 1 sudah selesai" in response.text  # the state in Indonesian too
+    assert ">versi saya</textarea>" in response.text
+    link = re.search(r'href="(/instances/\d+/files/(\d+))" download>agenda.pdf<', response.text)
+    assert link
+    assert kabid.get(link[1]).data == b"%" * 900  # the very bytes, to download and reuse
+    [kept] = [f for f in alur.files_of(task.instance_id) if f.id == int(link[2])]
+    assert (kept.uploaded_by, kept.human_task_id) == ("kabid", None)  # not the step's output
+    assert alur.task(task.id).completed_by == "kabid2"
+    [event] = [e for e in alur.history(task.instance_id) if e.kind == "file_kept"]
+    assert (event.actor, event.step_no, event.data["file"]) == ("kabid", 1, kept.id)
+    page = kabid.get(f"/instances/{task.instance_id}").text
+    assert "Berkas disimpan" in page and f"/files/{kept.id}" in page
+    # a person who may still complete the task attaches files to it instead
+    with pytest.raises(Conflict):
+        alur.keep_overtaken_files(open_task(alur, task.instance_id).id, "kabid", [])
 
 
 def test_the_checklist_must_be_complete_or_each_gap_explained(login_as, started, alur):

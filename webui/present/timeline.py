@@ -26,6 +26,7 @@ def kind_label(kind: str) -> str:
         "decided": _("Decided by a table"),
         "file_attached": _("File attached"),
         "file_removed": _("File removed"),
+        "file_kept": _("File kept (the step was done by someone else)"),
         "cancelled": _("Cancelled"),
         "finished": _("Finished"),
         "suspended": _("Suspended"),

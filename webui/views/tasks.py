@@ -194,8 +194,10 @@ def _page(task_id: int, form: TaskForm | None):
 def _overtaken(task_id: int, form: TaskForm, refusal: str) -> str:
     """Someone else completed (or took) the task meanwhile: who and when, and what I sent.
 
-    My note comes back in a box to copy and my files are listed by name; nothing was stored.
+    My note comes back in a box to copy; my files are kept with the process (not as the step's
+    output), each with a link to download it again.
     """
+    kept = alur().keep_overtaken_files(task_id, current_user.username, form.uploads)
     task = alur().task(task_id)
     return render_template(
         "tasks/overtaken.html",
@@ -203,7 +205,7 @@ def _overtaken(task_id: int, form: TaskForm, refusal: str) -> str:
         instance=request_cache.instance(task.instance_id),
         note=request.form.get("note", "").strip(),
         refusal=refusal,
-        files=[u.name for u in form.uploads],
+        files=kept,
     )
 
 
