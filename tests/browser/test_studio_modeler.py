@@ -192,7 +192,7 @@ def test_sop_panel_edits_a_step_and_nothing_else(studio_page: Page):
     # step 7: Waktu "90 menit" -> "2 hari kerja", Kelengkapan: first item reworded, one added
     select(page, "Langkah_7")
     expect(page.locator('[data-group-id="group-alur-step"]')).to_contain_text("Langkah SOP")
-    expect(entry(page, "alur-actor", ".alur-display-text")).to_have_text(
+    expect(entry(page, "alur-actor", "select option:checked")).to_have_text(
         "Sub. Koordinator Sosial Budaya"
     )
     expect(entry(page, "alur-no")).to_have_value("7")
@@ -244,6 +244,31 @@ def test_sop_panel_edits_a_step_and_nothing_else(studio_page: Page):
         ],
     )
     assert saved == expected
+
+
+def test_the_performer_is_chosen_in_the_panel_and_moves_the_step(studio_page: Page):
+    page = studio_page
+    original = read_bpmn(SOP_C1)
+    open_studio(page)
+    select(page, "Langkah_7")
+    actor = entry(page, "alur-actor", "select")
+    lanes = actor.locator("option").all_inner_texts()
+    assert lanes == original.actors  # every Pelaksana column, in the SOP's order
+    edit(page, lambda: actor.select_option(label="Fungsional Umum"))
+    expect(actor.locator("option:checked")).to_have_text("Fungsional Umum")
+    saved = read(exported(page))
+    assert saved.step(7).actor == "Fungsional Umum"
+    assert saved.step(7).decision == original.step(7).decision  # its gateway came along
+    assert saved == replace(
+        original,
+        steps=[replace(s, actor="Fungsional Umum") if s.no == 7 else s for s in original.steps],
+    )
+    box = page.locator('.djs-element[data-element-id="Langkah_7"]').bounding_box()
+    lane = page.locator('.djs-element[data-element-id="Lane_4"]').bounding_box()
+    assert lane["y"] < box["y"] and box["y"] + box["height"] < lane["y"] + lane["height"]
+    shot(page, "studio-actor-changed")
+    undo_with_keyboard(page)  # one command: one undo puts it back
+    assert read(exported(page)) == original
 
 
 def test_decision_targets_rewire_the_flow_in_one_undo(studio_page: Page):
@@ -329,7 +354,7 @@ def test_a_new_step_gets_its_sop_fields(studio_page: Page):
                    m.get("modeling").updateLabel(shape, "Mengarsipkan rumusan"); }"""
     )
     select(page, "Langkah_baru")
-    expect(entry(page, "alur-actor", ".alur-display-text")).to_have_text("OPD")
+    expect(entry(page, "alur-actor", "select option:checked")).to_have_text("OPD")
     expect(entry(page, "alur-waktu-unit", "select")).to_have_value("")
     edit(page, lambda: entry(page, "alur-no").fill("11"))
     assert page.evaluate(

@@ -36,12 +36,14 @@ export function stepEntries(element) {
       component: StepNumber,
       isEdited: isTextFieldEntryEdited,
     },
-    displayEntry(
-      element,
-      "alur-actor",
-      t("step.actor"),
-      lane ? laneName(lane) : t("step.actor.none"),
-    ),
+    leafLanes(processOf(element)).length
+      ? { id: "alur-actor", element, component: ActorSelect, isEdited: () => false }
+      : displayEntry(
+          element,
+          "alur-actor",
+          t("step.actor"),
+          lane ? laneName(lane) : t("step.actor.none"),
+        ),
     {
       id: "alur-waktu-amount",
       element,
@@ -55,6 +57,45 @@ export function stepEntries(element) {
       multiline: true,
     }),
   ];
+}
+
+/* The Pelaksana is the lane the step lies in: choosing another moves the step (and the decision
+   gateway right after it, when that lies in the same lane) into the middle of that lane, as one
+   command (one undo); bpmn-js then updates the lanes' flowNodeRef lists. */
+function ActorSelect(props) {
+  const { element, id } = props;
+  const injector = useService("injector");
+  const bo = getBusinessObject(element);
+  const ownLane = () => laneOf(bo, processOf(element));
+  return (
+    <SelectEntry
+      id={id}
+      element={element}
+      label={t("step.actor")}
+      getOptions={() => [
+        ...(ownLane() ? [] : [{ value: "", label: t("step.actor.none") }]),
+        ...leafLanes(processOf(element)).map((l) => ({ value: l.id, label: laneName(l) })),
+      ]}
+      getValue={() => (ownLane() ? ownLane().id : "")}
+      setValue={(laneId) => moveToLane(injector, element, ownLane(), laneId)}
+    />
+  );
+}
+
+function moveToLane(injector, element, from, laneId) {
+  const registry = injector.get("elementRegistry");
+  const target = laneId && registry.get(laneId);
+  if (!target || (from && from.id === laneId)) {
+    return;
+  }
+  const dy = Math.round(target.y + target.height / 2 - (element.y + element.height / 2));
+  const shapes = [element];
+  const gateway = gatewayAfter(getBusinessObject(element));
+  const gatewayShape = gateway && registry.get(gateway.id);
+  if (gatewayShape && from && laneOf(gateway, processOf(element)) === from) {
+    shapes.push(gatewayShape);
+  }
+  injector.get("modeling").moveElements(shapes, { x: 0, y: dy });
 }
 
 function StepNumber(props) {
