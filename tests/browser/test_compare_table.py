@@ -79,6 +79,31 @@ def test_compare_two_versions(page: Page):
     expect(new.locator(".diff-badge")).to_have_count(3)
     expect(new.locator(".diff-badge.mark-added")).to_have_attribute("title", "Langkah ditambahkan")
     expect(page.locator("#bpmn-old .diff-badge")).to_have_count(2)
+    # zoom: the new side's buttons, and the old side follows (both show the same part)
+    zoom = "id => window.zoomOf(id)"
+    page.evaluate(
+        """() => { window.zoomOf = id => document.querySelector("#bpmn-" + id + " svg")
+                     .querySelector(".viewport").transform.baseVal.consolidate().matrix.a; }"""
+    )
+    fitted = page.evaluate(zoom, "new")
+    tools = page.get_by_role("toolbar", name="Perbesaran versi 2")
+    tools.get_by_role("button", name="Perbesar", exact=True).click()
+    assert page.evaluate(zoom, "new") == pytest.approx(fitted * 1.25, rel=0.01)
+    assert page.evaluate(zoom, "old") == pytest.approx(page.evaluate(zoom, "new"), rel=0.01)
+    tools.get_by_role("button", name="Perbesar ke perubahan").click()
+    changed = page.evaluate(zoom, "new")
+    assert changed > fitted * 1.25  # the three changed steps fill the frame
+    frame = new.bounding_box()
+    for element in ("Langkah_3_2", "Langkah_3", "Langkah_4"):
+        box = new.locator(f'.djs-element[data-element-id="{element}"]').bounding_box()
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+        assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"]
+    page.locator("#diagrams-title").scroll_into_view_if_needed()
+    shot(page, "compare-zoomed")
+    page.get_by_label("Geser dan perbesar kedua diagram bersamaan").uncheck()
+    tools.get_by_role("button", name="Sesuaikan layar").click()
+    assert page.evaluate(zoom, "new") == pytest.approx(fitted, rel=0.01)
+    assert page.evaluate(zoom, "old") == pytest.approx(changed, rel=0.01)  # left alone
     images = page.locator("img.flowchart")
     expect(images).to_have_count(2)
     for i in range(2):

@@ -97,6 +97,6 @@
     });
   }
 
-  window.AlurDiagram = { load: load };
+  window.AlurDiagram = { load: load, tools: tools };
   document.querySelectorAll("[data-bpmn-url]").forEach(show);
 })();
