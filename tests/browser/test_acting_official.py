@@ -54,6 +54,13 @@ def test_a_plh_completes_the_kepala_badan_step(page: Page, server):
     log_out(page)
 
     log_in(page, "sekban")
+    row = page.locator("table.tasks tbody tr").filter(has_text=TITLE)
+    badge = row.locator(".badge-acting")
+    expect(badge).to_have_text("Plh. Kepala Badan")  # seen through the delegation
+    expect(badge).to_have_attribute(
+        "title", "Anda bertindak untuk Demo Kaban (kaban) dalam peran ini."
+    )
+    shot(page, "plh-inbox")
     page.goto(f"/tasks/{task_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Langkah 11:")
     for box in page.locator("fieldset.checklist input[type=checkbox]").all():
@@ -66,4 +73,7 @@ def test_a_plh_completes_the_kepala_badan_step(page: Page, server):
     timeline = page.locator("ol.timeline")
     expect(timeline).to_contain_text("Plh. Kepala Badan, a.n. Demo Kaban")
     expect(timeline).to_contain_text("Demo Sekban")
+    timing = page.locator("section[aria-labelledby='timing-title'] tbody tr").filter(has_text="11.")
+    expect(timing).to_contain_text("Demo Sekban")
+    expect(timing.locator(".acting")).to_have_text("Plh. Kepala Badan, a.n. Demo Kaban")
     shot(page, "plh-instance-page")
