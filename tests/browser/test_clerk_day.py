@@ -15,7 +15,10 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
+from engine.alur import Alur
 from engine.bpmn.reader import read_bpmn
+from engine.config import Settings
+from engine.runtime.lifecycle import Completion
 from engine.views import normalise
 from tests.browser.conftest import log_in, log_out, no_horizontal_overflow, shot
 from tests.conftest import ROOT
@@ -265,3 +268,42 @@ def test_the_browsers_form_check_speaks_the_pages_language(page: Page):
     assert title.evaluate("field => field.validationMessage") == "Isian ini wajib diisi."
     title.fill("Uji pesan isian")
     assert title.evaluate("field => field.validationMessage") == ""
+
+
+def test_a_step_completed_meanwhile_keeps_my_note_and_file(page: Page, server, console, tmp_path):
+    """A colleague of the same role completes step 1 while the Kabid is still on it: the
+    Kabid's completion answers who and when, gives the note back and keeps the file to reuse."""
+    console.allow(r"status of 409 .*/tasks/\d+/complete\b")
+    report = tmp_path / "agenda-koordinasi.txt"
+    report.write_text("agenda yang saya susun\n", encoding="utf-8")
+    log_in(page, "kabid")
+    walk = Walk("B", "sop_b.bpmn", "Uji bentrok: Monev 2026", 8, 1, 1)
+    _start(page, walk)
+    task_id = int(re.search(r"/tasks/(\d+)", page.url)[1])
+    _tick_all(page)
+    page.locator("#note").fill("Catatan saya yang panjang")
+    page.get_by_label("Tambahkan berkas (tidak wajib)").set_input_files(report)
+
+    alur = Alur(Settings(database_url=f"sqlite:///{server.home / 'alur.sqlite3'}",
+                         upload_dir=server.home / "files"))  # fmt: skip
+    try:  # meanwhile, on another desk
+        role = alur.task(task_id).role
+        alur.add_user("kabid.kedua", [role], password="demo", full_name="Kabid Kedua")
+        alur.complete(task_id, "kabid.kedua", Completion())
+    finally:
+        alur.db.dispose()
+
+    page.get_by_role("button", name="Selesaikan langkah 1").click()
+    notice = page.locator("section.notice")
+    expect(notice).to_contain_text("Kabid Kedua sudah menyelesaikan langkah ini pada")
+    expect(notice.locator(".person")).to_have_attribute("title", "kabid.kedua")
+    expect(page.locator("#your-note")).to_have_value("Catatan saya yang panjang")
+    link = page.get_by_role("link", name=report.name)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.path().read_text(encoding="utf-8") == "agenda yang saya susun\n"
+    shot(page, "27-conflict-note-and-file")
+    page.get_by_role("link", name="Lihat proses").click()
+    kept = page.locator("ol.timeline li.event-file_kept")
+    expect(kept).to_contain_text("Berkas disimpan")
+    expect(kept.get_by_role("link", name=report.name)).to_be_visible()
