@@ -61,6 +61,7 @@ def test_a_plh_completes_the_kepala_badan_step(page: Page, server):
         "title", "Anda bertindak untuk Demo Kaban (kaban) dalam peran ini."
     )
     shot(page, "plh-inbox")
+    shot(page.locator("main"), "panduan-plh")  # docs/panduan/gambar/plh.png
     page.goto(f"/tasks/{task_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Langkah 11:")
     for box in page.locator("fieldset.checklist input[type=checkbox]").all():
