@@ -172,6 +172,7 @@ class Nav:
     inbox_count: int
     unread_count: int
     can: Abilities
+    incident_count: int = 0  # open incidents, for those who handle them (admins, analysts)
 
 
 @dataclass(frozen=True)
