@@ -226,6 +226,7 @@ class Pages:
                 ),
                 can=can,
                 may_cancel=may_cancel(instance, user, self.lane_roles(instance.definition)),
+                incidents=tuple(incidents.listing(s, True, instance.id)),
             )
 
     # -- 'Semua proses' ------------------------------------------------------------------------

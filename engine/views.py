@@ -245,6 +245,7 @@ class InstancePage:
     can: Abilities
     may_cancel: bool
     uncovered: frozenset[str] = frozenset()  # open tasks' roles whose holders are all away
+    incidents: tuple = ()  # open engine.incidents.IncidentRow of the instance (its banner)
 
 
 @dataclass(frozen=True)
