@@ -104,14 +104,16 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
         return frozenset(self.roles.role(definition.key, a) for a in definition.model.actors)
 
     # -- definitions ------------------------------------------------------------------------
-    def deploy(self, paths: list[Path], user: str) -> list[definitions.Deployed]:
+    def deploy(self, paths: list[Path], user: str, note: str = "") -> list[definitions.Deployed]:
         files = definitions.collect(paths)
         sources = [(str(p), p.read_bytes()) for p in files]
-        return self.deploy_sources(sources, user)
+        return self.deploy_sources(sources, user, note)
 
-    def deploy_sources(self, sources: list[tuple[str, bytes]], user: str):
+    def deploy_sources(self, sources: list[tuple[str, bytes]], user: str, note: str = ""):
+        """Deploy the files all or nothing; a process whose change needs a second person waits
+        as a draft awaiting approval (engine/drafts.py: deploy_held), its result `awaiting`."""
         with self.session() as s:
-            return definitions.deploy(s, sources, user, self.roles, self.store, self.clock())
+            return self.deploy_held(s, sources, user, note)
 
     def processes(self) -> list[Definition]:
         with self.session(read_only=True) as s:
