@@ -50,7 +50,7 @@ MESSAGES: dict[str, str] = {
         "hanya pejabat, pelaksananya atau admin yang dapat mengakhiri pelimpahan %(id)s"
     ),
     # conflict: the state changed under the caller
-    "task_completed_by": "tugas %(id)s sudah diselesaikan oleh %(by)s",
+    "task_completed_by": "tugas %(id)s sudah diselesaikan oleh %(by)s pada %(at)s",
     "task_completed_by_someone": "tugas %(id)s sudah diselesaikan oleh orang lain",
     "task_not_waiting": "tugas %(id)s tidak lagi menunggu",
     "task_claimed": "tugas %(id)s sudah diambil oleh %(claimant)s",

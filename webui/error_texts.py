@@ -57,7 +57,7 @@ TEXTS: dict[str, LazyString] = {
         " %(id)s."
     ),
     # conflict
-    "task_completed_by": _l("Task %(id)s was already completed by %(by)s."),
+    "task_completed_by": _l("Task %(id)s was already completed by %(by)s at %(at)s."),
     "task_completed_by_someone": _l("Task %(id)s was already completed by someone else."),
     "task_not_waiting": _l("Task %(id)s is no longer waiting."),
     "task_claimed": _l("Task %(id)s was already taken by %(claimant)s."),

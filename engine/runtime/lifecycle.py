@@ -100,7 +100,8 @@ def complete(
         raise Conflict("instance_suspended", id=instance.id)
     if task.state != "open":
         if task.completed_by:
-            raise Conflict("task_completed_by", id=task.id, by=task.completed_by)
+            at = task.completed_at.astimezone(ctx.calendar.timezone).strftime("%d-%m-%Y %H:%M %Z")
+            raise Conflict("task_completed_by", id=task.id, by=task.completed_by, at=at)
         raise Conflict("task_completed_by_someone", id=task.id)
     access.check(access.completion_refusal(task, user))
     acting = access.acting_for(task, user)  # a Plh./Plt. completing for the role's official
