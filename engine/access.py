@@ -38,6 +38,11 @@ def is_analyst(user: User) -> bool:
     return user.active and (user.is_admin or ANALYST_ROLE in user.role_names)
 
 
+def may_handle_incidents(user: User) -> bool:
+    """Admins and analysts see the incidents (steps the model could not run) and retry them."""
+    return is_analyst(user)
+
+
 def may_edit_drafts(user: User) -> bool:
     """Analysts and admins edit SOPs in the studio and publish them."""
     return is_analyst(user)
@@ -51,6 +56,8 @@ def draft_approval_refusal(draft: Draft, user: User) -> EngineError | None:
     if draft.state != "awaiting_approval":
         return Conflict("draft_state", id=draft.id, state=draft.state)
     if draft.author == user.username:
+        if draft.source == "deploy":
+            return PermissionDenied("deploy_own_approval", id=draft.id, key=draft.process_key)
         return PermissionDenied("draft_own_approval", id=draft.id)
     return None
 

@@ -12,14 +12,31 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, analytics, audit, definitions, delegations, inbox, migration, users
+from engine import (
+    access,
+    analytics,
+    audit,
+    definitions,
+    delegations,
+    inbox,
+    incidents,
+    migration,
+    users,
+)
 from engine.admin import UserAdmin
 from engine.answers import Answers
 from engine.clock import Clock, system_clock
 from engine.compare import Compare
 from engine.config import Settings
 from engine.drafts import Drafts
-from engine.errors import Conflict, EngineError, InvalidInput, NotFound, PermissionDenied
+from engine.errors import (
+    Conflict,
+    EngineError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ProcessError,
+)
 from engine.files import FileStore, Upload
 from engine.inbox import InboxFilter
 from engine.insights import Insights
@@ -87,14 +104,16 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
         return frozenset(self.roles.role(definition.key, a) for a in definition.model.actors)
 
     # -- definitions ------------------------------------------------------------------------
-    def deploy(self, paths: list[Path], user: str) -> list[definitions.Deployed]:
+    def deploy(self, paths: list[Path], user: str, note: str = "") -> list[definitions.Deployed]:
         files = definitions.collect(paths)
         sources = [(str(p), p.read_bytes()) for p in files]
-        return self.deploy_sources(sources, user)
+        return self.deploy_sources(sources, user, note)
 
-    def deploy_sources(self, sources: list[tuple[str, bytes]], user: str):
+    def deploy_sources(self, sources: list[tuple[str, bytes]], user: str, note: str = ""):
+        """Deploy the files all or nothing; a process whose change needs a second person waits
+        as a draft awaiting approval (engine/drafts.py: deploy_held), its result `awaiting`."""
         with self.session() as s:
-            return definitions.deploy(s, sources, user, self.roles, self.store, self.clock())
+            return self.deploy_held(s, sources, user, note)
 
     def processes(self) -> list[Definition]:
         with self.session(read_only=True) as s:
@@ -299,14 +318,73 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
         the half-run step survives in memory: the next load reads the database again. A handle
         of None means work found nothing to do.
         """
-        with self.session() as s:
-            try:
-                result, instance, handle = work(s)
-            except SpiffWorkflowException as err:  # the model failed: nothing of it is stored
-                raise failures.as_engine_error(err) from err
+        try:
+            with self.session() as s:
+                try:
+                    result, instance, handle = work(s)
+                except SpiffWorkflowException as err:  # the model failed: nothing is stored
+                    raise failures.as_engine_error(err) from err
+        except ProcessError as error:
+            if error.incident:  # a step of a stored instance: seen by admins and analysts
+                self.note_incident(error)
+            raise
         if handle is not None:
             self.store.committed(handle, instance.revision)
         return result
+
+    # -- incidents: steps the model could not run (engine/incidents.py) ----------------------
+    def note_incident(self, error: EngineError, where: tuple | None = None) -> None:
+        """Record the model's failure of a step (after its transaction rolled back); where:
+        (instance id, source, task id), default the error's own. Never raises: the failure
+        itself is what the caller reports."""
+        instance_id, source, task_id = where or error.incident
+        try:
+            with self.session() as s:
+                instance = self._instance(s, instance_id, lock=True)
+                incidents.record(s, instance, error, source, self.clock(), task_id)
+        except Exception:
+            log.exception("instance %s: recording its incident failed", instance_id)
+
+    def incidents(
+        self, username: str, open_only: bool = True, instance_id: int | None = None
+    ) -> list[incidents.IncidentRow]:
+        """The incidents (admins and analysts), the most recently seen first."""
+        with self.session(read_only=True) as s:
+            self._incident_handler(s, username)
+            return incidents.listing(s, open_only, instance_id)
+
+    def instance_incidents(self, instance_id: int) -> list[incidents.IncidentRow]:
+        """The open incidents of one instance (its page's banner; the page checks who reads)."""
+        with self.session(read_only=True) as s:
+            return incidents.listing(s, True, instance_id)
+
+    def retry_incident(self, incident_id: int, username: str) -> incidents.IncidentRow:
+        """Run the failed worker step again now (its timers and what follows them); resolved
+        when it runs through, else the ProcessError is raised and the incident seen once more."""
+        with self.session(read_only=True) as s:
+            self._incident_handler(s, username)
+            found = incidents.get(s, incident_id)
+        if found is None:
+            raise NotFound("incident_missing", id=incident_id)
+        if not found.retryable:
+            raise Conflict("incident_not_retryable", id=incident_id)
+
+        def work(s: Session):
+            instance = self._instance(s, found.instance_id, lock=True)
+            if instance.state != "running":
+                raise Conflict("instance_not_running", id=instance.id, state=instance.state)
+            handle = lifecycle.wake(s, self.ctx, instance, username, resolution="retried")
+            return None, instance, handle
+
+        self.write_workflow(work)
+        with self.session(read_only=True) as s:
+            return incidents.get(s, incident_id)
+
+    def _incident_handler(self, s: Session, username: str) -> User:
+        user = users.get(s, username)
+        if not access.may_handle_incidents(user):
+            raise PermissionDenied("incidents_forbidden")
+        return user
 
     def _task_action(self, task_id: int, username: str, action, must_see: bool) -> HumanTask:
         with self.session() as s:

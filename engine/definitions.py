@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,8 +38,14 @@ STARTER_PROPERTY = "pemula"
 
 @dataclass(frozen=True)
 class Deployed:
-    definition: Definition
-    created: bool  # False: same content as the latest version, nothing new stored
+    definition: Definition  # the new version; held or unchanged: the version instances start on
+    created: bool  # False: same content as the latest version, nothing new stored, or held
+    draft: Any = None  # held: the engine.drafts.DraftRow awaiting a second person's approval
+    changes: Any = ()  # held: the engine.sop_diff.Change list that needs the approval
+
+    @property
+    def awaiting(self) -> bool:
+        return self.draft is not None
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -117,7 +124,7 @@ def _lone_dmn_files(sources: list[tuple[str, bytes]]) -> list[Problem]:
     return [Problem.found(f, None, None, "dmn_without_process") for f, _ in sources]
 
 
-def _decision_refs(data: bytes) -> set[str]:
+def decision_refs(data: bytes) -> set[str]:
     """The decisions the business rule tasks of a BPMN file name."""
     root = parse_xml(data).getroot()
     attribute = f"{{{n.CAMUNDA}}}decisionRef"
@@ -141,7 +148,7 @@ def deploy(
     for filename, data in bpmn_sources:
         sop = read_bpmn(data)
         digest = hashlib.sha256(data).hexdigest()
-        used = sorted({decisions[ref][1] for ref in _decision_refs(data)}, key=lambda f: f.filename)
+        used = sorted({decisions[ref][1] for ref in decision_refs(data)}, key=lambda f: f.filename)
         latest = _latest(session, sop.key)
         if (
             latest is not None

@@ -12,13 +12,25 @@ Pelaksana column renamed, which changes the role of all its steps; engine/sop_di
 waits "awaiting_approval" instead, new instances keep starting on the current version, and a
 second person (another analyst or an administrator, never the author) approves it; only then is
 it deployed. The version records both: `deployed_by` the author, `approved_by` the approver.
+
+What needs the second person (`approval_changes`, against the newest version): a change of who
+performs a step, a step put in a role its author holds (moved or added there), and an approval
+or signing step (a Ya/Tidak decision, or a step whose Kegiatan or Output speaks of signing,
+initialling, ratifying or approving) added, removed, moved, or its branches or participants
+changed. A file deploy (`alur deploy`, the web deploy page)
+goes the same way: such a process is stored as a draft awaiting approval (source "deploy", with
+its file name and DMN files) instead of a new version, in the same transaction that deploys the
+folder's other processes; `approve_version` approves it by key and version.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,8 +41,9 @@ from engine.bpmn.validate import Problem
 from engine.bpmn.writer import write_bpmn
 from engine.bpmn.xmlsafe import XmlError
 from engine.errors import Conflict, DeployError, InvalidInput, NotFound, PermissionDenied
+from engine.roles import RoleMap
 from engine.sop import Identity, Sop, Step
-from engine.sop_diff import Change, ChangeKind, diff, with_task_ids
+from engine.sop_diff import Change, ChangeKind, diff, match_steps, with_task_ids
 from engine.storage.tables import Definition, Draft, User
 
 log = logging.getLogger(__name__)
@@ -39,6 +52,15 @@ MAX_XML_BYTES = 2 * 1024 * 1024  # as a .bpmn file on the deploy page
 NOTE_MAX = 2000
 DRAFT, AWAITING, PUBLISHED = "draft", "awaiting_approval", "published"
 STATES = (DRAFT, AWAITING, PUBLISHED)
+STUDIO, DEPLOY = "studio", "deploy"  # where a draft came from
+OWN_ROLE = "own_role"  # Change.field of a step put in a role its author holds
+# an approval or signing step: its Kegiatan or Output speaks of signing, initialling, ratifying
+# or approving (besides every Ya/Tidak decision step)
+SIGNING = re.compile(
+    r"tanda\s*tangan|menandatangan|\bttd\b|\bparaf|\bsah\b|mengesahkan|pengesahan|"
+    r"menyetujui|persetujuan|\bsetuju|\bsign|approv",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,8 @@ class DraftRow:
     approval_note: str
     published_version: int | None
     size: int
+    source: str = STUDIO  # "deploy": a file deploy held for approval
+    filename: str = ""
     xml: bytes | None = field(default=None, repr=False)
 
     def as_json(self) -> dict:
@@ -68,7 +92,7 @@ class DraftRow:
             name: getattr(self, name)
             for name in (
                 "id process_key name base_version author state note approver approval_note"
-                " published_version size"
+                " published_version size source filename"
             ).split()
         }
         for name in ("created_at", "updated_at", "submitted_at", "approved_at"):
@@ -131,6 +155,8 @@ def draft_row(draft: Draft, with_xml: bool = False) -> DraftRow:
         approval_note=draft.approval_note,
         published_version=draft.published_version,
         size=len(draft.xml),
+        source=draft.source or STUDIO,
+        filename=draft.filename or "",
         xml=bytes(draft.xml) if with_xml else None,
     )
 
@@ -145,6 +171,73 @@ def performer_changes(base: Definition, sop: Sop) -> list[Change]:
         if c.change == ChangeKind.ACTOR
         or (c.change == ChangeKind.PELAKSANA and c.field == "renamed")
     ]
+
+
+# what of an approval or signing step changes who approves or whether the approval holds: it is
+# added, removed, moved, its Ya/Tidak branches or its participants change (its Waktu, Kelengkapan,
+# Output and wording may change without a second person)
+CONTROL = frozenset(
+    {
+        ChangeKind.ADDED,
+        ChangeKind.REMOVED,
+        ChangeKind.MOVED,
+        ChangeKind.DECISION,
+        ChangeKind.PARTICIPANTS,
+    }
+)
+
+
+def is_signing(step: Step) -> bool:
+    """An approval or signing step: a Ya/Tidak decision, or signing named in its Kegiatan or
+    Output."""
+    return step.decision is not None or bool(
+        SIGNING.search(" ".join([step.activity, *step.output]))
+    )
+
+
+def approval_changes(
+    base: Definition, sop: Sop, author: User | None, roles: RoleMap
+) -> list[Change]:
+    """The changes from base to sop that need a second person's approval: who performs a step
+    (performer_changes), a step put in a role the author holds (an added one: old None), and
+    an approval or signing step (in either version) added, removed, moved, or its branches or
+    participants changed (CONTROL)."""
+    old = with_task_ids(base.model, base.task_steps)
+    signing, removed_signing, own = set(), set(), []
+    for before, after in match_steps(old, sop):
+        if after is None:
+            if is_signing(before):
+                removed_signing.add(before.no)
+            continue
+        if is_signing(after) or (before is not None and is_signing(before)):
+            signing.add(after.no)
+        role = roles.role(sop.key, after.actor)
+        moved = before is None or roles.role(sop.key, before.actor) != role
+        if author is not None and moved and access.holds(author, role):
+            was = before.actor if before else None
+            own.append(
+                Change(after.no, ChangeKind.ACTOR, after.activity, was, after.actor, OWN_ROLE)
+            )
+    found: list[Change] = []
+    for c in diff(old, sop):
+        performer = c.change == ChangeKind.ACTOR or (
+            c.change == ChangeKind.PELAKSANA and c.field == "renamed"
+        )
+        touched = c.change in CONTROL and (
+            c.step_no in (removed_signing if c.change == ChangeKind.REMOVED else signing)
+        )
+        if performer or touched:
+            found.append(c)
+    actors = {c.step_no for c in found if c.change == ChangeKind.ACTOR}
+    return found + [c for c in own if c.step_no not in actors]
+
+
+def _dmn_json(files: list[tuple[str, bytes]]) -> list[dict]:
+    return [{"filename": f, "base64": base64.b64encode(x).decode("ascii")} for f, x in files]
+
+
+def _dmn_files(stored: list | None) -> list[tuple[str, bytes]]:
+    return [(f["filename"], base64.b64decode(f["base64"])) for f in stored or []]
 
 
 def _check_size(xml: bytes) -> None:
@@ -335,10 +428,13 @@ class Drafts:
                 self._analyst(s, username)
             return self._problems(s, xml, key)
 
-    def _problems(self, s: Session, xml: bytes, key: str | None) -> list[Problem]:
+    def _problems(
+        self, s: Session, xml: bytes, key: str | None, dmn: list | None = None
+    ) -> list[Problem]:
         filename = f"{key or 'draft'}.bpmn"
-        latest = definitions.latest(s, key) if key else None
-        problems, _decisions = definitions.check_sources([(filename, xml), *_dmn(latest)])
+        if dmn is None:
+            dmn = _dmn(definitions.latest(s, key) if key else None)
+        problems, _decisions = definitions.check_sources([(filename, xml), *dmn])
         if not problems and key:
             found = read_bpmn(xml).key
             if found != key:
@@ -358,7 +454,7 @@ class Drafts:
             draft = self._own(s, draft_id, user, lock=True)
             self._ready(s, draft)
             draft.note = note
-            changes = self._performer_changes(s, draft)
+            changes = self._performer_changes(s, draft, user)
             if changes:
                 draft.state, draft.submitted_at = AWAITING, self.clock()
                 log.info("draft %s of %s awaits approval", draft.id, draft.process_key)
@@ -375,7 +471,7 @@ class Drafts:
             draft = self._draft(s, draft_id, lock=True)
             access.check(access.draft_approval_refusal(draft, user))
             self._ready(s, draft)
-            changes = self._performer_changes(s, draft)
+            changes = self._performer_changes(s, draft, _author(s, draft))
             draft.approval_note = note
             version = self._deploy(s, draft, approver=user.username)
             return Publication(draft_row(draft), version, changes)
@@ -395,14 +491,16 @@ class Drafts:
                 base=draft.base_version,
                 latest=latest.version if latest else "-",
             )
-        problems = self._problems(s, bytes(draft.xml), draft.process_key)
+        problems = self._problems(s, bytes(draft.xml), draft.process_key, _dmn_of(draft, latest))
         if problems:
             raise DeployError(problems)
 
     def _deploy(self, s: Session, draft: Draft, approver: str | None) -> int:
         latest = definitions.latest(s, draft.process_key)
-        filename = latest.filename if latest and latest.filename else f"{draft.process_key}.bpmn"
-        sources = [(filename, bytes(draft.xml)), *_dmn(latest)]
+        filename = draft.filename or (
+            latest.filename if latest and latest.filename else f"{draft.process_key}.bpmn"
+        )
+        sources = [(filename, bytes(draft.xml)), *_dmn_of(draft, latest)]
         now = self.clock()
         deployed = definitions.deploy(s, sources, draft.author, self.roles, self.store, now)
         (result,) = [d for d in deployed if d.definition.key == draft.process_key]
@@ -423,7 +521,10 @@ class Drafts:
         )
         return definition.version
 
-    def _performer_changes(self, s: Session, draft: Draft) -> list[Change]:
+    def _performer_changes(
+        self, s: Session, draft: Draft, author: User | None = None
+    ) -> list[Change]:
+        """What of the draft needs a second person (approval_changes against its base)."""
         if draft.base_version is None:
             return []
         base = definitions.get(s, draft.process_key, draft.base_version)
@@ -431,7 +532,101 @@ class Drafts:
             sop = read_bpmn(bytes(draft.xml))
         except (XmlError, ValueError):
             return []
-        return performer_changes(base, sop)
+        return approval_changes(base, sop, author or _author(s, draft), self.roles)
+
+    # -- a file deploy held for approval ------------------------------------------------------
+    def deploy_held(
+        self, s: Session, sources: list[tuple[str, bytes]], username: str, note: str = ""
+    ) -> list[definitions.Deployed]:
+        """Deploy files (alur deploy, the web deploy page) in the caller's transaction, all or
+        nothing: a process whose change needs a second person (approval_changes against its
+        newest version) is stored as a draft awaiting approval, and new instances keep starting
+        on that version; the others become new versions."""
+        problems, decisions = definitions.check_sources(sources)
+        if problems:
+            raise DeployError(problems)
+        deployer = s.scalar(select(User).where(User.username == username))
+        held, rest = [], []
+        for filename, data in sources:
+            found = None if definitions.is_dmn(filename) else self._held(s, data, deployer)
+            if found:
+                held.append((filename, data, *found))
+            else:
+                rest.append((filename, data))
+        results = []
+        if any(not definitions.is_dmn(f) for f, _ in rest):
+            results = definitions.deploy(s, rest, username, self.roles, self.store, self.clock())
+        for filename, data, sop, latest, changes in held:
+            files = {decisions[ref][1] for ref in definitions.decision_refs(data)}
+            used = sorted((f.filename, f.xml) for f in files)
+            draft = self._hold(s, filename, data, sop, latest, username, note, used)
+            results.append(definitions.Deployed(latest, False, draft_row(draft), changes))
+        return results
+
+    def _held(self, s: Session, data: bytes, deployer: User | None):
+        """(sop, latest, changes) when this BPMN file must wait for approval, else None."""
+        sop = read_bpmn(data)
+        latest = definitions.latest(s, sop.key)
+        if latest is None:
+            return None
+        changes = approval_changes(latest, sop, deployer, self.roles)
+        return (sop, latest, changes) if changes else None
+
+    def _hold(self, s, filename, data, sop, latest, username, note, dmn) -> Draft:
+        """The draft awaiting approval for a held file (the same one when it is deployed again)."""
+        now = self.clock()
+        draft = s.scalar(
+            select(Draft)
+            .where(
+                Draft.process_key == sop.key,
+                Draft.state == AWAITING,
+                Draft.source == DEPLOY,
+                Draft.author == username,
+                Draft.base_version == latest.version,
+            )
+            .order_by(Draft.id.desc())
+            .limit(1)
+        )
+        if draft is None or bytes(draft.xml) != data:
+            draft = Draft(
+                process_key=sop.key,
+                name=sop.name[:300],
+                base_version=latest.version,
+                xml=data,
+                author=username,
+                created_at=now,
+                state=AWAITING,
+                source=DEPLOY,
+                approval_note="",
+            )
+            s.add(draft)
+        draft.filename = Path(filename).name[:255]
+        draft.decisions = _dmn_json(dmn)
+        draft.note = _note(note, required=False) or f"deploy {draft.filename}"
+        draft.updated_at = draft.submitted_at = now
+        s.flush()
+        log.info(
+            "deploy of %s by %s held as draft %s: awaits approval", sop.key, username, draft.id
+        )
+        return draft
+
+    def approve_version(
+        self, key: str, version: int | None, username: str, note: str = ""
+    ) -> Publication:
+        """Approve the draft of key awaiting approval as `version` (None: the one awaiting)."""
+        with self.session(read_only=True) as s:
+            self._analyst(s, username)
+            query = select(Draft.id).where(Draft.process_key == key, Draft.state == AWAITING)
+            if version is not None:
+                query = query.where(Draft.base_version == version - 1)
+            ids = list(s.scalars(query.order_by(Draft.id)))
+        if not ids:
+            raise NotFound("approval_missing", key=key, version=version or "-")
+        if len(ids) > 1:
+            raise Conflict(
+                "approval_ambiguous", key=key, version=version or "-", ids=", ".join(map(str, ids))
+            )
+        return self.approve_draft(ids[0], username, note)
 
     # -- helpers ----------------------------------------------------------------------------
     @staticmethod
@@ -457,6 +652,19 @@ class Drafts:
         if draft.state != DRAFT:
             raise Conflict("draft_state", id=draft.id, state=draft.state)
         return draft
+
+
+def _author(s: Session, draft: Draft) -> User | None:
+    """The draft's author as a user (None: a deploy by a name that is no user, e.g. from cron)."""
+    return s.scalar(select(User).where(User.username == draft.author))
+
+
+def _dmn_of(draft: Draft, latest: Definition | None) -> list[tuple[str, bytes]]:
+    """The DMN files a draft is checked and deployed with: those its file deploy brought, else
+    those of the process's newest version."""
+    if draft.source == DEPLOY:
+        return _dmn_files(draft.decisions)
+    return _dmn(latest)
 
 
 def _dmn(definition: Definition | None) -> list[tuple[str, bytes]]:

@@ -64,6 +64,9 @@ class ProcessError(EngineError):
     failed): nothing of the step was stored; the task stays open for the analyst to fix."""
 
     code, status = "process_error", 422
+    # (instance id, source, human task id) when it failed a step of a stored instance: the
+    # facade records an incident of it (engine/incidents.py); None for a start
+    incident: tuple | None = None
 
 
 class ExpressionLimit(ProcessError):

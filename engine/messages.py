@@ -50,7 +50,7 @@ MESSAGES: dict[str, str] = {
         "hanya pejabat, pelaksananya atau admin yang dapat mengakhiri pelimpahan %(id)s"
     ),
     # conflict: the state changed under the caller
-    "task_completed_by": "tugas %(id)s sudah diselesaikan oleh %(by)s",
+    "task_completed_by": "tugas %(id)s sudah diselesaikan oleh %(by)s pada %(at)s",
     "task_completed_by_someone": "tugas %(id)s sudah diselesaikan oleh orang lain",
     "task_not_waiting": "tugas %(id)s tidak lagi menunggu",
     "task_claimed": "tugas %(id)s sudah diambil oleh %(claimant)s",
@@ -181,6 +181,23 @@ MESSAGES: dict[str, str] = {
     # the deployed model failed a step (engine.runtime.failures)
     "process_error": "model tidak dapat menjalankan '%(name)s' (%(element)s): %(reason)s",
     "expression_limit": "model dihentikan di '%(name)s' (%(element)s): %(reason)s",
+    # incidents: steps the model could not run (engine/incidents.py)
+    "incidents_forbidden": "hanya analis atau admin yang dapat melihat dan menangani insiden",
+    "incident_missing": "insiden %(id)s tidak ada",
+    "incident_not_retryable": (
+        "insiden %(id)s tidak dapat diulang: sudah selesai, atau penyelesaian tugasnya yang gagal"
+        " (pelaksana menyelesaikan tugas itu lagi)"
+    ),
+    # a file deploy held for a second person (engine/drafts.py)
+    "deploy_own_approval": (
+        "Anda sendiri yang men-deploy %(key)s (draf %(id)s): persetujuannya harus dari analis"
+        " atau admin lain"
+    ),
+    "approval_missing": "tidak ada %(key)s versi %(version)s yang menunggu persetujuan",
+    "approval_ambiguous": (
+        "beberapa draf %(key)s menunggu persetujuan sebagai versi %(version)s (%(ids)s);"
+        " sebutkan nomor drafnya"
+    ),
     # drafts in the studio and publishing them (engine/drafts.py)
     "draft_missing": "draf %(id)s tidak ada",
     "drafts_forbidden": "hanya analis atau admin yang dapat menyunting dan menerbitkan SOP",

@@ -15,6 +15,7 @@ from engine import (
     delegations,
     eventlog,
     inbox,
+    incidents,
     involvement,
     notifications,
     overview,
@@ -107,10 +108,12 @@ class Pages:
         """What the navigation of every page shows, from one read."""
         with self.session(read_only=True) as s:
             user = self._person(s, username)
+            handles = access.may_handle_incidents(user)
             return Nav(
                 inbox_count=len(inbox.inbox(s, user, InboxFilter(), self.clock())),
                 unread_count=notifications.unread_count(s, user),
                 can=abilities(user),
+                incident_count=incidents.open_count(s) if handles else 0,
             )
 
     # -- the task page -----------------------------------------------------------------------
@@ -262,6 +265,7 @@ class Pages:
                 ),
                 can=can,
                 may_cancel=may_cancel(instance, user, self.lane_roles(instance.definition)),
+                incidents=tuple(incidents.listing(s, True, instance.id)),
             )
 
     # -- 'Semua proses' ------------------------------------------------------------------------

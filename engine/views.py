@@ -172,6 +172,7 @@ class Nav:
     inbox_count: int
     unread_count: int
     can: Abilities
+    incident_count: int = 0  # open incidents, for those who handle them (admins, analysts)
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,7 @@ class InstancePage:
     can: Abilities
     may_cancel: bool
     uncovered: frozenset[str] = frozenset()  # open tasks' roles whose holders are all away
+    incidents: tuple = ()  # open engine.incidents.IncidentRow of the instance (its banner)
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,17 @@ from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from engine import notifications, rows
-from engine.alur import Alur
+from engine import incidents, notifications, rows
+from engine.alur import DATABASE_ERRORS, Alur
+from engine.errors import ProcessError
 from engine.runtime import lifecycle
 from engine.sop import Waktu
 from engine.storage.tables import HumanTask, Instance
 
 log = logging.getLogger(__name__)
+TRANSIENT = (*DATABASE_ERRORS, StaleDataError)  # not the step's fault: tried again next round
 
 ACTOR = "sistem"  # recorded as the actor of what a timer sets going
 DEFAULT_INTERVAL = 60.0
@@ -64,13 +67,14 @@ class RoundReport:
     emailed: int = 0
     email_failed: int = 0
     errors: int = 0
+    incidents: int = 0  # steps that failed and were recorded (their wake-up pushed back)
 
     def summary(self) -> str:
         return (
             f"{self.timers} timers fired, {self.overdue} tasks overdue, "
             f"{self.reminders} reminders, {self.escalated} tasks escalated "
             f"({self.escalations} notifications), {self.emailed} e-mails sent, "
-            f"{self.email_failed} failed, {self.errors} errors"
+            f"{self.email_failed} failed, {self.errors} errors ({self.incidents} incidents)"
         )
 
 
@@ -124,9 +128,20 @@ class Worker:
             for instance_id, _ in page:
                 try:
                     report.timers += self._wake(instance_id, now)
-                except Exception:
+                except ProcessError as error:  # an incident, its wake-up pushed back
+                    log.warning("instance %s: its timer step failed: %s", instance_id, error)
+                    report.errors += 1
+                    report.incidents += 1
+                except TRANSIENT:  # the database may be back next round
                     log.exception("instance %s: waking its timers failed", instance_id)
                     report.errors += 1
+                except Exception as error:  # anything else is the step's: an incident too
+                    log.exception("instance %s: waking its timers failed", instance_id)
+                    report.errors += 1
+                    report.incidents += 1
+                    reason = f"{type(error).__name__}: {error}"
+                    failure = ProcessError("process_error", name="?", element="?", reason=reason)
+                    self.alur.note_incident(failure, (instance_id, incidents.WORKER, None))
             if len(page) < self.settings.batch:
                 return
             after = page[-1]

@@ -18,6 +18,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         compare,
         health,
         inbox,
+        incidents,
         instances,
         mine,
         notifications,
@@ -47,6 +48,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(start.bp)
     app.register_blueprint(mine.bp)
     app.register_blueprint(instances.bp)
+    app.register_blueprint(incidents.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(studio.bp)
     app.register_blueprint(compare.bp)

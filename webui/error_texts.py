@@ -57,7 +57,7 @@ TEXTS: dict[str, LazyString] = {
         " %(id)s."
     ),
     # conflict
-    "task_completed_by": _l("Task %(id)s was already completed by %(by)s."),
+    "task_completed_by": _l("Task %(id)s was already completed by %(by)s at %(at)s."),
     "task_completed_by_someone": _l("Task %(id)s was already completed by someone else."),
     "task_not_waiting": _l("Task %(id)s is no longer waiting."),
     "task_claimed": _l("Task %(id)s was already taken by %(claimant)s."),
@@ -188,6 +188,22 @@ TEXTS: dict[str, LazyString] = {
     "field_too_big": _l("%(field)s is too large: %(size)s KiB, at most %(limit)s KiB."),
     "process_error": _l("The process model cannot run '%(name)s' (%(element)s): %(reason)s"),
     "expression_limit": _l("The process model was stopped at '%(name)s' (%(element)s): %(reason)s"),
+    # incidents: steps the model could not run
+    "incidents_forbidden": _l("Only analysts and administrators may see and handle incidents."),
+    "incident_missing": _l("There is no incident %(id)s."),
+    "incident_not_retryable": _l(
+        "Incident %(id)s cannot be retried: it is resolved, or it is a failed completion (the "
+        "performer completes that task again)."
+    ),
+    # a file deploy held for a second person
+    "deploy_own_approval": _l(
+        "You deployed %(key)s yourself (draft %(id)s): another analyst or an administrator "
+        "must approve it."
+    ),
+    "approval_missing": _l("No %(key)s version %(version)s awaits approval."),
+    "approval_ambiguous": _l(
+        "Several drafts of %(key)s await approval as version %(version)s (%(ids)s); name the draft."
+    ),
     # drafts in the studio and publishing them
     "draft_missing": _l("There is no draft %(id)s."),
     "drafts_forbidden": _l("Only analysts and administrators may edit and publish SOPs."),

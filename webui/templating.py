@@ -39,6 +39,7 @@ def _context() -> dict:
             "works": nav.can.tasks or nav.can.admin or nav.inbox_count > 0,
             "analyst": nav.can.analyst,
             "admin": nav.can.admin,
+            "incident_count": nav.incident_count,
         }
     return {**g.nav, "now": now()}
 

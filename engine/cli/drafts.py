@@ -42,13 +42,19 @@ def drafts(key: str | None, state: str | None, as_json: bool, username: str) -> 
 
 
 @click.command("approve", cls=EngineCommand)
-@click.argument("draft_id", metavar="DRAFT_ID", type=int)
+@click.argument("target", metavar="DRAFT_ID|KEY")
+@click.option("--version", "version", type=int, help="With KEY: the version waiting.")
 @click.option("--note", default="", help="The approver's note.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @acting_user
-def approve(draft_id: int, note: str, as_json: bool, username: str) -> None:
-    """Approve a draft awaiting approval (not your own): it is published as the next version."""
-    done = open_alur().approve_draft(draft_id, username, note)
+def approve(target: str, version: int | None, note: str, as_json: bool, username: str) -> None:
+    """Approve a draft or a deployed version awaiting approval (not your own): it is published
+    as the next version. `alur approve 12` (a draft), `alur approve KEY --version N`."""
+    alur = open_alur()
+    if target.isdigit() and version is None:
+        done = alur.approve_draft(int(target), username, note)
+    else:
+        done = alur.approve_version(target, version, username, note)
     if as_json:
         echo_json(done.as_json())
         return

@@ -53,11 +53,30 @@ def upgrade() -> None:
 @click.command("deploy", cls=EngineCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--user", "-u", "username", envvar="ALUR_USER", help="Recorded as the deployer.")
-def deploy(paths: tuple[Path, ...], username: str | None) -> None:
+@click.option("--note", default="", help="The change note (kept with a version that waits).")
+def deploy(paths: tuple[Path, ...], username: str | None, note: str) -> None:
     """Validate BPMN and DMN files (or every *.bpmn and *.dmn in a folder) and store new
-    versions, all or nothing; a version keeps the DMN files its business rule tasks use."""
-    for item in open_alur().deploy(list(paths), username or _login()):
+    versions, all or nothing; a version keeps the DMN files its business rule tasks use.
+
+    A process whose new version changes who performs a step, puts a step in a role you hold,
+    or changes an approval or signing step waits for a second person (another analyst or an
+    admin): new instances start on the current version until `alur approve KEY --version N`."""
+    deployer = username or _login()
+    for item in open_alur().deploy(list(paths), deployer, note):
         d = item.definition
+        if item.awaiting:
+            waiting = d.version + 1
+            click.echo(
+                f"{d.key}: versi {waiting} menunggu persetujuan (draf {item.draft.id});"
+                f" instans baru tetap memakai versi {d.version}"
+            )
+            for change in item.changes:
+                click.echo(f"  {change}")
+            click.echo(
+                f"  setujui (analis atau admin lain, bukan {deployer}):"
+                f" alur approve {d.key} --version {waiting} --user NAMA"
+            )
+            continue
         click.echo(f"{d.key}: versi {d.version} ({'baru' if item.created else 'tidak berubah'})")
 
 

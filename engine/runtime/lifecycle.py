@@ -5,22 +5,25 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, analytics, audit, notifications, task_drafts
+from engine import access, analytics, audit, incidents, notifications, task_drafts
 from engine.bpmn.forms import forms_of
 from engine.bpmn.loops import INSTANCES_MAX
 from engine.clock import Clock, system_clock
 from engine.errors import Conflict, InvalidInput, PermissionDenied, ProcessError
 from engine.roles import RoleMap
+from engine.runtime import failures
 from engine.runtime.decision_task import DECIDED
 from engine.runtime.form_values import form_values
 from engine.runtime.store import Handle, WorkflowStore
@@ -97,7 +100,8 @@ def complete(
         raise Conflict("instance_suspended", id=instance.id)
     if task.state != "open":
         if task.completed_by:
-            raise Conflict("task_completed_by", id=task.id, by=task.completed_by)
+            at = task.completed_at.astimezone(ctx.calendar.timezone).strftime("%d-%m-%Y %H:%M %Z")
+            raise Conflict("task_completed_by", id=task.id, by=task.completed_by, at=at)
         raise Conflict("task_completed_by_someone", id=task.id)
     access.check(access.completion_refusal(task, user))
     acting = access.acting_for(task, user)  # a Plh./Plt. completing for the role's official
@@ -114,7 +118,8 @@ def complete(
     spiff_task.data.update(form.data)
     if decision:
         spiff_task.data[f"keputusan_{task.step_no}"] = decision
-    spiff_task.run()
+    with model_failure(instance, incidents.COMPLETION, task.id):
+        spiff_task.run()
     now = ctx.clock()
     task.state, task.completed_by, task.completed_at = "completed", user.username, now
     task.decision = decision
@@ -153,8 +158,28 @@ def complete(
         audit.record(
             session, instance.id, "sent_back", user.username, task, at=now, reason=form.note
         )
-    _advance(session, ctx, instance, handle, user.username, since, returned)
+    with model_failure(instance, incidents.COMPLETION, task.id):
+        _advance(session, ctx, instance, handle, user.username, since, returned)
+    incidents.resolve(
+        session, instance.id, now, user.username, "completed", incidents.COMPLETION, task.id
+    )
     return instance, handle
+
+
+@contextmanager
+def model_failure(instance: Instance, source: str, task_id: int | None = None):
+    """Within: the model failing a step of this (stored) instance is raised as a ProcessError
+    that names where, `error.incident` = (instance id, source, task id), so the caller records
+    an incident once the step's transaction is rolled back (engine/incidents.py)."""
+    try:
+        yield
+    except SpiffWorkflowException as err:
+        error = failures.as_engine_error(err)
+        error.incident = (instance.id, source, task_id)
+        raise error from err
+    except ProcessError as error:
+        error.incident = (instance.id, source, task_id)
+        raise
 
 
 def lock_instance(session: Session, instance_id: int) -> Instance | None:
@@ -182,6 +207,7 @@ def cancel(session: Session, ctx: Context, instance: Instance, user: User, reaso
     now = ctx.clock()
     instance.state, instance.ended_at, instance.cancel_reason = "cancelled", now, reason
     audit.record(session, instance.id, "cancelled", user.username, at=now, reason=reason)
+    incidents.resolve(session, instance.id, now, user.username, "cancelled")
 
 
 def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
@@ -191,11 +217,12 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
     open_rows = {t.task_id: t for t in _open_tasks(session, instance.id)}
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     _check_instances(ready.values())
+    now = ctx.clock()
     for task_id, row in open_rows.items():
         if task_id not in ready:
             row.state = "cancelled"
             task_drafts.clear(session, row.id)  # nobody can resume a cancelled task
-    now = ctx.clock()
+            incidents.resolve(session, instance.id, now, actor, "withdrawn", task_id=row.id)
     _record_decisions(session, instance, workflow, actor, now)
     for task_id, spiff_task in ready.items():
         if task_id in open_rows:
@@ -239,12 +266,17 @@ def _record_decisions(session, instance, workflow, actor, now) -> None:
             audit.record(session, instance.id, "decided", actor, at=now, element=element, **data)
 
 
-def wake(session: Session, ctx: Context, instance: Instance, actor: str) -> Handle:
-    """Fire the instance's due timers and run on, as a completion does; the caller commits."""
+def wake(
+    session: Session, ctx: Context, instance: Instance, actor: str, resolution: str = "ran"
+) -> Handle:
+    """Fire the instance's due timers and run on, as a completion does; the caller commits.
+    The worker's incidents of the instance are resolved when this runs through."""
     since = time.time()
     handle = ctx.store.load(session, instance)
-    handle.workflow.refresh_timers()
-    _advance(session, ctx, instance, handle, actor, since, returned=None)
+    with model_failure(instance, incidents.WORKER):
+        handle.workflow.refresh_timers()
+        _advance(session, ctx, instance, handle, actor, since, returned=None)
+    incidents.resolve(session, instance.id, ctx.clock(), actor, resolution, incidents.WORKER)
     return handle
 
 

@@ -166,6 +166,9 @@ def definition_sop(definition_id: int | None, sha256: str, data: dict) -> Sop:
     return found
 
 
+DECISIONS = {"label": "tabel keputusan", "max_bytes": 8 * 1024 * 1024}
+
+
 class Draft(Base):
     """An SOP being edited in the studio: a copy of a deployed version (base_version) or a new
     SOP, saved as BPMN until it is published as a new version (engine/drafts.py)."""
@@ -187,6 +190,11 @@ class Draft(Base):
     approved_at: Mapped[datetime | None] = mapped_column(default=None)
     approval_note: Mapped[str] = mapped_column(Text, default="", info=NOTE)
     published_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    # "studio", or "deploy": a file deploy held for a second person's approval, with the file
+    # name it came in and the DMN files deployed with it ([{"filename", "xml"}])
+    source: Mapped[str] = mapped_column(String(20), default="studio", server_default="studio")
+    filename: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    decisions: Mapped[list | None] = mapped_column(JSON, default=list, info=DECISIONS)
 
 
 class Instance(Base):
@@ -334,6 +342,7 @@ class StoredFile(Base):
 
 
 DRAFT = {"label": "draf", "max_bytes": 32_768}
+INCIDENT = {"label": "insiden", "max_bytes": 16_384}
 
 
 class TaskDraft(Base):
@@ -344,6 +353,28 @@ class TaskDraft(Base):
     username: Mapped[str] = mapped_column(String(80), primary_key=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict, info=DRAFT)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Incident(Base):
+    """A step of an instance the model could not run (engine/incidents.py): a timer's step in
+    the worker, or a completion; open until the step runs (retry, completion, migration)."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_open", "resolved_at", "instance_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
+    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"), default=None)
+    source: Mapped[str] = mapped_column(String(20))  # worker | completion
+    element: Mapped[str] = mapped_column(String(200), default="")
+    reason_key: Mapped[str] = mapped_column(String(60))
+    params: Mapped[dict] = mapped_column(JSON, default=dict, info=INCIDENT)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    retry_at: Mapped[datetime | None] = mapped_column(default=None)  # the worker's next try
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolved_by: Mapped[str | None] = mapped_column(String(80), default=None)
+    resolution: Mapped[str] = mapped_column(String(20), default="")  # retried, completed, ...
 
 
 class Event(Base):

@@ -37,6 +37,9 @@ def server(tmp_path_factory) -> Iterator[Server]:
         version_2.write_bytes(c1_version_2())
         deploy = [str(ALUR), "deploy", str(version_2), "--user", "analis"]
         subprocess.run(deploy, cwd=home, env=alur_env(home), check=True, capture_output=True)
+        # step 4 changes performer: version 2 waits for a second person, the admin approves it
+        approve = [str(ALUR), "approve", "sop_c_1", "--version", "2", "--user", "admin"]
+        subprocess.run(approve, cwd=home, env=alur_env(home), check=True, capture_output=True)
         yield running
 
 

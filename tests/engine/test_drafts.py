@@ -134,8 +134,10 @@ def test_renaming_a_pelaksana_column_is_a_performer_change_too(analysts):
     draft = _draft(alur, rename)
     waiting = alur.publish_draft(draft.id, ANA, "lajur Kepala Badan diganti")
     assert waiting.awaiting
-    assert [(c.change, c.old, c.new) for c in waiting.changes] == [
-        (ChangeKind.PELAKSANA, "Kepala Badan", "Analis")
+    signing = alur.definition(KEY).model.find(9)  # the Kepala Badan's: now the author's role
+    assert [(c.change, c.field, c.step_no, c.old, c.new) for c in waiting.changes] == [
+        (ChangeKind.PELAKSANA, "renamed", None, "Kepala Badan", "Analis"),
+        (ChangeKind.ACTOR, "own_role", signing.no, "Kepala Badan", "Analis"),
     ]
     approved = alur.approve_draft(draft.id, ADMIN)  # an administrator is a second person too
     assert approved.version == 2 and alur.definition(KEY).approved_by == ADMIN

@@ -18,6 +18,7 @@ from tests.engine import migration_edits
 from tests.engine.helpers import (
     BPMN_DIR,
     complete_step,
+    deploy_approved,
     finish,
     holder,
     only_task,
@@ -39,7 +40,7 @@ def alur(alur):
 
 
 def _deploy(alur, data: bytes) -> int:
-    (deployed,) = alur.deploy_sources([("sop_b.bpmn", data)], ANALYST)
+    (deployed,) = deploy_approved(alur, [("sop_b.bpmn", data)], ANALYST)
     return deployed.definition.version
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from engine import access, users
 from engine.errors import PermissionDenied
-from engine.storage.tables import HumanTask, Instance
+from engine.storage.tables import Draft, HumanTask, Instance
 from tests.engine.helpers import ADMIN, NOBODY, ROOT, holder, run_to_step, starter
 
 KEY = "sop_a"  # steps 1-3 Kabid, 4-6 Fungsional Tertentu, ... OPD later
@@ -33,7 +33,9 @@ PEOPLE = {
     "no role": NOBODY,
 }
 ACTIONS = ("start", "read", "claim", "complete", "release", "reassign", "cancel", "migrate")
-ACTIONS += ("deploy",)
+ACTIONS += ("deploy", "approve", "incidents")
+# a file deploy by someone else, waiting for a second person (the deployer never approves it)
+WAITING = Draft(id=1, process_key=KEY, author="lead", state="awaiting_approval", source="deploy")
 
 
 def matrix() -> dict[str, dict[str, bool]]:
@@ -80,6 +82,8 @@ def answers(alur, instance_id: int, task_id: int, who: str) -> dict[str, bool]:
             is None,
             "migrate": access.may_migrate(user),
             "deploy": access.is_analyst(user),
+            "approve": access.draft_approval_refusal(WAITING, user) is None,
+            "incidents": access.may_handle_incidents(user),
         }
         task.claimed_by = holder(STEP_ROLE)  # taken by the claimant: may others release it?
         found["release"] = access.unclaim_refusal(task, user, reason="cuti") is None
@@ -103,3 +107,14 @@ def test_the_actions_enforce_the_matrix_for_cancel(alur, situation):
     assert alur.instance(instance_id).state == "running"
     alur.cancel(instance_id, PEOPLE["starter"], "dobel")
     assert alur.instance(instance_id).state == "cancelled"
+
+
+def test_the_deployer_never_approves_their_own_deploy(alur, situation):
+    """The approve column is for a deploy by someone else: its deployer, admin or analyst, may
+    not approve it."""
+    with alur.session() as s:
+        for who in ("admin", "analyst"):
+            user = users.get(s, PEOPLE[who])
+            own = Draft(id=2, process_key=KEY, author=user.username, state="awaiting_approval")
+            own.source = "deploy"
+            assert isinstance(access.draft_approval_refusal(own, user), PermissionDenied)

@@ -7,13 +7,14 @@ import re
 
 import pytest
 
+from tests.engine.helpers import deploy_approved
 from tests.engine.table_edits import NEW_STEP, c1_version_2
 
 
 @pytest.fixture
 def two_versions(alur):
     """sop_c_1 version 2: a step inserted as step 3, old step 3's Waktu and step 4's actor."""
-    alur.deploy_sources([("sop_c_1.bpmn", c1_version_2())], "analis")
+    deploy_approved(alur, [("sop_c_1.bpmn", c1_version_2())], "analis", approver="admin")
 
 
 def marks(page: str, side: str) -> dict:

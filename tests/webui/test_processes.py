@@ -112,6 +112,31 @@ def test_deploy_of_a_changed_file_makes_version_2(login_as, alur):
     assert analis.get("/processes/sop_a/2/diagram.bpmn").data == changed
 
 
+def test_a_deploy_moving_the_signing_step_waits_and_says_which_steps_change(login_as, alur):
+    """The issue's case: the Kepala Badan lane renamed to the analyst's own role. Nothing is
+    deployed; the page names the change and the draft another person approves."""
+    renamed = sop_path("C.1").read_bytes().replace(b'name="Kepala Badan"', b'name="Analis"', 1)
+    analis = login_as("analis")
+    response = _deploy(analis, ("sop_c_1.bpmn", renamed))
+    assert response.status_code == 200, response.text
+    page = response.text
+    assert "versi 2 menunggu persetujuan" in page and "tetap dimulai pada versi 1" in page
+    assert "Kepala Badan → Analis" in page  # the column renamed, and the step put in her role
+    assert "peran yang dipegang penyusunnya" in page
+    (draft,) = alur.drafts("admin", key="sop_c_1", state="awaiting_approval")
+    assert f'href="/studio/drafts/{draft.id}"' in page
+    assert alur.definition("sop_c_1").version == 1
+    assert alur.start("sop_c_1", "kabid").definition.version == 1
+
+    own = post(analis, f"/studio/drafts/{draft.id}/approve")
+    assert own.status_code == 403 and alur.definition("sop_c_1").version == 1
+    done = post(login_as("admin"), f"/studio/drafts/{draft.id}/approve")
+    assert done.status_code == 302
+    new = alur.definition("sop_c_1")
+    assert (new.version, new.deployed_by, new.approved_by) == (2, "analis", "admin")
+    assert alur.start("sop_c_1", "kabid").definition.version == 2
+
+
 def test_deploy_refuses_other_files_and_an_empty_form(login_as, app):
     analis = login_as("analis")
     response = _deploy(analis, ("catatan.txt", b"hello"))

@@ -299,3 +299,4 @@ def revoke_delegation(delegation_id: int):
 # The studio's drafts: their routes live in their own module, registered on this blueprint.
 from webui.api import analytics as _analytics  # noqa: E402, F401  (its routes on bp)
 from webui.api import drafts as _drafts  # noqa: E402, F401
+from webui.api import incidents as _incidents  # noqa: E402, F401

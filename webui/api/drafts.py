@@ -137,9 +137,21 @@ def approve_draft(draft_id: int):
     return jsonify(done.as_json())
 
 
+@bp.post(f"/processes/<key>/versions/<{ID}:version>/approve")
+def approve_version(key: str, version: int):
+    """Approve the version of a process awaiting approval (a file deploy, or a published draft
+    that needs a second person): it becomes the version new instances start on."""
+    body = _body(NOTE_FIELDS)
+    try:
+        done = alur().approve_version(key, version, g.api_user.username, body.get("note", ""))
+    except DeployError as error:
+        return _refused(error)
+    return jsonify(done.as_json())
+
+
 # -- the OpenAPI entries ------------------------------------------------------------------------
 DRAFT = _object(
-    _fields(STRING, "process_key name author state note approval_note")
+    _fields(STRING, "process_key name author state note approval_note filename")
     | _fields(MAYBE_INTEGER, "base_version published_version")
     | _fields(WHEN, "created_at updated_at submitted_at approved_at")
     | {
@@ -147,9 +159,13 @@ DRAFT = _object(
         "approver": MAYBE_STRING,
         "size": INTEGER | {"description": "bytes of BPMN"},
         "xml": STRING | {"description": "the BPMN (only when one draft is read or written)"},
+        "source": {"enum": ["studio", "deploy"]}
+        | {"description": "deploy: a file deploy waiting for a second person's approval"},
     },
     required=[
         *"id process_key name base_version author state note approval_note approver".split(),
+        "source",
+        "filename",
         *"published_version size created_at updated_at submitted_at approved_at".split(),
     ],
 )
@@ -176,7 +192,7 @@ PUBLICATION = _object(
         "draft": _ref("Draft"),
         "state": {"enum": ["published", "awaiting_approval"]},
         "version": MAYBE_INTEGER | {"description": "the version deployed; null: awaiting"},
-        "performer_changes": _list("Change", "the changes of performer (four eyes)"),
+        "performer_changes": _list("Change", "the changes that need a second person (four eyes)"),
     }
 )
 REFUSED = _json(
@@ -185,8 +201,10 @@ REFUSED = _json(
 )
 DRAFT_ID = _param("draft_id", "path", ID_SCHEMA, "draft id")
 FOUR_EYES = (
-    "A draft that changes who performs a step (a step's Pelaksana, or a Pelaksana column "
-    "renamed) waits for another analyst or an administrator to approve it; its author cannot."
+    "A draft or a file deploy that changes who performs a step (a step's Pelaksana, or a "
+    "Pelaksana column renamed), puts a step in a role its author holds, or adds, removes, moves "
+    "or re-branches an approval or signing step waits for another analyst or an administrator to "
+    "approve it; its author (the deployer) cannot."
 )
 SCHEMAS.update(
     {
@@ -271,6 +289,19 @@ PATHS.update(
                 "403 404 409",
                 parameters=[DRAFT_ID],
                 requestBody=_request_body("PublishRequest"),
+            )
+        },
+        "/api/v1/processes/{key}/versions/{version}/approve": {
+            "post": _operation(
+                "Approve the version of a process awaiting approval: it is published now. "
+                + FOUR_EYES,
+                {"200": _json(_ref("Publication")), "422": REFUSED},
+                "403 404 409",
+                parameters=[
+                    _param("key", "path", STRING, "process key"),
+                    _param("version", "path", ID_SCHEMA, "the version waiting"),
+                ],
+                requestBody=_request_body("NoteRequest", required=False),
             )
         },
         "/api/v1/drafts/{draft_id}/approve": {

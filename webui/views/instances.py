@@ -264,6 +264,8 @@ def _page(instance_id: int, errors: dict[str, str]):
         totals=progress.Totals.of(timings),
         view=view,
         may_cancel=page.may_cancel,
+        incidents=page.incidents,
+        may_handle_incidents=access.abilities().analyst,
         may_suspend=access.abilities().analyst and instance.state in ("running", "suspended"),
         errors=errors,
         reason=request.form.get("reason", ""),

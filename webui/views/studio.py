@@ -252,8 +252,9 @@ def publish(draft_id: int):
     if done.awaiting:
         flash(
             _(
-                "The draft changes who performs a step, so another analyst must approve it. "
-                "Until then new processes start on the current version."
+                "The draft has changes that need a second person (listed below), so another "
+                "analyst or an administrator must approve it. Until then new processes start on "
+                "the current version."
             ),
             "success",
         )

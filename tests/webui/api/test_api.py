@@ -264,7 +264,8 @@ def test_complete_refusals(api):
     _error(api.post(done, "kabid", data=b"{oops", content_type="application/json"), 422, "invalid")
     _error(api.post(done, "kabid", json={"keputusan": "Ya"}), 422, "invalid")
     assert api.post(done, "kabid", json={"checklist": {"SK Tim": True}})[0] == 200
-    _error(api.post(done, "kabid", json={}), 409, "conflict")  # completing twice
+    twice = _error(api.post(done, "kabid", json={}), 409, "conflict")  # who and when
+    assert re.search(r"diselesaikan oleh kabid pada \d\d-\d\d-\d{4} \d\d:\d\d", twice)
     _error(api.post(f"/tasks/{first['id']}/claim", "kabid"), 409, "conflict")
     _error(api.post("/tasks/999/complete", "kabid", json={}), 404, "not_found")
 

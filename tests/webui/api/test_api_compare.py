@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from engine.sop_diff import diff, with_task_ids
+from tests.engine.helpers import deploy_approved
 from tests.engine.table_edits import NEW_STEP, c1_version_2
 
 
 def test_diff_lists_each_change_with_step_old_and_new(api, alur):
-    alur.deploy_sources([("sop_c_1.bpmn", c1_version_2())], "admin")
+    deploy_approved(alur, [("sop_c_1.bpmn", c1_version_2())], "lead", approver="admin")
     status, body = api.get("/processes/sop_c_1/diff?old=1&new=2", "admin")
     assert status == 200
     assert [(c["step_no"], c["change"]) for c in body] == [(3, "added"), (4, "waktu"), (5, "actor")]

@@ -105,3 +105,30 @@ def test_bad_requests_are_422_and_change_nothing(analysts, alur):
     assert api.call("DELETE", path, "budi")[0] == 403
     assert api.call("DELETE", path, "ana")[0] == 204
     assert api.get(path, "ana")[0] == 404
+
+
+def test_a_held_file_deploy_is_approved_over_the_api_by_another_person(analysts, alur):
+    api = analysts
+    renamed = alur.definition(KEY).xml.replace(b'name="Kepala Badan"', b'name="Analis"', 1)
+    (held,) = alur.deploy_sources([(f"{KEY}.bpmn", renamed)], "ana")
+    status, listed = api.get("/drafts", "budi", query_string={"state": "awaiting_approval"})
+    assert status == 200
+    (draft,) = listed["drafts"]
+    assert (draft["id"], draft["source"], draft["author"]) == (held.draft.id, "deploy", "ana")
+    assert draft["filename"] == f"{KEY}.bpmn"
+    status, started = api.post(f"/processes/{KEY}/instances", "kabid", json={"title": "X"})
+    assert status == 201 and started["process"]["version"] == 1  # the old one until approved
+
+    path = f"/processes/{KEY}/versions/2/approve"
+    status, own = api.post(path, "ana")
+    assert (status, own["error"]["key"]) == (403, "deploy_own_approval")
+    assert api.post(path, "kabid")[0] == 403  # no analyst
+    assert api.post(f"/processes/{KEY}/versions/3/approve", "budi")[0] == 404
+    status, done = api.post(path, "budi", json={"note": "setuju"})
+    assert status == 200 and (done["state"], done["version"]) == ("published", 2)
+    kinds = [(c["change"], c["field"]) for c in done["performer_changes"]]
+    assert kinds == [("pelaksana", "renamed"), ("actor", "own_role")]
+    new = alur.definition(KEY)
+    assert (new.deployed_by, new.approved_by) == ("ana", "budi")
+    status, started = api.post(f"/processes/{KEY}/instances", "kabid", json={"title": "Y"})
+    assert status == 201 and started["process"]["version"] == 2
