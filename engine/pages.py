@@ -124,6 +124,7 @@ class Pages:
             if not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             instance = s.get(Instance, task.instance_id)
+            version, step_no = lifecycle.step_of(s, instance, task)
             files = select(StoredFile).where(StoredFile.instance_id == instance.id)
             return TaskPage(
                 task=task_row(task),
@@ -132,7 +133,8 @@ class Pages:
                 files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
                 history=tuple(map(event_row, audit.history(s, instance.id))),
                 actions=task_actions(task, user, suspended=instance.state == "suspended"),
-                fields=_form_fields(instance.definition, task.step_no),
+                fields=_form_fields(version, step_no),
+                step_version=version,
                 draft=task_drafts.of(s, task.id, user.username) if task.state == "open" else None,
             )
 
@@ -340,7 +342,8 @@ class Pages:
                     "task_not_open", id=task.id, state=task.state, task=task.id, closed=True
                 )
             instance = s.get(Instance, task.instance_id)
-            form = check(instance.definition.model.find(task.step_no))
+            version, step_no = lifecycle.step_of(s, instance, task)
+            form = check(version.model.find(step_no))
             # the bytes are written aside (fsynced) and put in place just before the commit:
             # a refusal anywhere before it leaves no blob behind
             digests = [stage.put(u) for u in uploads]
@@ -357,7 +360,7 @@ class Pages:
                 .order_by(StoredFile.id)
             )
             form.file_ids = [*form.file_ids, *kept]
-            fields = {f.id for f in _form_fields(instance.definition, task.step_no)}
+            fields = {f.id for f in _form_fields(version, step_no)}
             form.data = {k: v for k, v in form.data.items() if k in fields}  # the page's only
             instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
             after = _open_tasks(s, instance.id, self.clock())

@@ -229,6 +229,8 @@ class TaskPage:
     actions: TaskActions
     fields: tuple[FormField, ...] = ()  # the user task's form (camunda:formData), in file order
     draft: dict | None = None  # the person's saved draft of this task (engine/task_drafts.py)
+    # the version whose step the task is: a called process's for a task it runs (engine.bpmn.calls)
+    step_version: Definition | None = None
 
 
 @dataclass(frozen=True)

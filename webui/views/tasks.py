@@ -159,7 +159,10 @@ def _page(task_id: int, form: TaskForm | None):
     page = access.task_page(task_id)
     task, instance, files = page.task, page.instance, page.files
     definition = instance.definition
-    step = request_cache.step(definition, task.step_no)
+    if task.called_definition_id is None:
+        step = request_cache.step(definition, task.step_no)
+    else:  # a task of a process a call activity started: its step there
+        step = request_cache.step(page.step_version, task.called_step_no)
     form = form or TaskForm().for_step(step).resume(page.draft)
     form.fields = page.fields
     earlier = [  # newest first
@@ -216,6 +219,8 @@ def _no_longer_open(task_id: int) -> Conflict:
 
 
 def _step_of(task: HumanTask) -> dict | None:
+    if task.called_definition_id is not None:  # a task of a process a call activity started
+        return alur().task_step(task.id)
     return request_cache.step(request_cache.instance(task.instance_id).definition, task.step_no)
 
 
