@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn import names as n
 from engine.bpmn.calls import calls_of, check_calls
-from engine.bpmn.dmn import Decision, check_business_rule_tasks, read_dmn
+from engine.bpmn.dmn import Decision, check_business_rule_tasks, read_dmn, task_decision
 from engine.bpmn.forms import check_forms
 from engine.bpmn.loops import check_crossing_flows, check_loops
 from engine.bpmn.pools import check_lanes_present
@@ -195,8 +195,7 @@ def _lone_dmn_files(sources: list[tuple[str, bytes]]) -> list[Problem]:
 def _decision_refs(data: bytes) -> set[str]:
     """The decisions the business rule tasks of a BPMN file name."""
     root = parse_xml(data).getroot()
-    attribute = f"{{{n.CAMUNDA}}}decisionRef"
-    return {(t.get(attribute) or "").strip() for t in root.iter(f"{{{n.BPMN}}}businessRuleTask")}
+    return {task_decision(t)[0] for t in root.iter(f"{{{n.BPMN}}}businessRuleTask")}
 
 
 def deployed_versions(session: Session) -> dict[str, set[int]]:

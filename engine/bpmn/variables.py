@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from engine.bpmn import names as n
+from engine.bpmn.dmn import task_decision
 from engine.bpmn.reader import BpmnReadError, properties, read_bpmn
 from engine.bpmn.validate import Problem
 from engine.runtime.expressions import FUNCTIONS, names_assigned, names_read
@@ -51,9 +52,9 @@ def decision_answers(root: etree._Element) -> Iterator[tuple[str, etree._Element
 
 
 def business_rule_results(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
-    """camunda:resultVariable of every business rule task."""
+    """camunda:resultVariable (zeebe:calledDecision resultVariable) of every business rule task."""
     for task in root.iter(_q(n.BPMN, "businessRuleTask")):
-        name = (task.get(_q(n.CAMUNDA, "resultVariable")) or "").strip()
+        name = task_decision(task)[1]
         if name:
             yield name, task
 
