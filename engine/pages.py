@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from engine import (
     access,
     audit,
+    definitions,
     delegations,
     eventlog,
     inbox,
@@ -23,15 +24,19 @@ from engine import (
     users,
 )
 from engine.bpmn import reader
+from engine.bpmn.dmn import DecisionTable, LiteralDecision
 from engine.bpmn.forms import forms_of
 from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import Upload
 from engine.inbox import InboxFilter
 from engine.overview import InstanceFilter, InstanceList
 from engine.runtime import lifecycle
+from engine.runtime.decision_files import read_cached
 from engine.runtime.lifecycle import Completion
 from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, User
 from engine.views import (
+    DecisionFileRow,
+    DecisionRow,
     InboxRow,
     InstancePage,
     MineRow,
@@ -82,6 +87,24 @@ class Pages:
         return reader.decision_gateways(definition.xml, definition.task_steps)
 
     # -- the process page ------------------------------------------------------------------------
+    def decision_files(self, key: str, version: int) -> tuple[DecisionFileRow, ...]:
+        """The DMN files a version was deployed with, and the decisions each holds."""
+        with self.session(read_only=True) as s:
+            definition = definitions.get(s, key, version)
+            found = []
+            for stored in definition.decision_files:
+                xml = bytes(stored.xml)
+                read = read_cached(stored.sha256, xml, stored.filename)
+                found.append(
+                    DecisionFileRow(
+                        stored.filename,
+                        stored.sha256,
+                        xml,
+                        tuple(_decision_row(d) for d in read.decisions),
+                    )
+                )
+            return tuple(found)
+
     def version_counts(self, key: str) -> dict[int, dict[str, int]]:
         """Per version of the process: how many instances are running and suspended."""
         query = (
@@ -411,6 +434,13 @@ def _mine_row(instance: Instance, tasks: list[HumanTask], user: User, now) -> Mi
         ),  # fmt: skip
         overdue=any(rows.overdue(t.state, t.due_at, now) for t in tasks),
     )
+
+
+def _decision_row(decision: DecisionTable | LiteralDecision) -> DecisionRow:
+    if isinstance(decision, DecisionTable):
+        policy = decision.hit_policy + (f" {decision.aggregation}" if decision.aggregation else "")
+        return DecisionRow(decision.id, decision.name, True, policy, len(decision.rules))
+    return DecisionRow(decision.id, decision.name, False, "", 0)
 
 
 def _form_fields(definition: Definition, step_no: int | None) -> tuple:

@@ -130,6 +130,27 @@ class EventRow:
 
 
 @dataclass(frozen=True)
+class DecisionRow:
+    """One decision of a DMN file deployed with a version: its id, name and what it holds."""
+
+    id: str
+    name: str
+    table: bool  # a decision table (else a literal expression)
+    hit_policy: str  # UNIQUE, FIRST, ... ("" for a literal expression)
+    rules: int
+
+
+@dataclass(frozen=True)
+class DecisionFileRow:
+    """A DMN file deployed with a process version (its business rule tasks decide with it)."""
+
+    filename: str
+    sha256: str
+    xml: bytes
+    decisions: tuple[DecisionRow, ...]
+
+
+@dataclass(frozen=True)
 class FileRow:
     """A stored output document (its bytes are in the file store under sha256)."""
 

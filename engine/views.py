@@ -42,6 +42,8 @@ from engine.inbox import InboxFilter
 from engine.overview import STATES, CurrentStep, InstanceFilter, InstanceLine, InstanceList
 from engine.roles import normalise
 from engine.rows import (
+    DecisionFileRow,
+    DecisionRow,
     DelegationRow,
     EventRow,
     FileRow,
@@ -59,6 +61,8 @@ from engine.storage.tables import ApiToken, Definition, HumanTask, Instance, Use
 from engine.users import PASSWORD_MIN
 
 __all__ = [
+    "DecisionFileRow",
+    "DecisionRow",
     "FormField",
     "ActorFigures",
     "Analytics",
