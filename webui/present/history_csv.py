@@ -28,6 +28,8 @@ def history_csv(instance: Instance) -> bytes:
             step = str(event.step_no)
             if entry.step:
                 step += f". {entry.step.activity}"
+        elif event.data.get("name"):  # a task of a process a call activity started
+            step = str(event.data["name"])
         gaps = [_("Missing %(item)s: %(why)s", item=k, why=v) for k, v in entry.gaps.items()]
         note = " ".join(part for part in (entry.detail, entry.note, *gaps) if part)
         writer.writerow(

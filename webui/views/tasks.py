@@ -226,17 +226,20 @@ def _step_of(task: HumanTask) -> dict | None:
 
 def _where_next(outcome: Outcome) -> str:
     """'Step 11 done. Next: step 12 (Kabid ...).' or 'The process is finished.'"""
-    done = (
-        _("Step %(no)s sent back.", no=outcome.step_no)
-        if outcome.decision == NO
-        else _("Step %(no)s done.", no=outcome.step_no)
-    )
+    if outcome.step_no is None:  # a task of a process a call activity started
+        done = _("The step was sent back.") if outcome.decision == NO else _("The step is done.")
+    elif outcome.decision == NO:
+        done = _("Step %(no)s sent back.", no=outcome.step_no)
+    else:
+        done = _("Step %(no)s done.", no=outcome.step_no)
     if outcome.finished:
         return " ".join([done, _("The process is finished.")])
     if not outcome.next:
         return done
     steps = "; ".join(
         _("step %(no)s, %(name)s, with %(role)s", no=t.step_no, name=t.name, role=t.lane or t.role)
+        if t.step_no is not None
+        else _("%(name)s, with %(role)s", name=t.name, role=t.lane or t.role)
         for t in outcome.next
     )
     return " ".join([done, _("Next: %(steps)s.", steps=steps)])
