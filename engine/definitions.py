@@ -124,6 +124,10 @@ def check_sources(
         xml = called_xml(call.key, call.version) if called_xml and call.key not in here else None
         if xml is not None:
             called.append(parse_xml(xml).getroot())
+    if deployed is None:  # without the engine the names a deployed called process sets are
+        documents = [  # unknown: the files calling one are not checked for unset names
+            (f, root) for f, root in documents if all(c.key in here for c in calls_of(root))
+        ]
     problems += unset_names(documents, called)
     problems += _lone_dmn_files(sources)
     return problems, decisions
@@ -206,6 +210,21 @@ def deployed_versions(session: Session) -> dict[str, set[int]]:
     return found
 
 
+def check_deployable(
+    session: Session, sources: list[tuple[str, bytes]]
+) -> tuple[list[Problem], dict[str, tuple[Decision, _Dmn]]]:
+    """check_sources against what is deployed: call activities may name deployed processes,
+    and the names those set count for the callers' conditions."""
+    versions = deployed_versions(session)
+
+    def called_xml(key: str, version: int | None) -> bytes | None:
+        if version not in versions.get(key, ()) and (version is not None or key not in versions):
+            return None
+        return bytes(get(session, key, version).xml)
+
+    return check_sources(sources, deployed=versions, called_xml=called_xml)
+
+
 def deploy(
     session: Session,
     sources: list[tuple[str, bytes]],
@@ -216,14 +235,7 @@ def deploy(
 ) -> list[Deployed]:
     """Validate every (filename, bytes); on any problem store nothing, else add new versions:
     one per executable process of each file, a called process before its callers."""
-    versions = deployed_versions(session)
-
-    def called_xml(key: str, version: int | None) -> bytes | None:
-        if version not in versions.get(key, ()) and (version is not None or key not in versions):
-            return None
-        return bytes(get(session, key, version).xml)
-
-    problems, decisions = check_sources(sources, deployed=versions, called_xml=called_xml)
+    problems, decisions = check_deployable(session, sources)
     if problems:
         raise DeployError(problems)
     documents = {f: d for f, d in sources if not is_dmn(f)}

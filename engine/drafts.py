@@ -338,7 +338,7 @@ class Drafts:
     def _problems(self, s: Session, xml: bytes, key: str | None) -> list[Problem]:
         filename = f"{key or 'draft'}.bpmn"
         latest = definitions.latest(s, key) if key else None
-        problems, _decisions = definitions.check_sources([(filename, xml), *_dmn(latest)])
+        problems, _decisions = definitions.check_deployable(s, [(filename, xml), *_dmn(latest)])
         if not problems and key:
             found = read_bpmn(xml).key
             if found != key:
