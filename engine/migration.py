@@ -391,6 +391,11 @@ def _repoint(ctx: Context, row, ready: dict, taken: set, targets: dict, new: Def
             "task": row.id, "old_step": row.step_no, "new_step": None, "action": "withdrawn",
             "old_due_at": _iso(row.due_at), "new_due_at": None,
         }  # fmt: skip
+    if row.called_definition_id is not None:  # a called process's task: that process did not
+        return {  # change (else the migration is refused), so its step, role and due stay
+            "task": row.id, "old_step": None, "new_step": None, "action": "kept",
+            "old_due_at": _iso(row.due_at), "new_due_at": _iso(row.due_at),
+        }  # fmt: skip
     spec = task.task_spec
     step_no = new.task_steps.get(spec.name)
     step = new.model.find(step_no) if step_no is not None else None

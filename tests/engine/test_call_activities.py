@@ -167,3 +167,41 @@ def test_a_called_task_row_names_the_called_version(alur, database_url):
     with alur.session(read_only=True) as s:
         row = s.get(HumanTask, called.id)
         assert row.called_definition_id == alur.definition("verifikasi_berkas").id
+
+
+def test_an_instance_waiting_in_a_called_process_moves_to_a_new_version_of_the_caller(alur):
+    alur.deploy_sources([("verifikasi.bpmn", CALLED), ("permohonan_izin.bpmn", CALLER)], ADMIN)
+    people(alur)
+    alur.add_user("analis", ["analis"])
+    instance, called = run_to_the_call(alur)
+    renamed = CALLER.replace(b'name="Menerbitkan izin"', b'name="Menerbitkan surat izin"')
+    (v2,) = alur.deploy_sources([("permohonan_izin.bpmn", renamed)], ADMIN)
+    (done,) = alur.migrate("permohonan_izin", 1, v2.definition.version, "analis")
+    assert done.status == "migrated", done.reasons
+    (kept,) = alur.tasks(flt=InboxFilter(instance_id=instance.id))
+    assert kept.id == called.id and (kept.name, kept.role, kept.due_at) == (
+        called.name,
+        called.role,
+        called.due_at,
+    )
+    alur.complete(kept.id, "verif", Completion(data={"lengkap": "true"}))
+    (last,) = alur.tasks(flt=InboxFilter(instance_id=instance.id))
+    assert last.name == "Menerbitkan surat izin"  # the new version's step
+
+
+def test_an_instance_waiting_in_a_changed_called_process_is_not_moved(alur):
+    alur.deploy_sources([("verifikasi.bpmn", CALLED), ("permohonan_izin.bpmn", CALLER)], ADMIN)
+    people(alur)
+    alur.add_user("analis", ["analis"])
+    instance, called = run_to_the_call(alur)
+    changed = CALLED.replace(
+        b'<camunda:constraint name="maxlength" config="200" />',
+        b'<camunda:constraint name="maxlength" config="100" />',
+    ).replace(b'name="Memeriksa kelengkapan berkas"', b'name="Memeriksa berkas"')
+    alur.deploy_sources([("verifikasi.bpmn", changed)], ADMIN)
+    (v2,) = alur.deploy_sources([("permohonan_izin.bpmn", CALLER)], ADMIN)
+    (refused,) = alur.migrate("permohonan_izin", 1, v2.definition.version, "analis")
+    assert refused.status == "refused"
+    assert [r.key for r in refused.reasons] == ["migration_subprocess_changed"]
+    (still,) = alur.tasks(flt=InboxFilter(instance_id=instance.id))
+    assert still.id == called.id and alur.instance(instance.id).definition.version == 1
