@@ -272,7 +272,7 @@ def _fire_time(value, now: datetime) -> datetime:
 
 def _human_task(session, ctx: Context, instance: Instance, spiff_task, now: datetime) -> HumanTask:
     spec = spiff_task.task_spec
-    called = called_version(session, instance, spiff_task)
+    called, call = called_version(session, instance, spiff_task)
     definition = called or instance.definition
     step_no = definition.task_steps.get(spec.name)
     step = definition.model.find(step_no)
@@ -282,7 +282,8 @@ def _human_task(session, ctx: Context, instance: Instance, spiff_task, now: date
         instance_id=instance.id,
         process_key=instance.process_key,
         task_id=str(spiff_task.id),
-        step_no=None if called else step_no,
+        # a called process's task is, in the instance's own SOP, the step of its call activity
+        step_no=instance.definition.task_steps.get(call) if called else step_no,
         called_definition_id=called.id if called else None,
         called_step_no=step_no if called else None,
         name=step.activity if step else (spec.bpmn_name or spec.name),
@@ -295,16 +296,22 @@ def _human_task(session, ctx: Context, instance: Instance, spiff_task, now: date
     )
 
 
-def called_version(session: Session, instance: Instance, spiff_task) -> Definition | None:
+def called_version(
+    session: Session, instance: Instance, spiff_task
+) -> tuple[Definition | None, str | None]:
     """The version of another process whose task this is, when a call activity started that
-    process (the nearest call outward; engine.bpmn.calls); None: the instance's own task."""
+    process (the nearest call outward; engine.bpmn.calls), and the element of the outermost
+    call activity, in the instance's own process; (None, None): the instance's own task."""
     calls = instance.definition.spec.get("calls")
-    workflow = spiff_task.workflow
+    workflow, nearest, outer = spiff_task.workflow, None, None
     while calls and workflow is not None and workflow is not workflow.top_workflow:
         if workflow.spec.name in calls:
-            return session.get(Definition, calls[workflow.spec.name])
+            nearest = nearest or calls[workflow.spec.name]
+            outer = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
         workflow = workflow.parent_workflow
-    return None
+    if nearest is None:
+        return None, None
+    return session.get(Definition, nearest), outer.task_spec.name
 
 
 def step_of(session: Session, instance: Instance, task: HumanTask) -> tuple[Definition, int | None]:

@@ -238,7 +238,7 @@ class HumanTask(Base):
     task_id: Mapped[str] = mapped_column(String(36), unique=True)
     step_no: Mapped[int | None] = mapped_column(Integer)
     # a task of a process a call activity started: that process's version and its step number
-    # there (step_no is None then: the instance's own SOP has no such step)
+    # there (step_no is then the step of the call activity in the instance's own SOP)
     called_definition_id: Mapped[int | None] = mapped_column(
         ForeignKey("definitions.id"), default=None
     )

@@ -44,7 +44,7 @@ def test_the_called_process_runs_its_tasks_in_its_own_lanes(alur, together):
         "Verifikator",
         "verifikator",
     )
-    assert called.step_no is None and called.called_step_no == 1
+    assert (called.step_no, called.called_step_no) == (2, 1)  # the call's step; its step there
     assert alur.definition("verifikasi_berkas").id == called.called_definition_id
     assert [t.id for t in alur.inbox("verif")] == [called.id]
     assert alur.inbox("loket") == []
@@ -205,3 +205,15 @@ def test_an_instance_waiting_in_a_changed_called_process_is_not_moved(alur):
     assert [r.key for r in refused.reasons] == ["migration_subprocess_changed"]
     (still,) = alur.tasks(flt=InboxFilter(instance_id=instance.id))
     assert still.id == called.id and alur.instance(instance.id).definition.version == 1
+
+
+def test_a_cold_engine_resumes_an_instance_waiting_in_a_called_process(alur, make_alur):
+    alur.deploy_sources([("verifikasi.bpmn", CALLED), ("permohonan_izin.bpmn", CALLER)], ADMIN)
+    people(alur)
+    instance, called = run_to_the_call(alur)
+    cold = make_alur()  # another process: nothing cached, the workflow read from its rows
+    cold.complete(called.id, "verif", Completion(data={"lengkap": "true"}))
+    (last,) = cold.tasks(flt=InboxFilter(instance_id=instance.id))
+    assert (last.name, last.lane) == ("Menerbitkan izin", "Kepala Dinas")
+    make_alur().complete(last.id, "kadis_izin")
+    assert make_alur().instance(instance.id).state == "completed"

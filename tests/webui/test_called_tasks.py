@@ -32,7 +32,8 @@ def test_a_called_task_from_inbox_to_completion(app, alur):
     assert f'href="/tasks/{called.id}"' in inbox and "Memeriksa kelengkapan berkas" in inbox
     page = client.get(f"/tasks/{called.id}")
     assert page.status_code == 200
-    assert "Langkah proses yang dipanggil, 1:" in page.text and "None" not in page.text
+    assert "Langkah 2:</span> Memeriksa kelengkapan berkas" in page.text  # the call's step
+    assert "None" not in page.text
     assert 'name="field-lengkap"' in page.text and "Berkas lengkap" in page.text  # its own form
     done = post(client, f"/tasks/{called.id}/complete", {"field-lengkap": "true", "note": ""})
     assert done.status_code in (200, 302, 303), done.text

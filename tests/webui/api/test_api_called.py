@@ -30,7 +30,7 @@ def test_a_called_task_through_the_api(api, alur):
     assert (called["name"], called["lane"], called["step_no"]) == (
         "Memeriksa kelengkapan berkas",
         "Verifikator",
-        None,
+        2,  # the step of the call activity in the caller's SOP
     )
     assert called["called_step_no"] == 1 and called["called_definition_id"]
     assert [t["id"] for t in api.inbox("verif")] == [called["id"]]
