@@ -45,6 +45,7 @@ from engine.roles import RoleMap, normalise
 from engine.runtime import failures, lifecycle
 from engine.runtime.lifecycle import Completion, Context
 from engine.runtime.store import WorkflowStore
+from engine.sop import Step
 from engine.storage import migrate
 from engine.storage.db import make_engine, session_factory
 from engine.storage.tables import (
@@ -216,6 +217,14 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
     def task(self, task_id: int) -> HumanTask:
         with self.session(read_only=True) as s:
             return inbox.get(s, task_id)
+
+    def task_step(self, task_id: int) -> Step | None:
+        """The SOP step a task performs (of the called process, for a task a call activity's
+        process runs); None when the task is no numbered step."""
+        with self.session(read_only=True) as s:
+            task = inbox.get(s, task_id)
+            version, step_no = lifecycle.step_of(s, s.get(Instance, task.instance_id), task)
+            return version.model.find(step_no)
 
     def claim(self, task_id: int, username: str, must_see: bool = False) -> HumanTask:
         """Take a task (one write); must_see: first refuse (hidden=True) a task hidden from them."""

@@ -53,9 +53,8 @@ class Answers:
             definition, now = instance.definition, self.clock()
 
             def detail(t: HumanTask) -> dict:
-                return rows.task_detail_json(
-                    t, instance.title, definition.code, definition.model, now
-                )
+                sop = lifecycle.step_of(s, instance, t)[0].model
+                return rows.task_detail_json(t, instance.title, definition.code, sop, now)
 
             answer = {
                 "task": detail(task),
@@ -100,7 +99,7 @@ def _tasks_json(s: Session, tasks: list[HumanTask], now: datetime) -> list[dict]
             t,
             about[t.instance_id].title,
             about[t.instance_id].definition.code,
-            about[t.instance_id].definition.model,
+            lifecycle.step_of(s, about[t.instance_id], t)[0].model,
             now,
         )
         for t in tasks

@@ -42,6 +42,8 @@ def record(
     """Append one event that happened `at` (the engine clock's time)."""
     if kind not in KINDS:
         raise ValueError(f"unknown audit event {kind!r}")
+    if task is not None and (task.step_no is None or task.called_definition_id is not None):
+        data = {"task_name": task.name, **data}  # not (only) a step of the SOP: named as well
     event = Event(
         instance_id=instance_id,
         kind=kind,

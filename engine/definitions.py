@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.bpmn import names as n
-from engine.bpmn.dmn import Decision, check_business_rule_tasks, read_dmn
+from engine.bpmn.calls import calls_of, check_calls
+from engine.bpmn.dmn import Decision, check_business_rule_tasks, read_dmn, task_decision
 from engine.bpmn.forms import check_forms
 from engine.bpmn.loops import check_crossing_flows, check_loops
-from engine.bpmn.pools import check_lanes_present, check_pools
+from engine.bpmn.pools import check_lanes_present
 from engine.bpmn.reader import properties, read_bpmn
 from engine.bpmn.validate import Problem, validate_bytes
 from engine.bpmn.variables import unset_names
@@ -90,10 +93,19 @@ def _decisions(dmn_sources, problems: list[Problem]) -> dict[str, tuple[Decision
 
 
 def check_sources(
-    sources: list[tuple[str, bytes]], require_executable: bool = True
+    sources: list[tuple[str, bytes]],
+    require_executable: bool = True,
+    deployed: Mapping[str, set[int]] | None = None,
+    called_xml: Callable[[str, int | None], bytes | None] | None = None,
 ) -> tuple[list[Problem], dict[str, tuple[Decision, _Dmn]]]:
     """Every problem of the .bpmn and .dmn files deployed together (business rule tasks checked
-    against the decisions of the .dmn files), and those decisions by id with their file."""
+    against the decisions of the .dmn files), and those decisions by id with their file.
+
+    deployed: the versions of every deployed process by key, which call activities may name
+    besides the processes of these files; None (a check without the engine) leaves that out.
+    called_xml(key, version): the BPMN of a deployed version (None: the newest) that a call
+    binds to, whose form fields and results the caller's conditions may read.
+    """
     problems: list[Problem] = []
     bpmn_sources = [(f, d) for f, d in sources if not is_dmn(f)]
     decisions = _decisions([(f, d) for f, d in sources if is_dmn(f)], problems)
@@ -105,14 +117,81 @@ def check_sources(
             root = parse_xml(data, filename).getroot()
         except XmlError:
             continue  # reported by validate_bytes
+        documents.append((filename, root))
+    here = {key for _, root in documents for key in executable_keys(root)}
+    for filename, root in documents:
         problems += check_business_rule_tasks(root, tables, filename)
         problems += check_forms(root, filename)
-        problems += check_pools(root, filename) + check_lanes_present(root, filename)
+        problems += check_lanes_present(root, filename)
         problems += check_loops(root, filename) + check_crossing_flows(root, filename)
-        documents.append((filename, root))
-    problems += unset_names(documents)
+        problems += check_calls(root, filename, deployed, here)
+    problems += call_cycles(documents)
+    called = []
+    for call in {c for _, root in documents for c in calls_of(root)}:
+        xml = called_xml(call.key, call.version) if called_xml and call.key not in here else None
+        if xml is not None:
+            called.append(parse_xml(xml).getroot())
+    if deployed is None:  # without the engine the names a deployed called process sets are
+        documents = [  # unknown: the files calling one are not checked for unset names
+            (f, root) for f, root in documents if all(c.key in here for c in calls_of(root))
+        ]
+    problems += unset_names(documents, called)
     problems += _lone_dmn_files(sources)
     return problems, decisions
+
+
+def executable_keys(root: etree._Element) -> list[str]:
+    """The ids of a file's processes marked executable, in file order: one version each."""
+    return [
+        p.get("id")
+        for p in root.iter(f"{{{n.BPMN}}}process")
+        if p.get("isExecutable") == "true" and p.get("id")
+    ]
+
+
+def call_cycles(documents: list[tuple[str, etree._Element]]) -> list[Problem]:
+    """Processes deployed together that call each other round in a circle cannot bind: each
+    binds to the version of the other deployed before it."""
+    _, cycle = _call_order(documents)
+    return [
+        Problem(
+            filename,
+            call.line,
+            call.element,
+            f"call activity ({call.key!r}): {' -> '.join(keys)} call each other in a circle; "
+            "a call binds to a version deployed before the caller, so deploy one of them first "
+            "without the call",
+        )
+        for filename, call, keys in cycle
+    ]
+
+
+def _call_order(documents) -> tuple[list[tuple[str, etree._Element, str]], list]:
+    """The executable processes of the files, each after the processes it calls in the same
+    deploy; and the first circle of calls found (filename, call, keys), if any."""
+    units = {key: (f, root) for f, root in documents for key in executable_keys(root)}
+    ordered: list[tuple[str, etree._Element, str]] = []
+    state: dict[str, str] = {}
+    cycle: list = []
+
+    def visit(key: str, path: list[str]) -> None:
+        if state.get(key) == "done" or cycle:
+            return
+        filename, root = units[key]
+        state[key] = "open"
+        for call in calls_of(root, key):
+            if call.key in units and call.version is None and call.key != key:
+                if state.get(call.key) == "open":
+                    loop = [*path[path.index(call.key) :], key, call.key]
+                    cycle.append((filename, call, loop))
+                    return
+                visit(call.key, [*path, key])
+        state[key] = "done"
+        ordered.append((filename, root, key))
+
+    for key in units:
+        visit(key, [])
+    return ordered, cycle[:1]
 
 
 def _lone_dmn_files(sources: list[tuple[str, bytes]]) -> list[Problem]:
@@ -127,8 +206,30 @@ def _lone_dmn_files(sources: list[tuple[str, bytes]]) -> list[Problem]:
 def decision_refs(data: bytes) -> set[str]:
     """The decisions the business rule tasks of a BPMN file name."""
     root = parse_xml(data).getroot()
-    attribute = f"{{{n.CAMUNDA}}}decisionRef"
-    return {(t.get(attribute) or "").strip() for t in root.iter(f"{{{n.BPMN}}}businessRuleTask")}
+    return {task_decision(t)[0] for t in root.iter(f"{{{n.BPMN}}}businessRuleTask")}
+
+
+def deployed_versions(session: Session) -> dict[str, set[int]]:
+    """Every deployed process's versions by key (what call activities may bind to)."""
+    found: dict[str, set[int]] = {}
+    for key, version in session.execute(select(Definition.key, Definition.version)):
+        found.setdefault(key, set()).add(version)
+    return found
+
+
+def check_deployable(
+    session: Session, sources: list[tuple[str, bytes]]
+) -> tuple[list[Problem], dict[str, tuple[Decision, _Dmn]]]:
+    """check_sources against what is deployed: call activities may name deployed processes,
+    and the names those set count for the callers' conditions."""
+    versions = deployed_versions(session)
+
+    def called_xml(key: str, version: int | None) -> bytes | None:
+        if version not in versions.get(key, ()) and (version is not None or key not in versions):
+            return None
+        return bytes(get(session, key, version).xml)
+
+    return check_sources(sources, deployed=versions, called_xml=called_xml)
 
 
 def deploy(
@@ -139,29 +240,39 @@ def deploy(
     store: WorkflowStore,
     now: datetime,
 ) -> list[Deployed]:
-    """Validate every (filename, bytes); on any problem store nothing, else add new versions."""
-    problems, decisions = check_sources(sources)
+    """Validate every (filename, bytes); on any problem store nothing, else add new versions:
+    one per executable process of each file, a called process before its callers."""
+    problems, decisions = check_deployable(session, sources)
     if problems:
         raise DeployError(problems)
-    bpmn_sources = [(f, d) for f, d in sources if not is_dmn(f)]
+    documents = {f: d for f, d in sources if not is_dmn(f)}
+    ordered, _ = _call_order([(f, parse_xml(d, f).getroot()) for f, d in documents.items()])
     results = []
-    for filename, data in bpmn_sources:
-        sop = read_bpmn(data)
+    for filename, root, key in ordered:
+        data = documents[filename]
+        sop = read_bpmn(data, key)
         digest = hashlib.sha256(data).hexdigest()
-        used = sorted({decisions[ref][1] for ref in decision_refs(data)}, key=lambda f: f.filename)
-        latest = _latest(session, sop.key)
+        called = {c.key: get(session, c.key, c.version) for c in calls_of(root, key)}
+        used = {decisions[ref][1] for ref in decision_refs(data)} | {
+            _Dmn(f.filename, f.sha256, bytes(f.xml))  # what the called processes decide with
+            for d in called.values()
+            for f in d.decision_files
+        }
+        used = sorted(used, key=lambda f: (f.filename, f.sha256))
+        latest = _latest(session, key)
         if (
             latest is not None
             and latest.sha256 == digest
             and sorted(f.sha256 for f in latest.decision_files) == sorted(f.sha256 for f in used)
+            and all(latest.spec.get("calls", {}).get(k) == d.id for k, d in called.items())
         ):
             results.append(Deployed(latest, False))
             continue
-        process = parse_xml(data).getroot().find(f".//*[@id='{sop.key}']")
+        process = root.find(f".//*[@id='{key}']")
         starters = [v for k, v in properties(process) if k == STARTER_PROPERTY]
         first_lane = sop.steps[0].actor if sop.steps else ""
         definition = Definition(
-            key=sop.key,
+            key=key,
             version=(latest.version + 1) if latest else 1,
             name=sop.name,
             code=sop.code,
@@ -170,8 +281,8 @@ def deploy(
             xml=data,
             sop=sop_to_dict(sop),
             task_steps={s.element_id: s.no for s in sop.steps},
-            starter_roles=[roles.role(sop.key, r) for r in starters or [first_lane]],
-            spec=store.spec_dict(data, sop.key, Path(filename).name),
+            starter_roles=[roles.role(key, r) for r in starters or [first_lane]],
+            spec=store.spec_dict(data, key, Path(filename).name, called),
             deployed_by=user,
             deployed_at=now,
             decision_files=[
@@ -180,7 +291,7 @@ def deploy(
         )
         session.add(definition)
         session.flush()
-        log.info("deployed %s version %s from %s", sop.key, definition.version, filename)
+        log.info("deployed %s version %s from %s", key, definition.version, filename)
         results.append(Deployed(definition, True))
     return results
 

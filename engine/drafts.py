@@ -434,7 +434,7 @@ class Drafts:
         filename = f"{key or 'draft'}.bpmn"
         if dmn is None:
             dmn = _dmn(definitions.latest(s, key) if key else None)
-        problems, _decisions = definitions.check_sources([(filename, xml), *dmn])
+        problems, _decisions = definitions.check_deployable(s, [(filename, xml), *dmn])
         if not problems and key:
             found = read_bpmn(xml).key
             if found != key:

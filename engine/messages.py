@@ -17,6 +17,10 @@ MESSAGES: dict[str, str] = {
     "instance_missing": "instans %(id)s tidak ada",
     "process_missing": "proses %(key)s tidak ada",
     "process_version_missing": "proses %(key)s versi %(version)s tidak ada",
+    "decision_not_deployed": "keputusan %(id)s tidak diterbitkan bersama proses %(key)s versi "
+    "%(version)s",
+    "decision_file_missing": "berkas DMN %(name)s tidak diterbitkan bersama proses %(key)s versi "
+    "%(version)s",
     "token_missing": "token %(id)s tidak ada",
     "delegation_missing": "pelimpahan %(id)s tidak ada",
     # forbidden

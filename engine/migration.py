@@ -391,6 +391,12 @@ def _repoint(ctx: Context, row, ready: dict, taken: set, targets: dict, new: Def
             "task": row.id, "old_step": row.step_no, "new_step": None, "action": "withdrawn",
             "old_due_at": _iso(row.due_at), "new_due_at": None,
         }  # fmt: skip
+    if row.called_definition_id is not None:  # a called process's task: that process did not
+        row.step_no = new.task_steps.get(_call_element(task))  # change (else the migration is
+        return {  # refused): its role and due stay; its step is its call's in the new version
+            "task": row.id, "old_step": row.step_no, "new_step": row.step_no, "action": "kept",
+            "old_due_at": _iso(row.due_at), "new_due_at": _iso(row.due_at),
+        }  # fmt: skip
     spec = task.task_spec
     step_no = new.task_steps.get(spec.name)
     step = new.model.find(step_no) if step_no is not None else None
@@ -412,6 +418,15 @@ def _repoint(ctx: Context, row, ready: dict, taken: set, targets: dict, new: Def
     if released:
         result["claim_released"] = released
     return result
+
+
+def _call_element(task) -> str | None:
+    """The element of the outermost call activity a called process's task runs under."""
+    workflow, found = task.workflow, None
+    while workflow is not None and workflow is not workflow.top_workflow:
+        found = workflow.top_workflow.get_task_from_id(workflow.parent_task_id).task_spec.name
+        workflow = workflow.parent_workflow
+    return found
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from engine import (
     access,
     audit,
+    definitions,
     delegations,
     eventlog,
     inbox,
@@ -24,15 +25,19 @@ from engine import (
     users,
 )
 from engine.bpmn import reader
+from engine.bpmn.dmn import DecisionTable, LiteralDecision
 from engine.bpmn.forms import forms_of
 from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.files import Upload
 from engine.inbox import InboxFilter
 from engine.overview import InstanceFilter, InstanceList
 from engine.runtime import lifecycle
+from engine.runtime.decision_files import read_cached
 from engine.runtime.lifecycle import Completion
 from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, User
 from engine.views import (
+    DecisionFileRow,
+    DecisionRow,
     FileRow,
     InboxRow,
     InstancePage,
@@ -84,6 +89,24 @@ class Pages:
         return reader.decision_gateways(definition.xml, definition.task_steps)
 
     # -- the process page ------------------------------------------------------------------------
+    def decision_files(self, key: str, version: int) -> tuple[DecisionFileRow, ...]:
+        """The DMN files a version was deployed with, and the decisions each holds."""
+        with self.session(read_only=True) as s:
+            definition = definitions.get(s, key, version)
+            found = []
+            for stored in definition.decision_files:
+                xml = bytes(stored.xml)
+                read = read_cached(stored.sha256, xml, stored.filename)
+                found.append(
+                    DecisionFileRow(
+                        stored.filename,
+                        stored.sha256,
+                        xml,
+                        tuple(_decision_row(d) for d in read.decisions),
+                    )
+                )
+            return tuple(found)
+
     def version_counts(self, key: str) -> dict[int, dict[str, int]]:
         """Per version of the process: how many instances are running and suspended."""
         query = (
@@ -128,6 +151,7 @@ class Pages:
             if not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             instance = s.get(Instance, task.instance_id)
+            version, step_no = lifecycle.step_of(s, instance, task)
             files = select(StoredFile).where(StoredFile.instance_id == instance.id)
             return TaskPage(
                 task=task_row(task),
@@ -136,7 +160,8 @@ class Pages:
                 files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
                 history=tuple(map(event_row, audit.history(s, instance.id))),
                 actions=task_actions(task, user, suspended=instance.state == "suspended"),
-                fields=_form_fields(instance.definition, task.step_no),
+                fields=_form_fields(version, step_no),
+                step_version=version,
                 draft=task_drafts.of(s, task.id, user.username) if task.state == "open" else None,
             )
 
@@ -386,7 +411,8 @@ class Pages:
                     "task_not_open", id=task.id, state=task.state, task=task.id, closed=True
                 )
             instance = s.get(Instance, task.instance_id)
-            form = check(instance.definition.model.find(task.step_no))
+            version, step_no = lifecycle.step_of(s, instance, task)
+            form = check(version.model.find(step_no))
             # the bytes are written aside (fsynced) and put in place just before the commit:
             # a refusal anywhere before it leaves no blob behind
             digests = [stage.put(u) for u in uploads]
@@ -403,7 +429,7 @@ class Pages:
                 .order_by(StoredFile.id)
             )
             form.file_ids = [*form.file_ids, *kept]
-            fields = {f.id for f in _form_fields(instance.definition, task.step_no)}
+            fields = {f.id for f in _form_fields(version, step_no)}
             form.data = {k: v for k, v in form.data.items() if k in fields}  # the page's only
             instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
             after = _open_tasks(s, instance.id, self.clock())
@@ -454,6 +480,13 @@ def _mine_row(instance: Instance, tasks: list[HumanTask], user: User, now) -> Mi
         ),  # fmt: skip
         overdue=any(rows.overdue(t.state, t.due_at, now) for t in tasks),
     )
+
+
+def _decision_row(decision: DecisionTable | LiteralDecision) -> DecisionRow:
+    if isinstance(decision, DecisionTable):
+        policy = decision.hit_policy + (f" {decision.aggregation}" if decision.aggregation else "")
+        return DecisionRow(decision.id, decision.name, True, policy, len(decision.rules))
+    return DecisionRow(decision.id, decision.name, False, "", 0)
 
 
 def _form_fields(definition: Definition, step_no: int | None) -> tuple:

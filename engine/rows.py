@@ -14,7 +14,7 @@ from engine.storage.tables import Definition, Event, HumanTask, Instance, Stored
 
 TASK_KEYS = (
     "id instance_id process_key step_no name lane role assignee state created_at due_at"
-    " claimed_by claimed_at completed_by completed_at decision"
+    " claimed_by claimed_at completed_by completed_at decision called_definition_id called_step_no"
 )
 INSTANCE_KEYS = "id title state started_by started_at ended_at cancel_reason data"
 EVENT_KEYS = "id kind actor at step_no data"
@@ -50,8 +50,9 @@ def task_json(task: HumanTask, now: datetime | None = None, data: bool = False) 
 def task_detail_json(
     task: HumanTask, title: str, code: str | None, sop: Sop, now: datetime | None = None
 ) -> dict:
-    """A task with its instance title and SOP step (question, Kelengkapan, Waktu, Output)."""
-    step = sop.find(task.step_no)
+    """A task with its instance title and SOP step (question, Kelengkapan, Waktu, Output);
+    sop: the SOP the task's step belongs to (a called process's, for a task it runs)."""
+    step = sop.find(task.step_no if task.called_definition_id is None else task.called_step_no)
     return task_json(task, now) | {
         "instance_title": title,
         "process_code": code,
@@ -105,6 +106,9 @@ class TaskRow:
     data: dict
     working_minutes: int | None
     late: bool  # open and past its due time (engine.rows.overdue), at the time of reading
+    # a task of a process a call activity started: that version and its step number there
+    called_definition_id: int | None = None
+    called_step_no: int | None = None
 
 
 def task_row(task: HumanTask, now: datetime | None = None) -> TaskRow:
@@ -123,6 +127,27 @@ class EventRow:
     human_task_id: int | None
     step_no: int | None
     data: dict
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One decision of a DMN file deployed with a version: its id, name and what it holds."""
+
+    id: str
+    name: str
+    table: bool  # a decision table (else a literal expression)
+    hit_policy: str  # UNIQUE, FIRST, ... ("" for a literal expression)
+    rules: int
+
+
+@dataclass(frozen=True)
+class DecisionFileRow:
+    """A DMN file deployed with a process version (its business rule tasks decide with it)."""
+
+    filename: str
+    sha256: str
+    xml: bytes
+    decisions: tuple[DecisionRow, ...]
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ from engine.inbox import InboxFilter
 from engine.overview import STATES, CurrentStep, InstanceFilter, InstanceLine, InstanceList
 from engine.roles import normalise
 from engine.rows import (
+    DecisionFileRow,
+    DecisionRow,
     DelegationRow,
     EventRow,
     FileRow,
@@ -59,6 +61,8 @@ from engine.storage.tables import ApiToken, Definition, HumanTask, Instance, Use
 from engine.users import PASSWORD_MIN
 
 __all__ = [
+    "DecisionFileRow",
+    "DecisionRow",
     "FormField",
     "ActorFigures",
     "Analytics",
@@ -230,6 +234,8 @@ class TaskPage:
     actions: TaskActions
     fields: tuple[FormField, ...] = ()  # the user task's form (camunda:formData), in file order
     draft: dict | None = None  # the person's saved draft of this task (engine/task_drafts.py)
+    # the version whose step the task is: a called process's for a task it runs (engine.bpmn.calls)
+    step_version: Definition | None = None
 
 
 @dataclass(frozen=True)

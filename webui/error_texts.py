@@ -21,6 +21,12 @@ TEXTS: dict[str, LazyString] = {
     "instance_missing": _l("Process %(id)s does not exist."),
     "process_missing": _l("There is no process %(key)s."),
     "process_version_missing": _l("Process %(key)s has no version %(version)s."),
+    "decision_not_deployed": _l(
+        "Decision %(id)s was not deployed with process %(key)s version %(version)s."
+    ),
+    "decision_file_missing": _l(
+        "The DMN file %(name)s was not deployed with process %(key)s version %(version)s."
+    ),
     "token_missing": _l("There is no token %(id)s."),
     "delegation_missing": _l("There is no delegation %(id)s."),
     # forbidden

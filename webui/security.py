@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,6 +28,29 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# The bpmn.io watermark dmn-js draws (its license forbids changing that code) carries these
+# style attributes; the decision page allows exactly them by hash (csp_allowing_styles)
+WATERMARK_STYLES = (
+    "position: absolute; bottom: 15px; right: 15px; z-index: 100;",
+    "vertical-align:middle",
+    "z-index: 1001;position: fixed;top: 0;left: 0;right: 0;bottom: 0",
+    "width: 100%;height: 100%;background: rgba(40,40,40,0.2)",
+    "position: absolute;left: 50%;top: 40%;transform: translate(-50%);width: 260px;"
+    "padding: 10px;background: white;box-shadow: 0 1px 4px rgba(0,0,0,0.3);"
+    "font-family: Helvetica, Arial, sans-serif;font-size: 14px;display: flex;line-height: 1.3",
+    "margin: 15px 20px 15px 10px; align-self: center;",
+)
+
+
+def csp_allowing_styles(styles: tuple[str, ...]) -> str:
+    """The policy with these exact style attributes allowed ('unsafe-hashes' and their hashes:
+    any other style attribute stays blocked)."""
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in styles
+    )
+    return f"{CSP}; style-src-attr 'unsafe-hashes' {hashes}"
+
+
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",

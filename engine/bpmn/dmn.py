@@ -33,6 +33,8 @@ NAMESPACES = {
 HIT_POLICIES = ("UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER", "OUTPUT ORDER")
 AGGREGATIONS = ("SUM", "MIN", "MAX", "COUNT")
 SHAPES = ("resultList", "singleResult", "singleEntry", "collectEntries")  # mapDecisionResult
+DECISION_RESULT = "decisionResult"  # Camunda 8's zeebe:calledDecision: the result as DMN gives it
+ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 SUBJECT = "cellInput"  # the input value in an input entry, as Camunda 7 names it
 
 MAX_BYTES = 1_000_000  # one .dmn file
@@ -490,6 +492,8 @@ def output_names(decision: Decision) -> list[str]:
 
 def check_shape(decision: Decision, shape: str) -> str | None:
     """None if the result shape (camunda:mapDecisionResult) can hold the decision's results."""
+    if shape == DECISION_RESULT:
+        return None  # one value, one row or a list, as the hit policy and outputs give
     if shape not in SHAPES:
         return f"unknown result shape {shape!r}; use one of {', '.join(SHAPES)}"
     keys = output_names(decision)
@@ -499,6 +503,19 @@ def check_shape(decision: Decision, shape: str) -> str | None:
 
 
 _BINDINGS = ("", "latest", "deployment")
+
+
+def task_decision(task: etree._Element) -> tuple[str, str, str]:
+    """(decision id, result variable, result shape) of a business rule task: Camunda 7's
+    camunda:decisionRef, camunda:resultVariable and camunda:mapDecisionResult, or Camunda 8's
+    <zeebe:calledDecision decisionId resultVariable/> (the result as DMN gives it)."""
+    ref = (task.get(f"{{{n.CAMUNDA}}}decisionRef") or "").strip()
+    called = task.find(f"{{{n.BPMN}}}extensionElements/{{{ZEEBE}}}calledDecision")
+    if not ref and called is not None:
+        result = (called.get("resultVariable") or "").strip()
+        return (called.get("decisionId") or "").strip(), result, DECISION_RESULT
+    result = (task.get(f"{{{n.CAMUNDA}}}resultVariable") or "").strip()
+    return ref, result, (task.get(f"{{{n.CAMUNDA}}}mapDecisionResult") or "resultList").strip()
 
 
 def check_business_rule_tasks(
@@ -513,7 +530,7 @@ def check_business_rule_tasks(
         def problem(message: str, task=task) -> None:
             problems.append(Problem(filename, task.sourceline, task.get("id"), message))
 
-        ref = (task.get(f"{{{n.CAMUNDA}}}decisionRef") or "").strip()
+        ref, result, shape = task_decision(task)
         if not ref:
             problem("a business rule task needs camunda:decisionRef (the decision to evaluate)")
             continue
@@ -529,9 +546,8 @@ def check_business_rule_tasks(
             known = ", ".join(sorted(decisions)) or "none"
             problem(f"decision {ref!r} is not deployed (decisions deployed: {known})")
             continue
-        if not (task.get(f"{{{n.CAMUNDA}}}resultVariable") or "").strip():
+        if not result:
             problem("camunda:resultVariable is needed: the name the decision's result is stored as")
-        shape = (task.get(f"{{{n.CAMUNDA}}}mapDecisionResult") or "resultList").strip()
         reason = check_shape(decision, shape)
         if reason:
             problem(f"decision {ref!r}: {reason}")

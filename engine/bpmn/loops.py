@@ -1,4 +1,4 @@
-"""Deploy checks of call activities and multi-instance markers: what runs, within bounds."""
+"""Deploy checks of multi-instance markers and of flows across subprocesses."""
 
 from __future__ import annotations
 
@@ -24,23 +24,13 @@ def _in_executable(root: etree._Element, tag: str) -> list[etree._Element]:
 
 
 def check_loops(root: etree._Element, filename: str) -> list[Problem]:
-    """Call activities are refused (a called process runs as its own instance: start it
-    separately, or draw its steps as an embedded subprocess); a multi-instance marker needs a
-    count from 1 to INSTANCES_MAX or a list variable's name."""
+    """A multi-instance marker needs a count from 1 to INSTANCES_MAX or a list variable's name
+    (call activities are checked by engine.bpmn.calls)."""
     problems = []
 
     def problem(el: etree._Element, element: str | None, message: str) -> None:
         problems.append(Problem(filename, el.sourceline, element, message))
 
-    for call in _in_executable(root, "callActivity"):
-        called = (call.get("calledElement") or "").strip()[:80]
-        problem(
-            call,
-            call.get("id"),
-            f"call activity (calledElement {called!r}): calling another deployed process is not "
-            "supported; draw its steps here as an embedded subprocess (Camunda Modeler: change "
-            "the element to a Sub Process (expanded)), or start that process separately",
-        )
     for loop in _in_executable(root, "multiInstanceLoopCharacteristics"):
         owner = loop.getparent()
         element = owner.get("id")

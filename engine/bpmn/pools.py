@@ -1,4 +1,7 @@
-"""Deploy checks of the pools of a collaboration: one executable process per file."""
+"""Deploy checks of the pools of a collaboration: the tasks of people lie in lanes.
+
+Every pool marked executable deploys as a process of its own (engine.definitions); pools not
+marked executable (other parties, drawn for the reader) deploy as drawings."""
 
 from __future__ import annotations
 
@@ -6,29 +9,6 @@ from lxml import etree
 
 from engine.bpmn import names as n
 from engine.bpmn.validate import Problem
-
-
-def check_pools(root: etree._Element, filename: str) -> list[Problem]:
-    """A file runs one process: with several pools marked executable, name them and what to do.
-
-    Pools that are not executable (other parties, drawn for the reader) deploy as drawings.
-    """
-    executable = [p for p in root.iter(f"{{{n.BPMN}}}process") if p.get("isExecutable") == "true"]
-    if len(executable) < 2:
-        return []
-    ids = ", ".join(p.get("id") or "?" for p in executable)
-    return [
-        Problem(
-            filename,
-            process.sourceline,
-            process.get("id"),
-            f"{len(executable)} pools are marked executable ({ids}); a file runs one process: "
-            "untick Executable on the pools of other parties (they stay in the diagram) or save "
-            "each process to run in its own file",
-        )
-        for process in executable[1:]
-    ]
-
 
 _HUMAN = ("userTask", "manualTask", "task")  # the tasks a person completes
 

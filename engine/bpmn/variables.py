@@ -8,8 +8,8 @@ Who sets which names is a list of setters, `SETTERS`: each takes one parsed BPMN
 yields (name, element) for every name some part of it sets. A new source of names (a new kind
 of form, an extension element) is one more function in that list.
 
-Names are pooled over every BPMN file of one deploy: a call activity's process may read what
-its caller set, and the other way round.
+Names are pooled over every BPMN file of one deploy, and the deployed processes their call
+activities start: a called process may read what its caller set, and the other way round.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from engine.bpmn import names as n
+from engine.bpmn.dmn import task_decision
 from engine.bpmn.reader import BpmnReadError, properties, read_bpmn
 from engine.bpmn.validate import Problem
 from engine.runtime.expressions import FUNCTIONS, names_assigned, names_read
@@ -51,9 +52,9 @@ def decision_answers(root: etree._Element) -> Iterator[tuple[str, etree._Element
 
 
 def business_rule_results(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
-    """camunda:resultVariable of every business rule task."""
+    """camunda:resultVariable (zeebe:calledDecision resultVariable) of every business rule task."""
     for task in root.iter(_q(n.BPMN, "businessRuleTask")):
-        name = (task.get(_q(n.CAMUNDA, "resultVariable")) or "").strip()
+        name = task_decision(task)[1]
         if name:
             yield name, task
 
@@ -143,12 +144,15 @@ def condition_reads(root: etree._Element) -> Iterator[tuple[etree._Element, str]
                     yield el, name
 
 
-def unset_names(documents: list[tuple[str, etree._Element]]) -> list[Problem]:
+def unset_names(
+    documents: list[tuple[str, etree._Element]], called: list[etree._Element] = ()
+) -> list[Problem]:
     """A problem for each name a condition reads that nothing sets (deploy key name_never_set).
 
-    documents: (filename, root) of every BPMN file deployed together.
+    documents: (filename, root) of every BPMN file deployed together; called: the documents of
+    the processes deployed earlier that their call activities start (they set names too).
     """
-    known = names_set([root for _, root in documents])
+    known = names_set([root for _, root in documents] + list(called))
     found = []
     for filename, root in documents:
         for el, name in condition_reads(root):

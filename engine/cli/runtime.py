@@ -206,7 +206,7 @@ def complete(task_id, username, decision, note, data, checks, files) -> None:
 def checklist(alur: Alur, task_id: int, checks: tuple[str, ...]) -> dict[str, bool | str]:
     """ITEM=ok -> True, ITEM=reason -> reason; an ITEM number stands for that Kelengkapan text."""
     task = alur.task(task_id)
-    step = alur.instance(task.instance_id).definition.model.find(task.step_no)
+    step = alur.task_step(task.id)
     items = step.kelengkapan if step else []
     result: dict[str, bool | str] = {}
     for check in checks:

@@ -21,6 +21,9 @@ from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTask
 
 DECIDED = "decided"  # key of a task's internal data: what its decision gave, until audited
 DEFAULT_SHAPE = "resultList"  # Camunda's default camunda:mapDecisionResult
+# Camunda 8: <zeebe:calledDecision decisionId resultVariable/>, the result as DMN gives it
+ZEEBE_CALLED = "{http://camunda.org/schema/zeebe/1.0}calledDecision"
+DECISION_RESULT = "decisionResult"  # engine.bpmn.dmn.DECISION_RESULT
 
 
 class DecisionTask(BpmnSpecMixin):
@@ -69,12 +72,24 @@ class DecisionTaskParser(CamundaTaskParser):
     @staticmethod
     def get_decision_ref(node) -> str:
         """What the library's DMN parser lists as the file's dependencies."""
-        return (node.get(f"{{{CAMUNDA_MODEL_NS}}}decisionRef") or "").strip()
+        ref = (node.get(f"{{{CAMUNDA_MODEL_NS}}}decisionRef") or "").strip()
+        called = _zeebe_called(node)
+        return ref or (called.get("decisionId", "").strip() if called is not None else "")
 
     def create_task(self):
         def camunda(name: str) -> str:
             return (self.node.get(f"{{{CAMUNDA_MODEL_NS}}}{name}") or "").strip()
 
+        called = _zeebe_called(self.node)
+        if not camunda("decisionRef") and called is not None:
+            return self.spec_class(
+                self.spec,
+                self.bpmn_id,
+                decision_ref=(called.get("decisionId") or "").strip(),
+                result_variable=(called.get("resultVariable") or "").strip(),
+                shape=DECISION_RESULT,
+                **self.bpmn_attributes,
+            )
         return self.spec_class(
             self.spec,
             self.bpmn_id,
@@ -83,6 +98,11 @@ class DecisionTaskParser(CamundaTaskParser):
             shape=camunda("mapDecisionResult") or DEFAULT_SHAPE,
             **self.bpmn_attributes,
         )
+
+
+def _zeebe_called(node):
+    extensions = node.find(full_tag("extensionElements"))
+    return extensions.find(ZEEBE_CALLED) if extensions is not None else None
 
 
 class DecisionTaskConverter(TaskSpecConverter):

@@ -16,12 +16,14 @@ from datetime import date, datetime
 from typing import Any
 
 from engine.bpmn.dmn import (
+    DECISION_RESULT,
     SUBJECT,
     DecisionTable,
     LiteralDecision,
     Rule,
     check_shape,
     output_key,
+    output_names,
 )
 from engine.bpmn.dmn import expression_tree as _expression_tree
 from engine.bpmn.dmn import unary_tree as _unary_tree
@@ -277,11 +279,30 @@ def _aggregate(run: _Run, table: DecisionTable, rows: list[tuple[Rule, dict]]) -
         raise run.error(f"aggregation {table.aggregation} cannot compare {values!r:.200}") from err
 
 
+_MULTIPLE = ("COLLECT", "RULE ORDER", "OUTPUT ORDER")  # hit policies that give several rows
+
+
+def _natural_shape(decision: DecisionTable | LiteralDecision) -> str:
+    """The Camunda 7 shape that gives what DMN (and Camunda 8's zeebe:calledDecision) gives:
+    one value or one row for a single hit, a list for several (an aggregation is one value)."""
+    single_output = len(output_names(decision)) == 1
+    several = (
+        isinstance(decision, DecisionTable)
+        and decision.hit_policy in _MULTIPLE
+        and not decision.aggregation
+    )
+    if several:
+        return "collectEntries" if single_output else "resultList"
+    return "singleEntry" if single_output else "singleResult"
+
+
 def _rules(rules: list[Rule]) -> str:
     return ", ".join(str(rule) for rule in rules)
 
 
 def _shaped(run: _Run, shape: str, results: tuple[dict, ...], rules: tuple[str, ...]) -> Any:
+    if shape == DECISION_RESULT:  # Camunda 8: the result as DMN gives it
+        shape = _natural_shape(run.decision)
     if shape == "resultList":
         return [dict(row) for row in results]
     if shape == "collectEntries":

@@ -105,19 +105,20 @@ def complete(
         raise Conflict("task_completed_by_someone", id=task.id)
     access.check(access.completion_refusal(task, user))
     acting = access.acting_for(task, user)  # a Plh./Plt. completing for the role's official
-    step = instance.definition.model.find(task.step_no)
+    definition, step_no = step_of(session, instance, task)
+    step = definition.model.find(step_no)
     decision = _decision(step, form)
     since = time.time()
     handle = ctx.store.load(session, instance)
     spiff_task = handle.workflow.get_task_from_id(UUID(task.task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict("task_not_waiting", id=task.id)
-    forms = forms_of(instance.definition.sha256, instance.definition.xml)
+    forms = forms_of(definition.sha256, definition.xml)
     fields = forms.get(spiff_task.task_spec.bpmn_id, ())
     form.data = {**form.data, **form_values(fields, form.data, spiff_task.data)}
     spiff_task.data.update(form.data)
     if decision:
-        spiff_task.data[f"keputusan_{task.step_no}"] = decision
+        spiff_task.data[f"keputusan_{step_no}"] = decision
     with model_failure(instance, incidents.COMPLETION, task.id):
         spiff_task.run()
     now = ctx.clock()
@@ -150,7 +151,7 @@ def complete(
     returned = None
     if decision == NO:
         returned = {
-            "from_step": task.step_no,
+            "from_step": step_no,
             "by": user.username,
             "reason": form.note,
             "at": now.isoformat(),
@@ -227,7 +228,7 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
     for task_id, spiff_task in ready.items():
         if task_id in open_rows:
             continue
-        row = _human_task(ctx, instance, spiff_task, now)
+        row = _human_task(session, ctx, instance, spiff_task, now)
         if returned:
             row.data = {"dikembalikan": returned}
         session.add(row)
@@ -301,9 +302,10 @@ def _fire_time(value, now: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _human_task(ctx: Context, instance: Instance, spiff_task, now: datetime) -> HumanTask:
-    definition = instance.definition
+def _human_task(session, ctx: Context, instance: Instance, spiff_task, now: datetime) -> HumanTask:
     spec = spiff_task.task_spec
+    called, call = called_version(session, instance, spiff_task)
+    definition = called or instance.definition
     step_no = definition.task_steps.get(spec.name)
     step = definition.model.find(step_no)
     lane = spec.lane or ""
@@ -312,15 +314,44 @@ def _human_task(ctx: Context, instance: Instance, spiff_task, now: datetime) -> 
         instance_id=instance.id,
         process_key=instance.process_key,
         task_id=str(spiff_task.id),
-        step_no=step_no,
+        # a called process's task is, in the instance's own SOP, the step of its call activity
+        step_no=instance.definition.task_steps.get(call) if called else step_no,
+        called_definition_id=called.id if called else None,
+        called_step_no=step_no if called else None,
         name=step.activity if step else (spec.bpmn_name or spec.name),
         lane=lane,
-        role=ctx.roles.role(instance.process_key, lane),
+        role=ctx.roles.role(definition.key, lane),
         assignee=ctx.roles.assignee(lane),
         created_at=now,
         due_at=ctx.calendar.due(now, waktu),
         data={},
     )
+
+
+def called_version(
+    session: Session, instance: Instance, spiff_task
+) -> tuple[Definition | None, str | None]:
+    """The version of another process whose task this is, when a call activity started that
+    process (the nearest call outward; engine.bpmn.calls), and the element of the outermost
+    call activity, in the instance's own process; (None, None): the instance's own task."""
+    calls = instance.definition.spec.get("calls")
+    workflow, nearest, outer = spiff_task.workflow, None, None
+    while calls and workflow is not None and workflow is not workflow.top_workflow:
+        if workflow.spec.name in calls:
+            nearest = nearest or calls[workflow.spec.name]
+            outer = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+        workflow = workflow.parent_workflow
+    if nearest is None:
+        return None, None
+    return session.get(Definition, nearest), outer.task_spec.name
+
+
+def step_of(session: Session, instance: Instance, task: HumanTask) -> tuple[Definition, int | None]:
+    """The version and step number a human task performs: a called process's own for a task
+    that process runs, else the instance's."""
+    if task.called_definition_id is not None:
+        return session.get(Definition, task.called_definition_id), task.called_step_no
+    return instance.definition, task.step_no
 
 
 def _decision(step: Step | None, form: Completion) -> str | None:

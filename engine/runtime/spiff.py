@@ -81,7 +81,7 @@ class AlurParser(CamundaParser):
     }
 
     def add_bpmn_xml(self, bpmn, filename=None):
-        super().add_bpmn_xml(collection_names(without_data_stores(bpmn)), filename)
+        super().add_bpmn_xml(called_keys(collection_names(without_data_stores(bpmn))), filename)
 
 
 _COLLECTION = f"{{{CAMUNDA}}}collection"
@@ -101,6 +101,29 @@ def collection_names(tree):
         found = _NAME_EXPRESSION.fullmatch(el.get(_COLLECTION) or "")
         if found:
             el.set(_COLLECTION, found[1])
+    return tree
+
+
+_ZEEBE_CALLED = "{http://camunda.org/schema/zeebe/1.0}calledElement"
+
+
+def called_keys(tree):
+    """A Camunda 8 call activity names its process in <zeebe:calledElement processId="..."/>;
+    the library reads the calledElement attribute (a copy when there is any; else the document)."""
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+
+    def zeebe_only(root):
+        for call in root.iter(f"{{{BPMN}}}callActivity"):
+            found = call.find(f"{{{BPMN}}}extensionElements/{_ZEEBE_CALLED}")
+            if not call.get("calledElement") and found is not None and found.get("processId"):
+                yield call, found.get("processId").strip()
+
+    if next(zeebe_only(root), None) is None:
+        return tree
+    tree = copy.deepcopy(tree)
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    for call, key in list(zeebe_only(root)):
+        call.set("calledElement", key)
     return tree
 
 
@@ -128,10 +151,12 @@ def without_data_stores(tree):
 
 
 def parse_specs(xml: bytes, process_id: str, filename: str = "<bpmn>") -> Specs:
-    """Build the process spec (and its subprocess specs) from BPMN bytes."""
+    """Build the process spec (and its subprocess specs) from BPMN bytes; a called process
+    deployed apart is None here (the store puts the bound version's spec in its place)."""
     parser = AlurParser()
     parser.add_bpmn_xml(parse_xml(xml, filename=filename), filename=filename)  # never lxml defaults
-    return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+    spec = parser.get_spec(process_id)
+    return spec, parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
 
 
 def new_workflow(specs: Specs) -> AlurWorkflow:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -43,10 +44,29 @@ class WorkflowStore:
         self._decisions: dict[int, Decisions] = {}
 
     @staticmethod
-    def spec_dict(xml: bytes, key: str, filename: str) -> dict:
-        """The serialized spec (with subprocess specs) stored once on a definition."""
+    def spec_dict(
+        xml: bytes, key: str, filename: str, called: Mapping[str, Definition] | None = None
+    ) -> dict:
+        """The serialized spec (with subprocess specs) stored once on a definition.
+
+        called: the version each call activity binds to (engine.bpmn.calls), by key; its stored
+        spec (with its own subprocesses and calls) stands in for the called process, and
+        "calls" records every version the instance may run, by key (nearest call first).
+        """
         spec, subprocesses = spiff.parse_specs(xml, key, filename)
-        return spiff.store_serializer().jsonable({"spec": spec, "subprocess_specs": subprocesses})
+        stored = spiff.store_serializer().jsonable({"spec": spec, "subprocess_specs": subprocesses})
+        calls: dict[str, int] = {}
+        for name, definition in (called or {}).items():
+            inner = definition.spec
+            for sub, body in inner["subprocess_specs"].items():
+                stored["subprocess_specs"].setdefault(sub, body)
+            stored["subprocess_specs"][name] = inner["spec"]
+            for deeper, definition_id in inner.get("calls", {}).items():
+                calls.setdefault(deeper, definition_id)
+        calls.update({name: definition.id for name, definition in (called or {}).items()})
+        if calls:
+            stored["calls"] = calls
+        return stored
 
     def new(self, definition: Definition) -> Handle:
         """A fresh workflow of the definition, not yet in the database."""

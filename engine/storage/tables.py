@@ -245,6 +245,12 @@ class HumanTask(Base):
     process_key: Mapped[str] = mapped_column(String(200))
     task_id: Mapped[str] = mapped_column(String(36), unique=True)
     step_no: Mapped[int | None] = mapped_column(Integer)
+    # a task of a process a call activity started: that process's version and its step number
+    # there (step_no is then the step of the call activity in the instance's own SOP)
+    called_definition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("definitions.id"), default=None
+    )
+    called_step_no: Mapped[int | None] = mapped_column(Integer, default=None)
     name: Mapped[str] = mapped_column(Text, default="")
     lane: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(200), default="")

@@ -1,5 +1,6 @@
 """Multi-instance user tasks (a fixed count or one per item of a list), embedded subprocesses,
-and what deploy refuses of call activities, multi-instance and flows across a subprocess."""
+and what deploy refuses of multi-instance and flows across a subprocess (call activities:
+test_call_activities)."""
 
 from __future__ import annotations
 
@@ -91,19 +92,9 @@ def test_more_open_tasks_than_the_bound_stop_the_step_and_nothing_is_stored(alur
     assert still.id == task.id and still.state == "open"
 
 
-CALL = BPMN.replace(
-    '<bpmn:userTask id="Activity_setujui" name="Menyetujui pengadaan">',
-    '<bpmn:callActivity id="Activity_setujui" name="Menyetujui pengadaan" calledElement="sop_b">',
-).replace(
-    "      <bpmn:outgoing>Flow_3</bpmn:outgoing>\n    </bpmn:userTask>",
-    "      <bpmn:outgoing>Flow_3</bpmn:outgoing>\n    </bpmn:callActivity>",
-)
-
-
 @pytest.mark.parametrize(
     ("data", "said"),
     [
-        (CALL.encode(), "calling another deployed process is not supported; draw its steps"),
         (with_loop(CARDINALITY.format(seq="false", n=101)), "write a count from 1 to 100"),
         (with_loop(CARDINALITY.format(seq="false", n=0)), "write a count from 1 to 100"),
         (

@@ -189,3 +189,34 @@ def test_a_dmn_deployed_alone_is_refused_on_the_deploy_page(login_as, alur, lang
     assert response.status_code == 422
     assert "penandatangan.dmn" in response.text and said in response.text
     assert len(alur.processes()) == before
+
+
+EDITORS = Path(__file__).resolve().parents[1] / "data" / "editors"
+
+
+def test_the_process_page_links_its_decisions_and_the_dmn_file_is_an_attachment(login_as, alur):
+    alur.deploy([EDITORS], "admin")
+    auditor = login_as("auditor")
+    page = auditor.get("/processes/pengajuan_cuti").text
+    assert 'href="/processes/pengajuan_cuti/1/decisions/cuti_penyetuju"' in page
+    assert "Penyetuju cuti" in page and "cuti_penyetuju.dmn" in page
+    decision = auditor.get("/processes/pengajuan_cuti/1/decisions/cuti_penyetuju")
+    assert decision.status_code == 200
+    assert 'data-dmn-url="/processes/pengajuan_cuti/1/dmn/cuti_penyetuju.dmn"' in decision.text
+    assert 'data-decision="cuti_penyetuju"' in decision.text and ">FIRST<" in decision.text
+    policy = decision.headers["Content-Security-Policy"]
+    assert "style-src 'self'" in policy and "style-src-attr 'unsafe-hashes' 'sha256-" in policy
+    dmn = auditor.get("/processes/pengajuan_cuti/1/dmn/cuti_penyetuju.dmn")
+    assert dmn.status_code == 200 and "attachment" in dmn.headers["Content-Disposition"]
+    assert dmn.mimetype == "application/octet-stream"
+    assert dmn.data == (EDITORS / "cuti_penyetuju.dmn").read_bytes()
+    assert 'id="decisions-title"' not in auditor.get("/processes/sop_a").text  # none deployed
+
+
+def test_an_unknown_decision_or_dmn_file_is_404(login_as, alur):
+    alur.deploy([EDITORS], "admin")
+    auditor = login_as("auditor")
+    missing = auditor.get("/processes/pengajuan_cuti/1/decisions/sifat_surat")
+    assert missing.status_code == 404 and "sifat_surat" in missing.text
+    assert auditor.get("/processes/pengajuan_cuti/1/dmn/sifat_surat.dmn").status_code == 404
+    assert auditor.get("/processes/pengajuan_cuti/9/decisions/cuti_penyetuju").status_code == 404

@@ -43,6 +43,9 @@ TASK = _object(
     | _fields(STRINGS, "kelengkapan output")
     | {
         "step_no": MAYBE_INTEGER,
+        "called_definition_id": MAYBE_INTEGER
+        | {"description": "set on a task of a process a call activity started: that version"},
+        "called_step_no": MAYBE_INTEGER | {"description": "its step number in that process"},
         "state": {"enum": ["open", "completed", "cancelled"]},
         "overdue": BOOLEAN,
         "decision": DECISION,

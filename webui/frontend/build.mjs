@@ -1,5 +1,6 @@
 // Bundles the studio (studio.js and the CSS it imports) and the studio page's glue
-// (studio-page.js: save, checks, tabs) and the SOP table editor (table/index.js) into
+// (studio-page.js: save, checks, tabs), the SOP table editor (table/index.js) and the decision
+// page's read-only DMN viewer (dmn-viewer.js) into
 // webui/static/build/ with esbuild:
 // `npm run build`. The same settings as `esbuild --bundle --format=iife --minify
 // --loader:.js=jsx --jsx=automatic --jsx-import-source=@bpmn-io/properties-panel/preact`, plus
@@ -57,4 +58,17 @@ await esbuild.build({
   assetNames: "fonts/[name]-[hash]",
   logLevel: "warning",
   plugins: [noInlineStyles],
+});
+
+// the read-only DMN decision table (dmn-js's viewer) of the decision page: plain JS, no JSX
+await esbuild.build({
+  entryPoints: { "dmn-viewer": join(here, "dmn-viewer.js") },
+  outdir: join(root, "webui", "static", "build"),
+  bundle: true,
+  format: "iife",
+  minify: true,
+  target: "es2020",
+  loader: fonts,
+  assetNames: "fonts/[name]-[hash]",
+  logLevel: "warning",
 });

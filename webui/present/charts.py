@@ -1,4 +1,5 @@
-"""Diagram downloads: the SOP AP flowchart (SVG, PNG, PDF) and the BPMN file of a definition."""
+"""Diagram downloads: the SOP AP flowchart (SVG, PNG, PDF), the BPMN file of a definition and
+the DMN files deployed with it."""
 
 from __future__ import annotations
 
@@ -42,6 +43,23 @@ def bpmn(definition: Definition):
         mimetype="application/octet-stream",
         as_attachment=True,
         download_name=f"{definition.key}-v{definition.version}.bpmn",
+        max_age=0,
+    )
+    return caching.revalidate(response, tag)
+
+
+def dmn(xml: bytes, sha256: str, name: str):
+    """A deployed DMN file, fetched by the decision page's viewer: an attachment of no
+    renderable type, as the BPMN file is; a weak ETag from its hash."""
+    tag = caching.validator(sha256)
+    unchanged = caching.not_modified(tag)
+    if unchanged is not None:
+        return unchanged
+    response = send_file(
+        BytesIO(xml),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=name,
         max_age=0,
     )
     return caching.revalidate(response, tag)

@@ -28,6 +28,9 @@ def history_csv(instance: Instance) -> bytes:
             step = str(event.step_no)
             if entry.step:
                 step += f". {entry.step.activity}"
+        called = event.data.get("task_name")  # a task of a process a call activity started
+        if called and (not entry.step or called != entry.step.activity):
+            step = f"{step} ({called})" if step else str(called)
         gaps = [_("Missing %(item)s: %(why)s", item=k, why=v) for k, v in entry.gaps.items()]
         note = " ".join(part for part in (entry.detail, entry.note, *gaps) if part)
         writer.writerow(

@@ -14,6 +14,7 @@ from webui.error_texts import TEXTS, error_text
 from webui.facade import alur
 from webui.forms.deploy import DeployForm
 from webui.present import charts
+from webui.security import WATERMARK_STYLES, csp_allowing_styles
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 VIEWS = ("bpmn", "sop")
@@ -101,6 +102,7 @@ def _page(key: str, wanted: int | None, migration: dict | None):
         may_deploy=may_migrate,
         may_migrate=may_migrate,
         counts=alur().version_counts(key),
+        decision_files=alur().decision_files(key, definition.version),
         drafts=alur().drafts(access.me().username, key=key) if may_migrate else [],
         migration=migration,
         can_analytics=access.abilities().analytics,
@@ -133,6 +135,31 @@ def _outcome(outcome) -> dict:
 @login_required
 def diagram(key: str, version: int):
     return charts.bpmn(alur().definition(key, version))
+
+
+@bp.get("/<key>/<int:version>/decisions/<decision_id>")
+@login_required
+def decision(key: str, version: int, decision_id: str):
+    """One decision of the DMN files the version was deployed with, drawn read-only by dmn-js."""
+    definition = alur().definition(key, version)
+    files = alur().decision_files(key, version)
+    found = next(((f, d) for f in files for d in f.decisions if d.id == decision_id), (None, None))
+    if found[0] is None:
+        raise NotFound("decision_not_deployed", id=decision_id, key=key, version=version)
+    page = render_template(
+        "processes/decision.html", definition=definition, file=found[0], decision=found[1]
+    )
+    return page, {"Content-Security-Policy": csp_allowing_styles(WATERMARK_STYLES)}
+
+
+@bp.get("/<key>/<int:version>/dmn/<filename>")
+@login_required
+def dmn(key: str, version: int, filename: str):
+    """A DMN file of the version, as the decision page's viewer fetches it (an attachment)."""
+    found = next((f for f in alur().decision_files(key, version) if f.filename == filename), None)
+    if found is None:
+        raise NotFound("decision_file_missing", name=filename, key=key, version=version)
+    return charts.dmn(found.xml, found.sha256, f"{key}-v{version}-{filename}")
 
 
 @bp.get("/<key>/<int:version>/flowchart.<fmt>")

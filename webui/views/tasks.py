@@ -159,7 +159,10 @@ def _page(task_id: int, form: TaskForm | None):
     page = access.task_page(task_id)
     task, instance, files = page.task, page.instance, page.files
     definition = instance.definition
-    step = request_cache.step(definition, task.step_no)
+    if task.called_definition_id is None:
+        step = request_cache.step(definition, task.step_no)
+    else:  # a task of a process a call activity started: its step there
+        step = request_cache.step(page.step_version, task.called_step_no)
     form = form or TaskForm().for_step(step).resume(page.draft)
     form.fields = page.fields
     earlier = [  # newest first
@@ -218,22 +221,27 @@ def _no_longer_open(task_id: int) -> Conflict:
 
 
 def _step_of(task: HumanTask) -> dict | None:
+    if task.called_definition_id is not None:  # a task of a process a call activity started
+        return alur().task_step(task.id)
     return request_cache.step(request_cache.instance(task.instance_id).definition, task.step_no)
 
 
 def _where_next(outcome: Outcome) -> str:
     """'Step 11 done. Next: step 12 (Kabid ...).' or 'The process is finished.'"""
-    done = (
-        _("Step %(no)s sent back.", no=outcome.step_no)
-        if outcome.decision == NO
-        else _("Step %(no)s done.", no=outcome.step_no)
-    )
+    if outcome.step_no is None:  # a task of a process a call activity started
+        done = _("The step was sent back.") if outcome.decision == NO else _("The step is done.")
+    elif outcome.decision == NO:
+        done = _("Step %(no)s sent back.", no=outcome.step_no)
+    else:
+        done = _("Step %(no)s done.", no=outcome.step_no)
     if outcome.finished:
         return " ".join([done, _("The process is finished.")])
     if not outcome.next:
         return done
     steps = "; ".join(
         _("step %(no)s, %(name)s, with %(role)s", no=t.step_no, name=t.name, role=t.lane or t.role)
+        if t.step_no is not None
+        else _("%(name)s, with %(role)s", name=t.name, role=t.lane or t.role)
         for t in outcome.next
     )
     return " ".join([done, _("Next: %(steps)s.", steps=steps)])

@@ -62,7 +62,6 @@ REFUSED = {
     ("C.1.0.bpmn", True): [
         (88, "sid-744AEFB3-C93D-46A3-8976-EFA91784A51F", "lane has no name"),
         (252, "sid-0E349B8B-14A7-4565-988A-38F3A9B624D2", "write the timer as ISO 8601"),
-        (366, "bpmn-miwg-test-case-c.1.0", "untick Executable on the pools of other parties"),
         (616, "invoiceApproved", NEVER_SET % "approved"),
         (626, "invoiceNotApproved", NEVER_SET % "approved"),
         (636, "reviewSuccessful", NEVER_SET % "clarified"),

@@ -115,3 +115,27 @@ def test_0008_adds_delegations_and_role_notifications_and_downgrades(empty_url):
             assert c.execute(text("SELECT username FROM users")).scalar_one() == "ana"
     finally:
         engine.dispose()
+
+
+def test_0012_adds_the_called_task_columns_and_downgrades(empty_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from engine.storage.tables import Base
+
+    engine = make_engine(empty_url)
+    try:
+        migrate.upgrade(engine, "0009_task_drafts")
+        assert "called_definition_id" not in columns(engine, "human_tasks")
+        migrate.upgrade(engine, "0012_editors")
+        assert {"called_definition_id", "called_step_no"} <= columns(engine, "human_tasks")
+        with engine.connect() as c:
+            diff = compare_metadata(MigrationContext.configure(c), Base.metadata)
+        assert [d for d in diff if "called_" in str(d)] == []  # what the model declares
+        config = migrate.alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            migrate.command.downgrade(config, "0009_task_drafts")
+        assert "called_definition_id" not in columns(engine, "human_tasks")
+    finally:
+        engine.dispose()
