@@ -43,12 +43,12 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, func, literal, select, union_all
+from sqlalchemy import and_, case, distinct, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
 from engine.sop import Sop, Step, WaktuUnit
-from engine.storage.tables import Definition, HumanTask, Instance
+from engine.storage.tables import AnalyticsLate, AnalyticsTotal, Definition, HumanTask, Instance
 from engine.workcalendar import OfficeCalendar
 
 SENT_BACK = "Tidak"
@@ -539,8 +539,14 @@ def compute(
     version: int | None,
     people: bool,
     now: datetime,
+    direct: bool = False,
 ) -> Analytics:
-    """The figures of process key over period (one version or all); people's when people."""
+    """The figures of process key over period (one version or all); people's when people.
+
+    Read from the maintained sums (engine/analytics_totals.py) when the period is whole months
+    (a month, quarter, year, all time, or days from a month's first to a month's last); from
+    the tasks themselves otherwise, or when direct (the tests compare the two).
+    """
     versions = session.scalars(
         select(Definition).where(Definition.key == key).order_by(Definition.version)
     ).all()
@@ -549,11 +555,12 @@ def compute(
     ids = [d.id for d in versions]
     newest = versions[-1]
     sop = newest.model
-    where = _instance_filter(key, period, ids if version is not None else None)
-
-    step_counts = _task_counts(session, where, HumanTask.step_no)
-    _histograms(session, where, HumanTask.step_no, step_counts)
-    rounds = _rounds(session, where)
+    one = ids if version is not None else None
+    if direct or not whole_months(period):
+        found = _direct(session, calendar, key, period, one, people)
+    else:
+        found = _from_totals(session, key, period, ids, version is not None, people)
+    step_counts, lane_counts, rounds = found.steps, found.lanes, found.rounds
     steps = []
     numbers = sorted({s.no for s in sop.steps} | {n for n in step_counts if n is not None})
     for no in numbers:
@@ -577,7 +584,6 @@ def compute(
     for step in sop.steps:
         actor_steps[step.actor].append(step.no)
     # an actor's times are its steps' (merged histograms); its instances are counted by lane
-    lane_counts = _task_counts(session, where, HumanTask.lane)
     for actor, numbers in actor_steps.items():
         if actor in lane_counts:
             lane_counts[actor].hist = defaultdict(Counter)
@@ -594,16 +600,25 @@ def compute(
 
     persons = None
     if people:
-        person_counts = _task_counts(session, where, HumanTask.completed_by)
         # per person the office working time only: a person's calendar, waiting and handling
         # medians would cost a histogram each and are not shown
-        _histograms(session, where, HumanTask.completed_by, person_counts, ("work",))
         persons = tuple(
             PersonFigures(name, c.figures())
-            for name, c in sorted((n, c) for n, c in person_counts.items() if n is not None)
+            for name, c in sorted((n, c) for n, c in found.people.items() if n is not None)
         )
 
-    instance_figures = _instances(session, calendar, where, versions)
+    totals = {d.id: standard_total(d.model, calendar) for d in versions}
+    over = sum(
+        n
+        for definition_id, counts in found.lead_by_version.items()
+        if (total := totals.get(definition_id)) is not None
+        for minutes, n in counts.items()
+        if minutes > total
+    )
+    lead: Counter = Counter()
+    for counts in found.lead_by_version.values():
+        lead.update(counts)
+    states = found.states
     return Analytics(
         key=key,
         code=newest.code,
@@ -616,24 +631,48 @@ def compute(
         actors=actors,
         people=persons,
         generated_at=now,
-        months=tuple(_months(session, calendar, key, period, ids if version else None, now)),
-        **instance_figures,
+        months=tuple(found.months(calendar, period, now)),
+        started=sum(states.values()),
+        completed=states.get("completed", 0),
+        cancelled=states.get("cancelled", 0),
+        running=states.get("running", 0) + states.get("suspended", 0),
+        lead=spread(lead),
+        lead_calendar=spread(found.lead_calendar),
+        standard_total_min=totals[versions[-1].id],
+        lead_over=over,
+        lead_histogram=histogram(lead),
+        late=found.late[0],
+        late_count=found.late[1],
     )
 
 
-def standard_total(sop: Sop, calendar: OfficeCalendar) -> int | None:
-    """The sum of the steps' standards (steps without a Waktu add nothing; None: none has one)."""
-    found = [m for s in sop.steps if (m := standard_minutes(s, calendar)) is not None]
-    return sum(found) if found else None
+@dataclass
+class _Found:
+    """What the figures are made of, from the tasks (_direct) or from the sums (_from_totals)."""
+
+    steps: dict  # step no -> _Counts with work/calendar/wait/handle histograms
+    lanes: dict  # lane -> _Counts
+    people: dict  # username -> _Counts with the work histogram
+    rounds: dict  # step no -> {Tidak answers in an instance: instances}
+    states: dict  # instance state -> instances
+    lead_by_version: dict  # definition id -> Counter of completed instances' office lead minutes
+    lead_calendar: Counter
+    late: tuple
+    months: object  # (calendar, period, now) -> [MonthFigures]
 
 
-def _instances(session: Session, calendar: OfficeCalendar, where, versions) -> dict:
+def _direct(session, calendar, key, period, ids, people) -> _Found:
+    where = _instance_filter(key, period, ids)
+    step_counts = _task_counts(session, where, HumanTask.step_no)
+    _histograms(session, where, HumanTask.step_no, step_counts)
+    person_counts = {}
+    if people:
+        person_counts = _task_counts(session, where, HumanTask.completed_by)
+        _histograms(session, where, HumanTask.completed_by, person_counts, ("work",))
     query = select(Instance.state, func.count()).where(where).group_by(Instance.state)
     states = dict(session.execute(query).all())
-    totals = {d.id: standard_total(d.model, calendar) for d in versions}
-    lead: Counter = Counter()
+    lead: dict[int, Counter] = defaultdict(Counter)
     lead_calendar: Counter = Counter()
-    over = 0
     query = (
         select(
             Instance.definition_id,
@@ -645,25 +684,194 @@ def _instances(session: Session, calendar: OfficeCalendar, where, versions) -> d
         .group_by(Instance.definition_id, Instance.lead_minutes, Instance.lead_calendar_minutes)
     )
     for definition_id, minutes, calendar_minutes, n in session.execute(query):
-        lead[minutes] += n
-        lead_calendar[calendar_minutes] += n
-        total = totals.get(definition_id)
-        if total is not None and minutes > total:
-            over += n
-    late, late_count = _late(session, where)
-    return {
-        "started": sum(states.values()),
-        "completed": states.get("completed", 0),
-        "cancelled": states.get("cancelled", 0),
-        "running": states.get("running", 0) + states.get("suspended", 0),
-        "lead": spread(lead),
-        "lead_calendar": spread(lead_calendar),
-        "standard_total_min": totals[versions[-1].id],
-        "lead_over": over,
-        "lead_histogram": histogram(lead),
-        "late": late,
-        "late_count": late_count,
-    }
+        lead[definition_id][minutes] += n
+        if calendar_minutes is not None:
+            lead_calendar[calendar_minutes] += n
+    return _Found(
+        steps=step_counts,
+        lanes=_task_counts(session, where, HumanTask.lane),
+        people=person_counts,
+        rounds=_rounds(session, where),
+        states=states,
+        lead_by_version=lead,
+        lead_calendar=lead_calendar,
+        late=_late(session, where),
+        months=lambda cal, p, now: _months(session, cal, key, p, ids, now),
+    )
+
+
+# -- the same from the maintained sums ---------------------------------------------------------
+def whole_months(period: Period) -> bool:
+    """Whether the period starts on a month's first day and ends on a month's last (or is open)."""
+    first, last = period.first_day, period.last_day
+    if period.start is not None and (first is None or first.day != 1):
+        return False
+    return period.end is None or (last is not None and (last + timedelta(days=1)).day == 1)
+
+
+def _bucket_filter(first: date | None, last: date | None):
+    """The sums' rows of the months first..last (first days, inclusive; None: open): whole
+    years as their year rows, the months around them as month rows."""
+    t = AnalyticsTotal
+    if first is None and last is None:
+        return t.span == "y"
+    parts = []
+    from_year = None if first is None else first.year + (first.month != 1)
+    to_year = None if last is None else last.year - (last.month != 12)
+    if from_year is None or to_year is None or from_year <= to_year:
+        years = [t.span == "y"]
+        if from_year is not None:
+            years.append(t.bucket >= f"{from_year:04d}")
+        if to_year is not None:
+            years.append(t.bucket <= f"{to_year:04d}")
+        parts.append(and_(*years))
+    months: list[date] = []
+    if first is not None and first.month != 1:
+        month = first
+        while month.year == first.year and (last is None or month <= last):
+            months.append(month)
+            month = _month_after(month)
+    if last is not None and last.month != 12:
+        month = max(date(last.year, 1, 1), first or date.min)
+        while month <= last:
+            if month not in months:
+                months.append(month)
+            month = _month_after(month)
+    if months:
+        parts.append(and_(t.span == "m", t.bucket.in_([_month_label(m) for m in months])))
+    return or_(*parts) if parts else false()
+
+
+def _month_label(month: date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def _from_totals(session, key, period, ids, one_version, people) -> _Found:
+    t = AnalyticsTotal
+    first = date(period.first_day.year, period.first_day.month, 1) if period.start else None
+    last = date(period.last_day.year, period.last_day.month, 1) if period.end else None
+    dims = ["step", "lane", "rounds", "instance", *(["person"] if people else [])]
+    query = (
+        select(t.definition_id, t.dim, t.gkey, t.metric, t.value, func.sum(t.n))
+        .where(t.definition_id.in_(ids), t.dim.in_(dims), _bucket_filter(first, last))
+        .group_by(t.definition_id, t.dim, t.gkey, t.metric, t.value)
+    )
+    groups: dict[str, dict] = {"step": {}, "lane": {}, "person": {}}
+    rounds: dict[int, dict[int, int]] = defaultdict(dict)
+    states: Counter = Counter()
+    lead: dict[int, Counter] = defaultdict(Counter)
+    lead_calendar: Counter = Counter()
+    for definition_id, dim, gkey, metric, value, n in session.execute(query):
+        n = int(n)
+        if not n:
+            continue
+        if dim in groups:
+            if dim == "step":
+                if not gkey:
+                    continue
+                gkey = int(gkey)
+            counts = groups[dim].setdefault(gkey, _Counts())
+            if metric in _METRICS:
+                counts.hist[metric][value] += n
+            else:
+                setattr(counts, metric, getattr(counts, metric) + n)
+        elif dim == "rounds" and gkey:
+            rounds[int(gkey)][value] = rounds[int(gkey)].get(value, 0) + n
+        elif metric.startswith("s:"):
+            states[metric[2:]] += n
+        elif metric == "lead":
+            lead[definition_id][value] += n
+        elif metric == "lead_cal":
+            lead_calendar[value] += n
+    return _Found(
+        steps=groups["step"],
+        lanes=groups["lane"],
+        people=groups["person"],
+        rounds=rounds,
+        states=dict(states),
+        lead_by_version=lead,
+        lead_calendar=lead_calendar,
+        late=_late_from_totals(session, key, period, ids if one_version else None),
+        months=lambda cal, p, now: _months_from_totals(session, cal, p, ids, now),
+    )
+
+
+def _late_from_totals(session, key, period, ids) -> tuple[tuple[LateInstance, ...], int]:
+    late = AnalyticsLate
+    conditions = [late.process_key == key]
+    if period.start is not None:
+        conditions.append(late.started_at >= period.start)
+    if period.end is not None:
+        conditions.append(late.started_at < period.end)
+    if ids is not None:
+        conditions.append(late.definition_id.in_(ids))
+    count = session.scalar(select(func.count()).select_from(late).where(*conditions))
+    query = (
+        select(
+            Instance.id,
+            Instance.title,
+            Definition.version,
+            Instance.state,
+            Instance.started_at,
+            Instance.ended_at,
+            Instance.lead_minutes,
+            late.step_no,
+            late.name,
+            late.over_minutes,
+        )
+        .join(late, late.instance_id == Instance.id)
+        .join(Definition, Definition.id == Instance.definition_id)
+        .where(*conditions)
+        .order_by(late.over_minutes.desc(), Instance.id)
+        .limit(OVER_LIST_LIMIT)
+    )
+    return _late_rows(session.execute(query)), int(count or 0)
+
+
+def _months_from_totals(session, calendar, period, ids, now) -> list[MonthFigures]:
+    t = AnalyticsTotal
+    starts = month_starts(calendar.timezone, period, now)
+    labels = [_month_label(m) for m in starts]
+    query = (
+        select(t.bucket, t.metric, t.value, func.sum(t.n))
+        .where(
+            t.definition_id.in_(ids),
+            t.span == "m",
+            t.bucket.in_(labels),
+            or_(
+                t.dim == "instance",
+                and_(t.dim == "step", t.metric.in_(("completions", "with_standard", "over"))),
+            ),
+        )
+        .group_by(t.bucket, t.metric, t.value)
+    )
+    sums: dict[str, Counter] = defaultdict(Counter)
+    leads: dict[str, Counter] = defaultdict(Counter)
+    for bucket, metric, value, n in session.execute(query):
+        if metric == "lead":
+            leads[bucket][value] += int(n)
+        elif metric != "lead_cal":
+            sums[bucket]["started" if metric.startswith("s:") else metric] += int(n)
+            if metric == "s:completed":
+                sums[bucket]["completed"] += int(n)
+    return [
+        MonthFigures(
+            month=label,
+            started=sums[label]["started"],
+            completed=sums[label]["completed"],
+            lead=spread(leads[label]),
+            completions=sums[label]["completions"],
+            over=sums[label]["over"],
+            with_standard=sums[label]["with_standard"],
+        )
+        for label in labels
+    ]
+
+
+def standard_total(sop: Sop, calendar: OfficeCalendar) -> int | None:
+    """The sum of the steps' standards (steps without a Waktu add nothing; None: none has one)."""
+    found = [m for s in sop.steps if (m := standard_minutes(s, calendar)) is not None]
+    return sum(found) if found else None
 
 
 def histogram(counts: Counter, bins: int = 10) -> tuple[tuple[int, int, int], ...]:
@@ -689,7 +897,7 @@ def _late(session: Session, where) -> tuple[tuple[LateInstance, ...], int]:
             func.row_number()
             .over(
                 partition_by=HumanTask.instance_id,
-                order_by=(HumanTask.over_minutes.desc(), HumanTask.id),
+                order_by=(HumanTask.over_minutes.desc().nulls_last(), HumanTask.id),
             )
             .label("rank"),
         )
@@ -718,10 +926,14 @@ def _late(session: Session, where) -> tuple[tuple[LateInstance, ...], int]:
         )
         .join(worst, worst.c.instance_id == Instance.id)
         .join(Definition, Definition.id == Instance.definition_id)
-        .order_by(worst.c.over_minutes.desc(), Instance.id)
+        .order_by(func.coalesce(worst.c.over_minutes, 0).desc(), Instance.id)
         .limit(OVER_LIST_LIMIT)
     )
-    rows = tuple(
+    return _late_rows(session.execute(query)), int(count or 0)
+
+
+def _late_rows(rows) -> tuple[LateInstance, ...]:
+    return tuple(
         LateInstance(
             id=iid,
             title=title,
@@ -734,11 +946,8 @@ def _late(session: Session, where) -> tuple[tuple[LateInstance, ...], int]:
             worst_activity=name or "",
             worst_over_minutes=int(over or 0),
         )
-        for (iid, title, version, state, started, ended, lead, step_no, name, over) in (
-            session.execute(query)
-        )
+        for (iid, title, version, state, started, ended, lead, step_no, name, over) in rows
     )
-    return rows, int(count or 0)
 
 
 def month_starts(zone: ZoneInfo, period: Period, now: datetime) -> list[date]:

@@ -260,6 +260,36 @@ class HumanTask(Base):
     over_minutes: Mapped[int | None] = mapped_column(Integer, default=None)  # office, past due
 
 
+class AnalyticsTotal(Base):
+    """A maintained sum behind the analytics page (engine/analytics_totals.py): how many of one
+    thing (a count, or tasks with one value of a minutes column) the instances of one version
+    started in one month ('m', 'YYYY-MM') or year ('y', 'YYYY') contribute."""
+
+    __tablename__ = "analytics_totals"
+    definition_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(7), primary_key=True)
+    dim: Mapped[str] = mapped_column(String(10), primary_key=True)  # step, lane, person ...
+    gkey: Mapped[str] = mapped_column(String(200), primary_key=True)  # which step, lane ...
+    metric: Mapped[str] = mapped_column(String(30), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AnalyticsLate(Base):
+    """An instance with a step completed after its due time, and its worst such step."""
+
+    __tablename__ = "analytics_late"
+    __table_args__ = (Index("ix_analytics_late_period", "process_key", "started_at"),)
+    instance_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    process_key: Mapped[str] = mapped_column(String(200))
+    definition_id: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column()
+    over_minutes: Mapped[int] = mapped_column(Integer)
+    step_no: Mapped[int | None] = mapped_column(Integer, default=None)
+    name: Mapped[str] = mapped_column(Text, default="")
+
+
 class Notification(Base):
     """A message for one user (the inbox bell), and the e-mail it is sent as when SMTP is set."""
 
