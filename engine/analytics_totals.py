@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import and_, delete, event, func, insert, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,7 +103,7 @@ def buckets(started_at: datetime, zone: ZoneInfo) -> tuple[tuple[str, str], tupl
     return ("m", f"{local.year:04d}-{local.month:02d}"), ("y", f"{local.year:04d}")
 
 
-def contribution(instance, tasks: Iterable, zone: ZoneInfo) -> Share:
+def contribution(instance, tasks: Iterable, zone: ZoneInfo, years: bool = True) -> Share:
     """An instance's share of the sums: (key -> n, its worst late step or None).
 
     Keys are (definition_id, span, bucket, dim, gkey, metric, value); instance and tasks are
@@ -162,7 +162,7 @@ def contribution(instance, tasks: Iterable, zone: ZoneInfo) -> Share:
         own["instance", "", "lead", instance.lead_minutes] += 1
         if instance.lead_calendar_minutes is not None:
             own["instance", "", "lead_cal", instance.lead_calendar_minutes] += 1
-    for span, bucket in buckets(instance.started_at, zone):
+    for span, bucket in buckets(instance.started_at, zone)[: 2 if years else 1]:
         for key, n in own.items():
             share[(instance.definition_id, span, bucket, *key)] += n
     late = None
@@ -183,8 +183,11 @@ def _no(step_no: int | None) -> str:
     return "" if step_no is None else str(step_no)
 
 
-def shares(session: Session, ids: Iterable[int], zone: ZoneInfo) -> dict[int, Share]:
-    """The instances' shares as the database has them now (an absent instance: nothing)."""
+def shares(
+    session: Session, ids: Iterable[int], zone: ZoneInfo, years: bool = True
+) -> dict[int, Share]:
+    """The instances' shares as the database has them now (an absent instance: nothing);
+    without years only their month rows."""
     ids = sorted(set(ids))
     found: dict[int, Share] = {i: EMPTY for i in ids}
     conn = session.connection()
@@ -196,7 +199,7 @@ def shares(session: Session, ids: Iterable[int], zone: ZoneInfo) -> dict[int, Sh
         for row in conn.execute(query):
             tasks[row.instance_id].append(row)
         for row in instances:
-            found[row.id] = contribution(row, tasks.get(row.id, ()), zone)
+            found[row.id] = contribution(row, tasks.get(row.id, ()), zone, years)
     return found
 
 
@@ -277,26 +280,43 @@ def keep(sessions: sessionmaker, zone: ZoneInfo) -> None:
 
 
 def rebuild(session: Session, zone: ZoneInfo, batch: int = 2000) -> int:
-    """Sums and late rows anew from every instance and task; how many instances."""
+    """Sums and late rows anew from every instance and task; how many instances.
+
+    Instances are read in order of their start, so a month's sums are complete before the next
+    month's begin and each row is written about once; the year rows are then summed from the
+    month rows by the database.
+    """
     session.execute(delete(AnalyticsTotal))
     session.execute(delete(AnalyticsLate))
-    last, count = 0, 0
+    count, after = 0, None
     total: Counter = Counter()
     while True:
-        ids = session.scalars(
-            select(Instance.id).where(Instance.id > last).order_by(Instance.id).limit(batch)
-        ).all()
-        if not ids:
+        query = select(Instance.id, Instance.started_at).order_by(Instance.started_at, Instance.id)
+        if after is not None:
+            at, last = after
+            query = query.where(
+                or_(Instance.started_at > at, and_(Instance.started_at == at, Instance.id > last))
+            )
+        rows = session.execute(query.limit(batch)).all()
+        if not rows:
             break
-        found = shares(session, ids, zone)
+        found = shares(session, [r.id for r in rows], zone, years=False)
         apply(session, {}, {i: (Counter(), s[1]) for i, s in found.items() if s[1] is not None})
         for share, _ in found.values():
             total.update(share)
-        if len(total) > 300_000:  # bounded memory: add what is summed so far
+        if len(total) > 200_000:  # bounded memory: add what is summed so far
             add(session, total)
             total.clear()
-        last, count = ids[-1], count + len(ids)
+        after, count = (rows[-1].started_at, rows[-1].id), count + len(rows)
     add(session, total)
+    t = AnalyticsTotal
+    year = func.substr(t.bucket, 1, 4)
+    years = (
+        select(t.definition_id, literal("y"), year, t.dim, t.gkey, t.metric, t.value, func.sum(t.n))
+        .where(t.span == "m")
+        .group_by(t.definition_id, year, t.dim, t.gkey, t.metric, t.value)
+    )
+    session.execute(insert(t).from_select(list(_KEY) + ["n"], years))
     return count
 
 

@@ -109,8 +109,7 @@ def test_kept_sums_equal_rebuilt_ones(seeded):
     def table(s):
         rows = s.execute(select(AnalyticsTotal).where(AnalyticsTotal.n != 0)).scalars()
         totals = sorted(
-            (r.definition_id, r.span, r.bucket, r.dim, r.gkey, r.metric, r.value, r.n)
-            for r in rows
+            (r.definition_id, r.span, r.bucket, r.dim, r.gkey, r.metric, r.value, r.n) for r in rows
         )
         late = sorted(
             (r.instance_id, r.over_minutes, r.step_no, r.name, r.started_at)

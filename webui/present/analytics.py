@@ -64,3 +64,34 @@ def heat_style(share: float | None) -> str:
 
 def share_text(share: float | None) -> str:
     return percent(share)
+
+
+def bpmn_heat(figures: Analytics) -> list[dict]:
+    """The BPMN diagram's heat marks: per step its task's element id, the share over standard
+    (and its label, drawn on the element so the colour is never the only cue), the fill and the
+    text colour that reads on it; also the text alternative's lines, in step order."""
+    marks = []
+    for step in figures.steps:
+        found = figures.sop.find(step.step_no)
+        share = step.figures.over_share
+        label = percent(share) if share is not None else _("no figures")
+        marks.append(
+            {
+                "id": (found.element_id or found.task_id) if found else f"Langkah_{step.step_no}",
+                "share": share,
+                "label": label,
+                "fill": heat_colour(share),
+                "text": heat_text_colour(share),
+                "line": _(
+                    "%(no)s. %(activity)s (%(actor)s): %(label)s over standard, %(over)s of "
+                    "%(with)s completions",
+                    no=step.step_no,
+                    activity=step.activity,
+                    actor=step.actor,
+                    label=label,
+                    over=step.figures.over,
+                    **{"with": step.figures.with_standard},
+                ),
+            }
+        )
+    return marks

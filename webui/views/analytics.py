@@ -40,6 +40,7 @@ def show(key: str):
         "analytics/show.html",
         figures=figures,
         pictures=present.pictures(figures),
+        bpmn_heat=present.bpmn_heat(figures),
         heat_style=present.heat_style,
         share=present.share_text,
         versions=sorted(versions, reverse=True),
