@@ -46,7 +46,11 @@ def test_the_bpmn_diagram_by_share_over_standard(alur, clock, login_as):
     assert marks[0]["fill"] != marks[2]["fill"]
     listed = html.split('id="heat-bpmn-list"')[1].split("</ul>")[0]
     assert "1. Menyusun draft (Pelaksana): 20% melebihi baku, 1 dari 5 penyelesaian" in listed
+    assert "3. Mengarsipkan (Pelaksana): belum ada penyelesaian dengan baku" in listed
     assert listed.count("<li>") == 3
+    # the table's cells carry their colours for the script (the CSP refuses inline styles)
+    assert 'style="' not in html.split('id="steps-title"')[1].split("</table>")[0]
+    assert 'data-heat-fill="#' in html
     assert login_as("auditor").get(f"/processes/{KEY}/1/diagram.bpmn").status_code == 200
 
 

@@ -57,9 +57,12 @@ def pictures(figures: Analytics) -> dict[str, Markup]:
     return {name: Markup(text) for name, text in svg.items()}  # built from escaped text only
 
 
-def heat_style(share: float | None) -> str:
-    """The inline style of a cell coloured by its share over standard."""
-    return f"background:{heat_colour(share)};color:{heat_text_colour(share)}"
+def heat_attrs(share: float | None) -> Markup:
+    """A cell's colours by its share over standard, as data attributes heat-diagram.js applies
+    (the CSP refuses inline styles); the cell prints the share itself."""
+    return Markup('data-heat-fill="{}" data-heat-text="{}"').format(
+        heat_colour(share), heat_text_colour(share)
+    )
 
 
 def share_text(share: float | None) -> str:
@@ -91,6 +94,13 @@ def bpmn_heat(figures: Analytics) -> list[dict]:
                     label=label,
                     over=step.figures.over,
                     **{"with": step.figures.with_standard},
+                )
+                if share is not None
+                else _(
+                    "%(no)s. %(activity)s (%(actor)s): no completion with a standard",
+                    no=step.step_no,
+                    activity=step.activity,
+                    actor=step.actor,
                 ),
             }
         )

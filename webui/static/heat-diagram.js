@@ -42,5 +42,10 @@
     });
   }
 
+  // table cells coloured by their share (data attributes: the CSP refuses inline styles)
+  document.querySelectorAll("[data-heat-fill]").forEach(function (cell) {
+    cell.style.backgroundColor = cell.getAttribute("data-heat-fill");
+    cell.style.color = cell.getAttribute("data-heat-text");
+  });
   document.querySelectorAll("[data-heat-url]").forEach(show);
 })();

@@ -41,7 +41,7 @@ def show(key: str):
         figures=figures,
         pictures=present.pictures(figures),
         bpmn_heat=present.bpmn_heat(figures),
-        heat_style=present.heat_style,
+        heat_attrs=present.heat_attrs,
         share=present.share_text,
         versions=sorted(versions, reverse=True),
         args={k: request.args.get(k, "") for k in ("period", "from", "to", "version")},
