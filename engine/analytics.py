@@ -43,7 +43,20 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, false, func, literal, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    and_,
+    case,
+    cast,
+    distinct,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
@@ -444,6 +457,7 @@ class _Counts:
     over_minutes: int = 0
     sendbacks: int = 0
     hist: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    spreads: dict[str, Spread] = field(default_factory=dict)  # read off by the database
 
     def add(self, other: _Counts) -> None:
         for name in ("tasks", "completions", "unclaimed", "with_standard", "over"):
@@ -453,15 +467,19 @@ class _Counts:
         for metric, counts in other.hist.items():
             self.hist[metric].update(counts)
 
+    def _spread(self, metric: str) -> Spread:
+        found = self.spreads.get(metric)
+        return found if found is not None else spread(self.hist[metric])
+
     def figures(self) -> Figures:
         return Figures(
             instances=self.instances,
             tasks=self.tasks,
             completions=self.completions,
-            work=spread(self.hist["work"]),
-            calendar=spread(self.hist["calendar"]),
-            wait=spread(self.hist["wait"]),
-            handle=spread(self.hist["handle"]),
+            work=self._spread("work"),
+            calendar=self._spread("calendar"),
+            wait=self._spread("wait"),
+            handle=self._spread("handle"),
             unclaimed=self.unclaimed,
             with_standard=self.with_standard,
             over=self.over,
@@ -559,7 +577,10 @@ def compute(
     if direct or not whole_months(period):
         found = _direct(session, calendar, key, period, one, people)
     else:
-        found = _from_totals(session, key, period, ids, version is not None, people)
+        steps_of = defaultdict(list)
+        for step in sop.steps:
+            steps_of[step.actor].append(step.no)
+        found = _from_totals(session, key, period, ids, version is not None, people, steps_of)
     step_counts, lane_counts, rounds = found.steps, found.lanes, found.rounds
     steps = []
     numbers = sorted({s.no for s in sop.steps} | {n for n in step_counts if n is not None})
@@ -585,7 +606,9 @@ def compute(
         actor_steps[step.actor].append(step.no)
     # an actor's times are its steps' (merged histograms); its instances are counted by lane
     for actor, numbers in actor_steps.items():
-        if actor in lane_counts:
+        if actor in lane_counts and found.actor_spreads is not None:
+            lane_counts[actor].spreads = found.actor_spreads.get(actor, {})
+        elif actor in lane_counts:
             lane_counts[actor].hist = defaultdict(Counter)
             for no in numbers:
                 for metric, counts in step_counts.get(no, _Counts()).hist.items():
@@ -659,6 +682,7 @@ class _Found:
     lead_calendar: Counter
     late: tuple
     months: object  # (calendar, period, now) -> [MonthFigures]
+    actor_spreads: dict | None = None  # actor -> metric -> Spread (None: merge the steps')
 
 
 def _direct(session, calendar, key, period, ids, people) -> _Found:
@@ -746,43 +770,77 @@ def _month_label(month: date) -> str:
     return f"{month.year:04d}-{month.month:02d}"
 
 
-def _from_totals(session, key, period, ids, one_version, people) -> _Found:
+def _from_totals(session, key, period, ids, one_version, people, steps_of) -> _Found:
     t = AnalyticsTotal
     first = date(period.first_day.year, period.first_day.month, 1) if period.start else None
     last = date(period.last_day.year, period.last_day.month, 1) if period.end else None
-    dims = ["step", "lane", "rounds", "instance", *(["person"] if people else [])]
-    query = (
-        select(t.definition_id, t.dim, t.gkey, t.metric, t.value, func.sum(t.n))
-        .where(t.definition_id.in_(ids), t.dim.in_(dims), _bucket_filter(first, last))
-        .group_by(t.definition_id, t.dim, t.gkey, t.metric, t.value)
+    where = (t.definition_id.in_(ids), _bucket_filter(first, last))
+    # the counts and the lead times as rows; the minutes' percentiles read off by the database
+    query = select(t.definition_id, t.dim, t.gkey, t.metric, t.value, t.n).where(
+        *where,
+        or_(
+            t.dim.in_(("lane", "rounds", "instance")),
+            and_(t.dim.in_(("step", "person")), t.metric.not_in(tuple(_METRICS))),
+        ),
     )
+    if not people:
+        query = query.where(t.dim != "person")
     groups: dict[str, dict] = {"step": {}, "lane": {}, "person": {}}
     rounds: dict[int, dict[int, int]] = defaultdict(dict)
     states: Counter = Counter()
     lead: dict[int, Counter] = defaultdict(Counter)
     lead_calendar: Counter = Counter()
-    for definition_id, dim, gkey, metric, value, n in session.execute(query):
-        n = int(n)
+    late_count = 0
+    for definition_id, dim, gkey, metric, value, n in _rows(session, query):
         if not n:
             continue
-        if dim in groups:
+        group = groups.get(dim)
+        if group is not None:
             if dim == "step":
                 if not gkey:
                     continue
                 gkey = int(gkey)
-            counts = groups[dim].setdefault(gkey, _Counts())
-            if metric in _METRICS:
-                counts.hist[metric][value] += n
-            else:
-                setattr(counts, metric, getattr(counts, metric) + n)
-        elif dim == "rounds" and gkey:
-            rounds[int(gkey)][value] = rounds[int(gkey)].get(value, 0) + n
-        elif metric.startswith("s:"):
-            states[metric[2:]] += n
+            counts = group.get(gkey)
+            if counts is None:
+                counts = group[gkey] = _Counts()
+            setattr(counts, metric, getattr(counts, metric) + n)
+        elif dim == "rounds":
+            if gkey:
+                found = rounds[int(gkey)]
+                found[value] = found.get(value, 0) + n
         elif metric == "lead":
             lead[definition_id][value] += n
         elif metric == "lead_cal":
             lead_calendar[value] += n
+        elif metric == "late":
+            late_count += n
+        elif metric.startswith("s:"):
+            states[metric[2:]] += n
+
+    hist = and_(*where, t.metric.in_(tuple(_METRICS)))
+    sep = literal("|")
+    parts = [select(t.gkey + sep + t.metric, t.value, t.n).where(hist, t.dim == "step")]
+    if people:
+        parts.append(select(literal("@") + t.gkey, t.value, t.n).where(hist, t.dim == "person"))
+    actor_of = {str(no): actor for actor, numbers in steps_of.items() for no in numbers}
+    if actor_of:
+        actor = case(actor_of, value=t.gkey)
+        parts.append(
+            select(literal("#") + actor + sep + t.metric, t.value, t.n).where(
+                hist, t.dim == "step", t.gkey.in_(list(actor_of))
+            )
+        )
+    actor_spreads: dict[str, dict[str, Spread]] = defaultdict(dict)
+    for g, found in spreads_in_db(session, parts).items():
+        if g.startswith("@"):
+            groups["person"].setdefault(g[1:], _Counts()).spreads["work"] = found
+        elif g.startswith("#"):
+            name, metric = g[1:].rsplit("|", 1)
+            actor_spreads[name][metric] = found
+        else:
+            step, metric = g.rsplit("|", 1)
+            if step:
+                groups["step"].setdefault(int(step), _Counts()).spreads[metric] = found
     return _Found(
         steps=groups["step"],
         lanes=groups["lane"],
@@ -791,12 +849,75 @@ def _from_totals(session, key, period, ids, one_version, people) -> _Found:
         states=dict(states),
         lead_by_version=lead,
         lead_calendar=lead_calendar,
-        late=_late_from_totals(session, key, period, ids if one_version else None),
+        late=(_late_from_totals(session, key, period, ids if one_version else None), late_count),
         months=lambda cal, p, now: _months_from_totals(session, cal, p, ids, now),
+        actor_spreads=actor_spreads,
     )
 
 
-def _late_from_totals(session, key, period, ids) -> tuple[tuple[LateInstance, ...], int]:
+def _rows(session: Session, query) -> list[tuple]:
+    """The rows as the driver gives them, fetched at once (no per-row result objects: with a
+    hundred thousand rows those are most of the time)."""
+    result = session.connection().execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def spreads_in_db(session: Session, parts: list) -> dict[str, Spread]:
+    """Count, median and p90 per group of (group, value, n) rows, the values at the ranks the
+    percentiles need found by the database (a running sum per group), so only those rows
+    travel; the percentile is then `percentile`'s, from the same ranks."""
+    rows = union_all(*parts).subquery()
+    g, value, n = rows.c
+    agg = (
+        select(g.label("g"), value.label("value"), func.sum(n).label("n"))
+        .group_by(g, value)
+        .subquery()
+    )
+    upto = cast(func.sum(agg.c.n).over(partition_by=agg.c.g, order_by=agg.c.value), BigInteger)
+    total = cast(func.sum(agg.c.n).over(partition_by=agg.c.g), BigInteger)
+    running = select(
+        agg.c.g,
+        agg.c.value,
+        cast(agg.c.n, BigInteger).label("n"),
+        upto.label("upto"),
+        total.label("total"),
+    ).subquery()
+    last = running.c.total - 1
+    ranks = (last * 5 // 10, (last * 5 + 9) // 10, last * 9 // 10, (last * 9 + 9) // 10)
+    chosen = select(running).where(
+        running.c.total > 0,
+        or_(*[and_(running.c.upto - running.c.n <= r, r < running.c.upto) for r in ranks]),
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # a year of values is some hundred thousand rows: sorted in memory, not on disk
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+    found: dict[str, list] = defaultdict(list)
+    for group, v, count, upto_, total_ in _rows(session, chosen):
+        found[group].append((int(upto_) - int(count), int(upto_), int(v), int(total_)))
+    return {group: _spread_at(spans) for group, spans in found.items()}
+
+
+def _spread_at(spans: list[tuple[int, int, int, int]]) -> Spread:
+    """A Spread from the rows holding the percentiles' ranks: (first rank, end, value, count)."""
+    total = spans[0][3]
+
+    def at(rank: int) -> int:
+        return next(v for low, high, v, _ in spans if low <= rank < high)
+
+    def cont(p: Fraction) -> float:
+        rank = (total - 1) * p
+        low, high = math.floor(rank), math.ceil(rank)
+        exact = at(low) + (rank - low) * (at(high) - at(low))
+        return float(round(Fraction(exact), 1))
+
+    return Spread(total, cont(HALF), cont(NINE_TENTHS))
+
+
+def _late_from_totals(session, key, period, ids) -> tuple[LateInstance, ...]:
+    """The worst late instances (their count is in the sums), from the late index."""
     late = AnalyticsLate
     conditions = [late.process_key == key]
     if period.start is not None:
@@ -805,7 +926,6 @@ def _late_from_totals(session, key, period, ids) -> tuple[tuple[LateInstance, ..
         conditions.append(late.started_at < period.end)
     if ids is not None:
         conditions.append(late.definition_id.in_(ids))
-    count = session.scalar(select(func.count()).select_from(late).where(*conditions))
     query = (
         select(
             Instance.id,
@@ -822,44 +942,39 @@ def _late_from_totals(session, key, period, ids) -> tuple[tuple[LateInstance, ..
         .join(late, late.instance_id == Instance.id)
         .join(Definition, Definition.id == Instance.definition_id)
         .where(*conditions)
-        .order_by(late.over_minutes.desc(), Instance.id)
+        .order_by(late.over_minutes.desc(), late.instance_id)
         .limit(OVER_LIST_LIMIT)
     )
-    return _late_rows(session.execute(query)), int(count or 0)
+    return _late_rows(session.execute(query))
 
 
 def _months_from_totals(session, calendar, period, ids, now) -> list[MonthFigures]:
     t = AnalyticsTotal
     starts = month_starts(calendar.timezone, period, now)
     labels = [_month_label(m) for m in starts]
-    query = (
-        select(t.bucket, t.metric, t.value, func.sum(t.n))
-        .where(
-            t.definition_id.in_(ids),
-            t.span == "m",
-            t.bucket.in_(labels),
-            or_(
-                t.dim == "instance",
-                and_(t.dim == "step", t.metric.in_(("completions", "with_standard", "over"))),
-            ),
-        )
-        .group_by(t.bucket, t.metric, t.value)
+    where = (t.definition_id.in_(ids), t.span == "m", t.bucket.in_(labels))
+    counted = ("completions", "with_standard", "over")
+    query = union_all(
+        select(t.bucket, t.metric, t.n).where(
+            *where, t.dim == "instance", t.metric.not_in(("lead", "lead_cal", "late"))
+        ),
+        select(t.bucket, t.metric, t.n).where(*where, t.dim == "step", t.metric.in_(counted)),
     )
     sums: dict[str, Counter] = defaultdict(Counter)
-    leads: dict[str, Counter] = defaultdict(Counter)
-    for bucket, metric, value, n in session.execute(query):
-        if metric == "lead":
-            leads[bucket][value] += int(n)
-        elif metric != "lead_cal":
-            sums[bucket]["started" if metric.startswith("s:") else metric] += int(n)
-            if metric == "s:completed":
-                sums[bucket]["completed"] += int(n)
+    for bucket, metric, n in _rows(session, query):
+        sums[bucket]["started" if metric.startswith("s:") else metric] += int(n)
+        if metric == "s:completed":
+            sums[bucket]["completed"] += int(n)
+    leads = spreads_in_db(
+        session,
+        [select(t.bucket, t.value, t.n).where(*where, t.dim == "instance", t.metric == "lead")],
+    )
     return [
         MonthFigures(
             month=label,
             started=sums[label]["started"],
             completed=sums[label]["completed"],
-            lead=spread(leads[label]),
+            lead=leads.get(label, Spread()),
             completions=sums[label]["completions"],
             over=sums[label]["over"],
             with_standard=sums[label]["with_standard"],

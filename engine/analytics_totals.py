@@ -8,7 +8,8 @@ What is kept
       step <no>               work|calendar|wait|handle <minutes>: completed tasks with that value
       person <username>       work <minutes>
       rounds <step no>        rounds <k>: instances with k Tidak answers at that step
-      instance ''             s:<state> (value 0), lead|lead_cal <minutes>: completed instances
+      instance ''             s:<state>, late (value 0: instances; late: with a step completed
+                              after its due time), lead|lead_cal <minutes>: completed instances
     the same things engine/analytics.py's direct queries count, per instance. Percentiles stay
     exact: the rows keep every distinct value with its count (compressed by how often values
     repeat, and a year read as its year rows, not twelve months of them), and the percentile is
@@ -158,6 +159,8 @@ def contribution(instance, tasks: Iterable, zone: ZoneInfo, years: bool = True) 
     for step, k in tidak.items():
         own["rounds", step, "rounds", k] += 1
     own["instance", "", f"s:{instance.state}", 0] += 1
+    if worst is not None:
+        own["instance", "", "late", 0] += 1
     if instance.state == "completed" and instance.lead_minutes is not None:
         own["instance", "", "lead", instance.lead_minutes] += 1
         if instance.lead_calendar_minutes is not None:
