@@ -30,6 +30,14 @@ Percentiles, the same on SQLite and PostgreSQL
     sorted, rank h = (n - 1) * p, value x[floor h] + (h - floor h) * (x[ceil h] - x[floor h]),
     in exact fractions, rounded to 0.1 minute (exact with whole minutes and p = 0.5 or 0.9).
     SQLite has no percentile function, so neither database is asked for one.
+
+Two ways to the same figures
+    The page reads the sums engine/analytics_totals.py keeps at every write (per version, month
+    and year of the instances' start) when the period is whole months; there the database also
+    finds the values at the percentiles' ranks (a running sum of the (value, count) rows per
+    group) so only those rows travel, and `_spread_at` applies the same formula. A period that
+    cuts a month, and `compute(direct=True)`, read the tasks themselves (the queries below);
+    tests/engine/test_analytics_totals.py holds the two equal on a seeded set, both databases.
 """
 
 from __future__ import annotations
