@@ -774,6 +774,13 @@ def _bucket_filter(first: date | None, last: date | None):
     return or_(*parts) if parts else false()
 
 
+def _single_bucket(first: date | None, last: date | None) -> bool:
+    """Whether the months first..last are one month or one calendar year (one row per value)."""
+    if first is None or last is None:
+        return False
+    return first == last or (first.year == last.year and (first.month, last.month) == (1, 12))
+
+
 def _month_label(month: date) -> str:
     return f"{month.year:04d}-{month.month:02d}"
 
@@ -825,30 +832,31 @@ def _from_totals(session, key, period, ids, one_version, people, steps_of) -> _F
         elif metric.startswith("s:"):
             states[metric[2:]] += n
 
-    hist = and_(*where, t.metric.in_(tuple(_METRICS)))
-    sep = literal("|")
-    parts = [select(t.gkey + sep + t.metric, t.value, t.n).where(hist, t.dim == "step")]
-    if people:
-        parts.append(select(literal("@") + t.gkey, t.value, t.n).where(hist, t.dim == "person"))
-    actor_of = {str(no): actor for actor, numbers in steps_of.items() for no in numbers}
-    if actor_of:
-        actor = case(actor_of, value=t.gkey)
-        parts.append(
-            select(literal("#") + actor + sep + t.metric, t.value, t.n).where(
-                hist, t.dim == "step", t.gkey.in_(list(actor_of))
-            )
-        )
-    actor_spreads: dict[str, dict[str, Spread]] = defaultdict(dict)
-    for g, found in spreads_in_db(session, parts).items():
-        if g.startswith("@"):
-            groups["person"].setdefault(g[1:], _Counts()).spreads["work"] = found
-        elif g.startswith("#"):
-            name, metric = g[1:].rsplit("|", 1)
-            actor_spreads[name][metric] = found
-        else:
-            step, metric = g.rsplit("|", 1)
+    # one version and one month or year: each group's rows come in the key's order (metric,
+    # gkey, value), so the database needs neither to add them up nor to sort them
+    single = len(ids) == 1 and _single_bucket(first, last)
+    for metric in _METRICS:
+        rows = select(t.gkey, t.value, t.n).where(*where, t.dim == "step", t.metric == metric)
+        for step, found in spreads_in_db(session, rows, grouped=not single).items():
             if step:
                 groups["step"].setdefault(int(step), _Counts()).spreads[metric] = found
+    if people:
+        rows = select(t.gkey, t.value, t.n).where(*where, t.dim == "person", t.metric == "work")
+        for name, found in spreads_in_db(session, rows, grouped=not single).items():
+            groups["person"].setdefault(name, _Counts()).spreads["work"] = found
+    # an actor of one step has that step's figures; an actor of several, their merged values
+    actor_spreads: dict[str, dict[str, Spread]] = defaultdict(dict)
+    merged = {str(no): a for a, numbers in steps_of.items() if len(numbers) > 1 for no in numbers}
+    for actor, numbers in steps_of.items():
+        if len(numbers) == 1 and numbers[0] in groups["step"]:
+            actor_spreads[actor] = dict(groups["step"][numbers[0]].spreads)
+    if merged:
+        for metric in _METRICS:
+            rows = select(case(merged, value=t.gkey), t.value, t.n).where(
+                *where, t.dim == "step", t.metric == metric, t.gkey.in_(list(merged))
+            )
+            for actor, found in spreads_in_db(session, rows).items():
+                actor_spreads[actor][metric] = found
     return _Found(
         steps=groups["step"],
         lanes=groups["lane"],
@@ -873,23 +881,27 @@ def _rows(session: Session, query) -> list[tuple]:
         result.close()
 
 
-def spreads_in_db(session: Session, parts: list) -> dict[str, Spread]:
+def spreads_in_db(session: Session, rows, grouped: bool = True) -> dict[str, Spread]:
     """Count, median and p90 per group of (group, value, n) rows, the values at the ranks the
     percentiles need found by the database (a running sum per group), so only those rows
-    travel; the percentile is then `percentile`'s, from the same ranks."""
-    rows = union_all(*parts).subquery()
-    g, value, n = rows.c
-    agg = (
-        select(g.label("g"), value.label("value"), func.sum(n).label("n"))
-        .group_by(g, value)
-        .subquery()
-    )
-    upto = cast(func.sum(agg.c.n).over(partition_by=agg.c.g, order_by=agg.c.value), BigInteger)
-    total = cast(func.sum(agg.c.n).over(partition_by=agg.c.g), BigInteger)
+    travel; the percentile is then `percentile`'s, from the same ranks. grouped: a value may
+    come in several rows of a group (several months or versions), to be added up first."""
+    src = rows.subquery()
+    g, value, n = src.c
+    agg = src
+    if grouped:
+        agg = (
+            select(g.label("g"), value.label("value"), func.sum(n).label("n"))
+            .group_by(g, value)
+            .subquery()
+        )
+    agg_g, agg_value, agg_n = agg.c
+    upto = cast(func.sum(agg_n).over(partition_by=agg_g, order_by=agg_value), BigInteger)
+    total = cast(func.sum(agg_n).over(partition_by=agg_g), BigInteger)
     running = select(
-        agg.c.g,
-        agg.c.value,
-        cast(agg.c.n, BigInteger).label("n"),
+        agg_g.label("g"),
+        agg_value.label("value"),
+        cast(agg_n, BigInteger).label("n"),
         upto.label("upto"),
         total.label("total"),
     ).subquery()
@@ -973,10 +985,10 @@ def _months_from_totals(session, calendar, period, ids, now) -> list[MonthFigure
         sums[bucket]["started" if metric.startswith("s:") else metric] += int(n)
         if metric == "s:completed":
             sums[bucket]["completed"] += int(n)
-    leads = spreads_in_db(
-        session,
-        [select(t.bucket, t.value, t.n).where(*where, t.dim == "instance", t.metric == "lead")],
+    lead_rows = select(t.bucket, t.value, t.n).where(
+        *where, t.dim == "instance", t.metric == "lead"
     )
+    leads = spreads_in_db(session, lead_rows, grouped=len(ids) > 1)
     return [
         MonthFigures(
             month=label,
