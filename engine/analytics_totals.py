@@ -12,9 +12,9 @@ What is kept
                               after its due time), lead|lead_cal <minutes>: completed instances
     the same things engine/analytics.py's direct queries count, per instance. Percentiles stay
     exact: the rows keep every distinct value with its count (compressed by how often values
-    repeat, and a year read as its year rows, not twelve months of them), and the percentile is
-    read off them by the same analytics.percentile. analytics_late holds each instance that has
-    a step completed after its due time, with its worst step.
+    repeat, and a year read as its year rows, not twelve months of them); the database finds
+    the values at the percentiles' ranks among them (analytics.spreads_in_db). analytics_late
+    holds each instance that has a step completed after its due time, with its worst step.
 
 How they stay right
     An instance's share of the sums is a function of its row and its tasks (`contribution`).
@@ -24,7 +24,7 @@ How they stay right
     rows in one order). A rollback takes the difference with it. Every way a task or instance
     changes (start, claim, completion, send-back, cancel, migration to a new version) goes
     through the ORM session and is caught; rows written otherwise (COPY, a restore) need
-    `rebuild` (`alur analytics-rebuild`), which Alur.upgrade runs when the sums are empty.
+    `rebuild` (`alur db rebuild-analytics`), which Alur.upgrade runs when the sums are empty.
 """
 
 from __future__ import annotations
