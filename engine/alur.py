@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine import (
     access,
     analytics,
+    analytics_totals,
     audit,
     definitions,
     delegations,
@@ -76,12 +77,17 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
         self.calendar = OfficeCalendar.from_config(self.settings.calendar)
         self.files = FileStore(self.settings.upload_dir, self.settings.max_upload_bytes)
         self.ctx = Context(self.store, self.roles, self.calendar, self.clock, self.settings.email)
+        analytics_totals.keep(self.sessions, self.calendar.timezone)
 
     def upgrade(self) -> None:
-        """The schema to the newest revision, then the analytics' minutes of older rows."""
+        """The schema to the newest revision, then the analytics' minutes of older rows and,
+        on a database from before them, the analytics' sums."""
         migrate.upgrade(self.db)
         with self.session() as s:
+            missing = analytics_totals.empty(s)
             analytics.backfill(s, self.calendar)
+            if missing:
+                analytics_totals.rebuild(s, self.calendar.timezone)
 
     @contextmanager
     def session(self, read_only: bool = False):

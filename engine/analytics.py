@@ -30,6 +30,14 @@ Percentiles, the same on SQLite and PostgreSQL
     sorted, rank h = (n - 1) * p, value x[floor h] + (h - floor h) * (x[ceil h] - x[floor h]),
     in exact fractions, rounded to 0.1 minute (exact with whole minutes and p = 0.5 or 0.9).
     SQLite has no percentile function, so neither database is asked for one.
+
+Two ways to the same figures
+    The page reads the sums engine/analytics_totals.py keeps at every write (per version, month
+    and year of the instances' start) when the period is whole months; there the database also
+    finds the values at the percentiles' ranks (a running sum of the (value, count) rows per
+    group) so only those rows travel, and `_spread_at` applies the same formula. A period that
+    cuts a month, and `compute(direct=True)`, read the tasks themselves (the queries below);
+    tests/engine/test_analytics_totals.py holds the two equal on a seeded set, both databases.
 """
 
 from __future__ import annotations
@@ -43,12 +51,25 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, func, literal, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    and_,
+    case,
+    cast,
+    distinct,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
 from engine.sop import Sop, Step, WaktuUnit
-from engine.storage.tables import Definition, HumanTask, Instance
+from engine.storage.tables import AnalyticsLate, AnalyticsTotal, Definition, HumanTask, Instance
 from engine.workcalendar import OfficeCalendar
 
 SENT_BACK = "Tidak"
@@ -444,6 +465,7 @@ class _Counts:
     over_minutes: int = 0
     sendbacks: int = 0
     hist: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    spreads: dict[str, Spread] = field(default_factory=dict)  # read off by the database
 
     def add(self, other: _Counts) -> None:
         for name in ("tasks", "completions", "unclaimed", "with_standard", "over"):
@@ -453,15 +475,19 @@ class _Counts:
         for metric, counts in other.hist.items():
             self.hist[metric].update(counts)
 
+    def _spread(self, metric: str) -> Spread:
+        found = self.spreads.get(metric)
+        return found if found is not None else spread(self.hist[metric])
+
     def figures(self) -> Figures:
         return Figures(
             instances=self.instances,
             tasks=self.tasks,
             completions=self.completions,
-            work=spread(self.hist["work"]),
-            calendar=spread(self.hist["calendar"]),
-            wait=spread(self.hist["wait"]),
-            handle=spread(self.hist["handle"]),
+            work=self._spread("work"),
+            calendar=self._spread("calendar"),
+            wait=self._spread("wait"),
+            handle=self._spread("handle"),
             unclaimed=self.unclaimed,
             with_standard=self.with_standard,
             over=self.over,
@@ -539,8 +565,14 @@ def compute(
     version: int | None,
     people: bool,
     now: datetime,
+    direct: bool = False,
 ) -> Analytics:
-    """The figures of process key over period (one version or all); people's when people."""
+    """The figures of process key over period (one version or all); people's when people.
+
+    Read from the maintained sums (engine/analytics_totals.py) when the period is whole months
+    (a month, quarter, year, all time, or days from a month's first to a month's last); from
+    the tasks themselves otherwise, or when direct (the tests compare the two).
+    """
     versions = session.scalars(
         select(Definition).where(Definition.key == key).order_by(Definition.version)
     ).all()
@@ -549,11 +581,15 @@ def compute(
     ids = [d.id for d in versions]
     newest = versions[-1]
     sop = newest.model
-    where = _instance_filter(key, period, ids if version is not None else None)
-
-    step_counts = _task_counts(session, where, HumanTask.step_no)
-    _histograms(session, where, HumanTask.step_no, step_counts)
-    rounds = _rounds(session, where)
+    one = ids if version is not None else None
+    if direct or not whole_months(period):
+        found = _direct(session, calendar, key, period, one, people)
+    else:
+        steps_of = defaultdict(list)
+        for step in sop.steps:
+            steps_of[step.actor].append(step.no)
+        found = _from_totals(session, key, period, ids, version is not None, people, steps_of)
+    step_counts, lane_counts, rounds = found.steps, found.lanes, found.rounds
     steps = []
     numbers = sorted({s.no for s in sop.steps} | {n for n in step_counts if n is not None})
     for no in numbers:
@@ -577,9 +613,10 @@ def compute(
     for step in sop.steps:
         actor_steps[step.actor].append(step.no)
     # an actor's times are its steps' (merged histograms); its instances are counted by lane
-    lane_counts = _task_counts(session, where, HumanTask.lane)
     for actor, numbers in actor_steps.items():
-        if actor in lane_counts:
+        if actor in lane_counts and found.actor_spreads is not None:
+            lane_counts[actor].spreads = found.actor_spreads.get(actor, {})
+        elif actor in lane_counts:
             lane_counts[actor].hist = defaultdict(Counter)
             for no in numbers:
                 for metric, counts in step_counts.get(no, _Counts()).hist.items():
@@ -594,16 +631,25 @@ def compute(
 
     persons = None
     if people:
-        person_counts = _task_counts(session, where, HumanTask.completed_by)
         # per person the office working time only: a person's calendar, waiting and handling
         # medians would cost a histogram each and are not shown
-        _histograms(session, where, HumanTask.completed_by, person_counts, ("work",))
         persons = tuple(
             PersonFigures(name, c.figures())
-            for name, c in sorted((n, c) for n, c in person_counts.items() if n is not None)
+            for name, c in sorted((n, c) for n, c in found.people.items() if n is not None)
         )
 
-    instance_figures = _instances(session, calendar, where, versions)
+    totals = {d.id: standard_total(d.model, calendar) for d in versions}
+    over = sum(
+        n
+        for definition_id, counts in found.lead_by_version.items()
+        if (total := totals.get(definition_id)) is not None
+        for minutes, n in counts.items()
+        if minutes > total
+    )
+    lead: Counter = Counter()
+    for counts in found.lead_by_version.values():
+        lead.update(counts)
+    states = found.states
     return Analytics(
         key=key,
         code=newest.code,
@@ -616,24 +662,49 @@ def compute(
         actors=actors,
         people=persons,
         generated_at=now,
-        months=tuple(_months(session, calendar, key, period, ids if version else None, now)),
-        **instance_figures,
+        months=tuple(found.months(calendar, period, now)),
+        started=sum(states.values()),
+        completed=states.get("completed", 0),
+        cancelled=states.get("cancelled", 0),
+        running=states.get("running", 0) + states.get("suspended", 0),
+        lead=spread(lead),
+        lead_calendar=spread(found.lead_calendar),
+        standard_total_min=totals[versions[-1].id],
+        lead_over=over,
+        lead_histogram=histogram(lead),
+        late=found.late[0],
+        late_count=found.late[1],
     )
 
 
-def standard_total(sop: Sop, calendar: OfficeCalendar) -> int | None:
-    """The sum of the steps' standards (steps without a Waktu add nothing; None: none has one)."""
-    found = [m for s in sop.steps if (m := standard_minutes(s, calendar)) is not None]
-    return sum(found) if found else None
+@dataclass
+class _Found:
+    """What the figures are made of, from the tasks (_direct) or from the sums (_from_totals)."""
+
+    steps: dict  # step no -> _Counts with work/calendar/wait/handle histograms
+    lanes: dict  # lane -> _Counts
+    people: dict  # username -> _Counts with the work histogram
+    rounds: dict  # step no -> {Tidak answers in an instance: instances}
+    states: dict  # instance state -> instances
+    lead_by_version: dict  # definition id -> Counter of completed instances' office lead minutes
+    lead_calendar: Counter
+    late: tuple
+    months: object  # (calendar, period, now) -> [MonthFigures]
+    actor_spreads: dict | None = None  # actor -> metric -> Spread (None: merge the steps')
 
 
-def _instances(session: Session, calendar: OfficeCalendar, where, versions) -> dict:
+def _direct(session, calendar, key, period, ids, people) -> _Found:
+    where = _instance_filter(key, period, ids)
+    step_counts = _task_counts(session, where, HumanTask.step_no)
+    _histograms(session, where, HumanTask.step_no, step_counts)
+    person_counts = {}
+    if people:
+        person_counts = _task_counts(session, where, HumanTask.completed_by)
+        _histograms(session, where, HumanTask.completed_by, person_counts, ("work",))
     query = select(Instance.state, func.count()).where(where).group_by(Instance.state)
     states = dict(session.execute(query).all())
-    totals = {d.id: standard_total(d.model, calendar) for d in versions}
-    lead: Counter = Counter()
+    lead: dict[int, Counter] = defaultdict(Counter)
     lead_calendar: Counter = Counter()
-    over = 0
     query = (
         select(
             Instance.definition_id,
@@ -645,25 +716,297 @@ def _instances(session: Session, calendar: OfficeCalendar, where, versions) -> d
         .group_by(Instance.definition_id, Instance.lead_minutes, Instance.lead_calendar_minutes)
     )
     for definition_id, minutes, calendar_minutes, n in session.execute(query):
-        lead[minutes] += n
-        lead_calendar[calendar_minutes] += n
-        total = totals.get(definition_id)
-        if total is not None and minutes > total:
-            over += n
-    late, late_count = _late(session, where)
-    return {
-        "started": sum(states.values()),
-        "completed": states.get("completed", 0),
-        "cancelled": states.get("cancelled", 0),
-        "running": states.get("running", 0) + states.get("suspended", 0),
-        "lead": spread(lead),
-        "lead_calendar": spread(lead_calendar),
-        "standard_total_min": totals[versions[-1].id],
-        "lead_over": over,
-        "lead_histogram": histogram(lead),
-        "late": late,
-        "late_count": late_count,
-    }
+        lead[definition_id][minutes] += n
+        if calendar_minutes is not None:
+            lead_calendar[calendar_minutes] += n
+    return _Found(
+        steps=step_counts,
+        lanes=_task_counts(session, where, HumanTask.lane),
+        people=person_counts,
+        rounds=_rounds(session, where),
+        states=states,
+        lead_by_version=lead,
+        lead_calendar=lead_calendar,
+        late=_late(session, where),
+        months=lambda cal, p, now: _months(session, cal, key, p, ids, now),
+    )
+
+
+# -- the same from the maintained sums ---------------------------------------------------------
+def whole_months(period: Period) -> bool:
+    """Whether the period starts on a month's first day and ends on a month's last (or is open)."""
+    first, last = period.first_day, period.last_day
+    if period.start is not None and (first is None or first.day != 1):
+        return False
+    return period.end is None or (last is not None and (last + timedelta(days=1)).day == 1)
+
+
+def _bucket_filter(first: date | None, last: date | None):
+    """The sums' rows of the months first..last (first days, inclusive; None: open): whole
+    years as their year rows, the months around them as month rows."""
+    t = AnalyticsTotal
+    if first is None and last is None:
+        return t.span == "y"
+    parts = []
+    from_year = None if first is None else first.year + (first.month != 1)
+    to_year = None if last is None else last.year - (last.month != 12)
+    if from_year is None or to_year is None or from_year <= to_year:
+        years = [t.span == "y"]
+        if from_year is not None:
+            years.append(t.bucket >= f"{from_year:04d}")
+        if to_year is not None:
+            years.append(t.bucket <= f"{to_year:04d}")
+        parts.append(and_(*years))
+    months: list[date] = []
+    if first is not None and first.month != 1:
+        month = first
+        while month.year == first.year and (last is None or month <= last):
+            months.append(month)
+            month = _month_after(month)
+    if last is not None and last.month != 12:
+        month = max(date(last.year, 1, 1), first or date.min)
+        while month <= last:
+            if month not in months:
+                months.append(month)
+            month = _month_after(month)
+    if months:
+        parts.append(and_(t.span == "m", t.bucket.in_([_month_label(m) for m in months])))
+    return or_(*parts) if parts else false()
+
+
+def _single_bucket(first: date | None, last: date | None) -> bool:
+    """Whether the months first..last are one month or one calendar year (one row per value)."""
+    if first is None or last is None:
+        return False
+    return first == last or (first.year == last.year and (first.month, last.month) == (1, 12))
+
+
+def _month_label(month: date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def _from_totals(session, key, period, ids, one_version, people, steps_of) -> _Found:
+    t = AnalyticsTotal
+    first = date(period.first_day.year, period.first_day.month, 1) if period.start else None
+    last = date(period.last_day.year, period.last_day.month, 1) if period.end else None
+    where = (t.definition_id.in_(ids), _bucket_filter(first, last))
+    # the counts and the lead times as rows; the minutes' percentiles read off by the database
+    query = select(t.definition_id, t.dim, t.gkey, t.metric, t.value, t.n).where(
+        *where,
+        or_(
+            t.dim.in_(("lane", "rounds", "instance")),
+            and_(t.dim.in_(("step", "person")), t.metric.not_in(tuple(_METRICS))),
+        ),
+    )
+    if not people:
+        query = query.where(t.dim != "person")
+    groups: dict[str, dict] = {"step": {}, "lane": {}, "person": {}}
+    rounds: dict[int, dict[int, int]] = defaultdict(dict)
+    states: Counter = Counter()
+    lead: dict[int, Counter] = defaultdict(Counter)
+    lead_calendar: Counter = Counter()
+    late_count = 0
+    for definition_id, dim, gkey, metric, value, n in _rows(session, query):
+        if not n:
+            continue
+        group = groups.get(dim)
+        if group is not None:
+            if dim == "step":
+                if not gkey:
+                    continue
+                gkey = int(gkey)
+            counts = group.get(gkey)
+            if counts is None:
+                counts = group[gkey] = _Counts()
+            setattr(counts, metric, getattr(counts, metric) + n)
+        elif dim == "rounds":
+            if gkey:
+                found = rounds[int(gkey)]
+                found[value] = found.get(value, 0) + n
+        elif metric == "lead":
+            lead[definition_id][value] += n
+        elif metric == "lead_cal":
+            lead_calendar[value] += n
+        elif metric == "late":
+            late_count += n
+        elif metric.startswith("s:"):
+            states[metric[2:]] += n
+
+    # one version and one month or year: each group's rows come in the key's order (metric,
+    # gkey, value), so the database needs neither to add them up nor to sort them
+    single = len(ids) == 1 and _single_bucket(first, last)
+    for metric in _METRICS:
+        rows = select(t.gkey, t.value, t.n).where(*where, t.dim == "step", t.metric == metric)
+        for step, found in spreads_in_db(session, rows, grouped=not single).items():
+            if step:
+                groups["step"].setdefault(int(step), _Counts()).spreads[metric] = found
+    if people:
+        rows = select(t.gkey, t.value, t.n).where(*where, t.dim == "person", t.metric == "work")
+        for name, found in spreads_in_db(session, rows, grouped=not single).items():
+            groups["person"].setdefault(name, _Counts()).spreads["work"] = found
+    # an actor of one step has that step's figures; an actor of several, their merged values
+    actor_spreads: dict[str, dict[str, Spread]] = defaultdict(dict)
+    merged = {str(no): a for a, numbers in steps_of.items() if len(numbers) > 1 for no in numbers}
+    for actor, numbers in steps_of.items():
+        if len(numbers) == 1 and numbers[0] in groups["step"]:
+            actor_spreads[actor] = dict(groups["step"][numbers[0]].spreads)
+    if merged:
+        for metric in _METRICS:
+            rows = select(case(merged, value=t.gkey), t.value, t.n).where(
+                *where, t.dim == "step", t.metric == metric, t.gkey.in_(list(merged))
+            )
+            for actor, found in spreads_in_db(session, rows).items():
+                actor_spreads[actor][metric] = found
+    return _Found(
+        steps=groups["step"],
+        lanes=groups["lane"],
+        people=groups["person"],
+        rounds=rounds,
+        states=dict(states),
+        lead_by_version=lead,
+        lead_calendar=lead_calendar,
+        late=(_late_from_totals(session, key, period, ids if one_version else None), late_count),
+        months=lambda cal, p, now: _months_from_totals(session, cal, p, ids, now),
+        actor_spreads=actor_spreads,
+    )
+
+
+def _rows(session: Session, query) -> list[tuple]:
+    """The rows as the driver gives them, fetched at once (no per-row result objects: with a
+    hundred thousand rows those are most of the time)."""
+    result = session.connection().execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def spreads_in_db(session: Session, rows, grouped: bool = True) -> dict[str, Spread]:
+    """Count, median and p90 per group of (group, value, n) rows, the values at the ranks the
+    percentiles need found by the database (a running sum per group), so only those rows
+    travel; the percentile is then `percentile`'s, from the same ranks. grouped: a value may
+    come in several rows of a group (several months or versions), to be added up first."""
+    src = rows.subquery()
+    g, value, n = src.c
+    agg = src
+    if grouped:
+        agg = (
+            select(g.label("g"), value.label("value"), func.sum(n).label("n"))
+            .group_by(g, value)
+            .subquery()
+        )
+    agg_g, agg_value, agg_n = agg.c
+    upto = cast(func.sum(agg_n).over(partition_by=agg_g, order_by=agg_value), BigInteger)
+    total = cast(func.sum(agg_n).over(partition_by=agg_g), BigInteger)
+    running = select(
+        agg_g.label("g"),
+        agg_value.label("value"),
+        cast(agg_n, BigInteger).label("n"),
+        upto.label("upto"),
+        total.label("total"),
+    ).subquery()
+    last = running.c.total - 1
+    ranks = (last * 5 // 10, (last * 5 + 9) // 10, last * 9 // 10, (last * 9 + 9) // 10)
+    chosen = select(running).where(
+        running.c.total > 0,
+        or_(*[and_(running.c.upto - running.c.n <= r, r < running.c.upto) for r in ranks]),
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # a year of values is some hundred thousand rows: sorted in memory, not on disk
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+    found: dict[str, list] = defaultdict(list)
+    for group, v, count, upto_, total_ in _rows(session, chosen):
+        found[group].append((int(upto_) - int(count), int(upto_), int(v), int(total_)))
+    return {group: _spread_at(spans) for group, spans in found.items()}
+
+
+def _spread_at(spans: list[tuple[int, int, int, int]]) -> Spread:
+    """A Spread from the rows holding the percentiles' ranks: (first rank, end, value, count)."""
+    total = spans[0][3]
+
+    def at(rank: int) -> int:
+        return next(v for low, high, v, _ in spans if low <= rank < high)
+
+    def cont(p: Fraction) -> float:
+        rank = (total - 1) * p
+        low, high = math.floor(rank), math.ceil(rank)
+        exact = at(low) + (rank - low) * (at(high) - at(low))
+        return float(round(Fraction(exact), 1))
+
+    return Spread(total, cont(HALF), cont(NINE_TENTHS))
+
+
+def _late_from_totals(session, key, period, ids) -> tuple[LateInstance, ...]:
+    """The worst late instances (their count is in the sums), from the late index."""
+    late = AnalyticsLate
+    conditions = [late.process_key == key]
+    if period.start is not None:
+        conditions.append(late.started_at >= period.start)
+    if period.end is not None:
+        conditions.append(late.started_at < period.end)
+    if ids is not None:
+        conditions.append(late.definition_id.in_(ids))
+    query = (
+        select(
+            Instance.id,
+            Instance.title,
+            Definition.version,
+            Instance.state,
+            Instance.started_at,
+            Instance.ended_at,
+            Instance.lead_minutes,
+            late.step_no,
+            late.name,
+            late.over_minutes,
+        )
+        .join(late, late.instance_id == Instance.id)
+        .join(Definition, Definition.id == Instance.definition_id)
+        .where(*conditions)
+        .order_by(late.over_minutes.desc(), late.instance_id)
+        .limit(OVER_LIST_LIMIT)
+    )
+    return _late_rows(session.execute(query))
+
+
+def _months_from_totals(session, calendar, period, ids, now) -> list[MonthFigures]:
+    t = AnalyticsTotal
+    starts = month_starts(calendar.timezone, period, now)
+    labels = [_month_label(m) for m in starts]
+    where = (t.definition_id.in_(ids), t.span == "m", t.bucket.in_(labels))
+    counted = ("completions", "with_standard", "over")
+    query = union_all(
+        select(t.bucket, t.metric, t.n).where(
+            *where, t.dim == "instance", t.metric.not_in(("lead", "lead_cal", "late"))
+        ),
+        select(t.bucket, t.metric, t.n).where(*where, t.dim == "step", t.metric.in_(counted)),
+    )
+    sums: dict[str, Counter] = defaultdict(Counter)
+    for bucket, metric, n in _rows(session, query):
+        sums[bucket]["started" if metric.startswith("s:") else metric] += int(n)
+        if metric == "s:completed":
+            sums[bucket]["completed"] += int(n)
+    lead_rows = select(t.bucket, t.value, t.n).where(
+        *where, t.dim == "instance", t.metric == "lead"
+    )
+    leads = spreads_in_db(session, lead_rows, grouped=len(ids) > 1)
+    return [
+        MonthFigures(
+            month=label,
+            started=sums[label]["started"],
+            completed=sums[label]["completed"],
+            lead=leads.get(label, Spread()),
+            completions=sums[label]["completions"],
+            over=sums[label]["over"],
+            with_standard=sums[label]["with_standard"],
+        )
+        for label in labels
+    ]
+
+
+def standard_total(sop: Sop, calendar: OfficeCalendar) -> int | None:
+    """The sum of the steps' standards (steps without a Waktu add nothing; None: none has one)."""
+    found = [m for s in sop.steps if (m := standard_minutes(s, calendar)) is not None]
+    return sum(found) if found else None
 
 
 def histogram(counts: Counter, bins: int = 10) -> tuple[tuple[int, int, int], ...]:
@@ -689,7 +1032,7 @@ def _late(session: Session, where) -> tuple[tuple[LateInstance, ...], int]:
             func.row_number()
             .over(
                 partition_by=HumanTask.instance_id,
-                order_by=(HumanTask.over_minutes.desc(), HumanTask.id),
+                order_by=(HumanTask.over_minutes.desc().nulls_last(), HumanTask.id),
             )
             .label("rank"),
         )
@@ -718,10 +1061,14 @@ def _late(session: Session, where) -> tuple[tuple[LateInstance, ...], int]:
         )
         .join(worst, worst.c.instance_id == Instance.id)
         .join(Definition, Definition.id == Instance.definition_id)
-        .order_by(worst.c.over_minutes.desc(), Instance.id)
+        .order_by(func.coalesce(worst.c.over_minutes, 0).desc(), Instance.id)
         .limit(OVER_LIST_LIMIT)
     )
-    rows = tuple(
+    return _late_rows(session.execute(query)), int(count or 0)
+
+
+def _late_rows(rows) -> tuple[LateInstance, ...]:
+    return tuple(
         LateInstance(
             id=iid,
             title=title,
@@ -734,11 +1081,8 @@ def _late(session: Session, where) -> tuple[tuple[LateInstance, ...], int]:
             worst_activity=name or "",
             worst_over_minutes=int(over or 0),
         )
-        for (iid, title, version, state, started, ended, lead, step_no, name, over) in (
-            session.execute(query)
-        )
+        for (iid, title, version, state, started, ended, lead, step_no, name, over) in rows
     )
-    return rows, int(count or 0)
 
 
 def month_starts(zone: ZoneInfo, period: Period, now: datetime) -> list[date]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine import access, analytics, definitions, users
+from engine import access, analytics, analytics_totals, definitions, users
 from engine.analytics import Analytics, Period
 from engine.errors import PermissionDenied
 
@@ -48,3 +48,9 @@ class Insights:
                 access.may_see_people_figures(user),
                 self.clock(),
             )
+
+    def rebuild_analytics(self) -> int:
+        """The analytics' maintained sums anew from every instance and task; how many instances
+        (engine/analytics_totals.py; Alur.upgrade does it on a database from before them)."""
+        with self.session() as s:
+            return analytics_totals.rebuild(s, self.calendar.timezone)

@@ -117,10 +117,10 @@ def query(flt: InstanceFilter, now: datetime):
     if flt.role:
         q = q.where(exists().where(of_it, HumanTask.state == "open", HumanTask.role == flt.role))
     if flt.actor:
-        acted = exists().where(
-            of_it, or_(HumanTask.claimed_by == flt.actor, HumanTask.completed_by == flt.actor)
-        )
-        q = q.where(or_(Instance.started_by == flt.actor, acted))
+        # two EXISTS, not one with an OR: each is read from its own index (actor, instance)
+        claimed = exists().where(of_it, HumanTask.claimed_by == flt.actor)
+        completed = exists().where(of_it, HumanTask.completed_by == flt.actor)
+        q = q.where(or_(Instance.started_by == flt.actor, claimed, completed))
     return q
 
 

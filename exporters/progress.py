@@ -154,3 +154,55 @@ def standard_minutes(step: Any, day_minutes: float) -> int | None:
 def standards_of(steps: Iterable[Any], day_minutes: float) -> dict[int, int | None]:
     """Step number -> its standard in working minutes, for overlay_from_rows."""
     return {step.no: standard_minutes(step, day_minutes) for step in steps}
+
+
+@dataclass(frozen=True)
+class TimingLine:
+    """One completed task of an instance: its office and calendar minutes against the Waktu."""
+
+    step_no: int | None
+    activity: str
+    done_by: str  # the name to print
+    done_at: datetime | None
+    office_minutes: int | None  # working minutes, created -> completed (the office calendar)
+    calendar_minutes: int | None  # clock minutes, nights, weekends and holidays included
+    standard: str  # the Waktu as the SOP writes it ('' without one)
+    standard_minutes: int | None
+    sent_back: bool  # this decision answered Tidak
+    redone: bool  # done again after a send-back
+
+    @property
+    def minutes_over(self) -> int | None:
+        return minutes_over(self.office_minutes, self.standard_minutes)
+
+
+def timing_lines(
+    rows: Iterable[Any], steps: Iterable[Any], users: Mapping[str, str], day_minutes: float
+) -> list[TimingLine]:
+    """The completed task rows (oldest first) as the working-time table's lines."""
+    by_no = {step.no: step for step in steps}
+    lines = []
+    for row in rows:
+        if _field(row, "state") != "completed":
+            continue
+        step = by_no.get(_field(row, "step_no"))
+        created, done = _field(row, "created_at"), _field(row, "completed_at")
+        calendar = None
+        if created is not None and done is not None:
+            calendar = max(0, int((_aware(done) - _aware(created)).total_seconds() // 60))
+        who = _field(row, "completed_by") or ""
+        lines.append(
+            TimingLine(
+                step_no=_field(row, "step_no"),
+                activity=_field(row, "name") or (step.activity if step else ""),
+                done_by=users.get(who) or who,
+                done_at=_aware(done) if done else None,
+                office_minutes=_field(row, "working_minutes"),
+                calendar_minutes=calendar,
+                standard=step.waktu.text if step else "",
+                standard_minutes=standard_minutes(step, day_minutes),
+                sent_back=_field(row, "decision") == "Tidak",
+                redone=bool((_field(row, "data") or {}).get("dikembalikan")),
+            )
+        )
+    return lines

@@ -50,6 +50,14 @@ def upgrade() -> None:
     click.echo(f"basis data mutakhir: {url}")
 
 
+@db.command("rebuild-analytics", cls=EngineCommand)
+def rebuild_analytics() -> None:
+    """Sum the analytics anew from every instance and task (after a restore, rows written
+    around the engine, or a change of the office calendar's time zone)."""
+    count = open_alur().rebuild_analytics()
+    click.echo(f"analitik dihitung ulang: {count} instans")
+
+
 @click.command("deploy", cls=EngineCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--user", "-u", "username", envvar="ALUR_USER", help="Recorded as the deployer.")

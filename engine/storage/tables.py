@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -239,6 +240,9 @@ class HumanTask(Base):
         Index("ix_human_tasks_inbox", "state", "role", "due_at", "id"),
         Index("ix_human_tasks_claimed", "state", "claimed_by", "due_at"),
         Index("ix_human_tasks_assignee", "state", "assignee", "due_at"),
+        # 'Semua proses' filtered by actor: who claimed or completed a step of an instance
+        Index("ix_human_tasks_claimer", "claimed_by", "instance_id"),
+        Index("ix_human_tasks_completer", "completed_by", "instance_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
@@ -272,6 +276,39 @@ class HumanTask(Base):
     wait_minutes: Mapped[int | None] = mapped_column(Integer, default=None)  # created -> claimed
     handle_minutes: Mapped[int | None] = mapped_column(Integer, default=None)  # claimed -> done
     over_minutes: Mapped[int | None] = mapped_column(Integer, default=None)  # office, past due
+
+
+class AnalyticsTotal(Base):
+    """A maintained sum behind the analytics page (engine/analytics_totals.py): how many of one
+    thing (a count, or tasks with one value of a minutes column) the instances of one version
+    started in one month ('m', 'YYYY-MM') or year ('y', 'YYYY') contribute."""
+
+    __tablename__ = "analytics_totals"
+    definition_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(7), primary_key=True)
+    dim: Mapped[str] = mapped_column(String(10), primary_key=True)  # step, lane, person ...
+    metric: Mapped[str] = mapped_column(String(30), primary_key=True)
+    gkey: Mapped[str] = mapped_column(String(200), primary_key=True)  # which step, lane ...
+    value: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AnalyticsLate(Base):
+    """An instance with a step completed after its due time, and its worst such step."""
+
+    __tablename__ = "analytics_late"
+    __table_args__ = (
+        Index("ix_analytics_late_period", "process_key", "started_at"),
+        Index("ix_analytics_late_worst", "process_key", text("over_minutes DESC"), "instance_id"),
+    )
+    instance_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    process_key: Mapped[str] = mapped_column(String(200))
+    definition_id: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column()
+    over_minutes: Mapped[int] = mapped_column(Integer)
+    step_no: Mapped[int | None] = mapped_column(Integer, default=None)
+    name: Mapped[str] = mapped_column(Text, default="")
 
 
 class Notification(Base):

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from engine.sop import Sop
-from exporters.progress import InstanceOverlay, overlay_from_rows, standards_of
+from exporters.progress import InstanceOverlay, overlay_from_rows, standards_of, timing_lines
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,25 @@ def instance_overlay(instance_id: int):
     standards = standards_of(instance.definition.model.steps, alur.calendar.average_day_minutes)
     overlay = overlay_from_rows(rows, names, alur.calendar.timezone, title, standards)
     return instance.definition, overlay
+
+
+def instance_timings(instance_id: int):
+    """The instance's working-time lines and the office's time zone, through the facade."""
+    from engine.cli.common import open_alur
+    from engine.errors import NotFound
+
+    alur = open_alur()
+    instance = alur.instance(instance_id)
+    rows = alur.task_rows(instance_id)
+    names: dict[str, str] = {}
+    for username in sorted({row.completed_by for row in rows if row.completed_by}):
+        try:
+            names[username] = alur.user(username).full_name or username
+        except NotFound:
+            names[username] = username
+    steps = instance.definition.model.steps
+    lines = timing_lines(rows, steps, names, alur.calendar.average_day_minutes)
+    return lines, alur.calendar.timezone
 
 
 def _compare(file: Path, definition) -> None:

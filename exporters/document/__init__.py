@@ -10,13 +10,14 @@ import logging
 import math
 import re
 import time
+from datetime import UTC, tzinfo
 from html import escape
 
 from engine.sop import Identity, Sop
 from exporters.document.chromium import html_to_pdf
 from exporters.document.style import PAGE_CSS
 from exporters.flowchart import render_pages
-from exporters.progress import InstanceOverlay
+from exporters.progress import InstanceOverlay, TimingLine
 
 log = logging.getLogger(__name__)
 
@@ -36,23 +37,38 @@ _SVG_SIZE = re.compile(r'<svg width="[^"]*" height="[^"]*"')
 _GRAPHVIZ_ID = re.compile(r'\bid="((?:graph|node|edge|clust)\d+)"')
 
 
-def render_document(sop: Sop, fmt: str = "html", overlay: InstanceOverlay | None = None) -> bytes:
-    """The whole document as UTF-8 HTML or as PDF (RuntimeError when Chromium is missing)."""
+def render_document(
+    sop: Sop,
+    fmt: str = "html",
+    overlay: InstanceOverlay | None = None,
+    timings: list[TimingLine] | None = None,
+    zone: tzinfo = UTC,
+) -> bytes:
+    """The whole document as UTF-8 HTML or as PDF (RuntimeError when Chromium is missing);
+    with an instance's timings, its working-time table as the last page."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} tidak didukung; pilih {', '.join(FORMATS)}")
     started = time.perf_counter()
-    html = document_html(sop, overlay)
+    html = document_html(sop, overlay, timings, zone)
     data = html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8")
     log.info("document %s as %s in %.2f s", sop.code, fmt, time.perf_counter() - started)
     return data
 
 
-def document_html(sop: Sop, overlay: InstanceOverlay | None = None) -> str:
-    """The HTML text: one <section class="page"> for the identity, one per flowchart page."""
+def document_html(
+    sop: Sop,
+    overlay: InstanceOverlay | None = None,
+    timings: list[TimingLine] | None = None,
+    zone: tzinfo = UTC,
+) -> str:
+    """The HTML text: one <section class="page"> for the identity, one per flowchart page, and
+    with timings one for the instance's working-time table."""
     pages = [
         f'<section class="page flowchart" id="halaman-{n}">\n{inline_svg(svg, n)}\n</section>'
         for n, svg in enumerate(render_pages(sop, "svg", overlay), start=1)
     ]
+    if timings is not None:
+        pages.append(working_time_page(timings, overlay.title if overlay else "", zone))
     title = escape(f"SOP {sop.code} - {sop.identity.nama_sop or sop.name}")
     return "\n".join(
         [
@@ -172,3 +188,71 @@ def _numbered(items: list[str]) -> str:
     if not items:
         return '<span class="kosong">-</span>'
     return "<ol>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ol>"
+
+
+def working_time_page(lines: list[TimingLine], title: str, zone: tzinfo) -> str:
+    """The instance's working-time table: per completed task its office time beside its
+    calendar time and the Mutu Baku, marked when over it or sent back; totals at the foot."""
+    head = (
+        "No", "Kegiatan", "Dikerjakan oleh", "Selesai", "Waktu kerja kantor",
+        "Waktu kalender", "Mutu Baku Waktu", "Lebih dari baku", "Tanda",
+    )  # fmt: skip
+    body = []
+    for line in lines:
+        over = line.minutes_over
+        marks = [
+            text
+            for text, on in (
+                (f"melebihi baku {_minutes(over)}", over is not None),
+                ("dikembalikan (Tidak)", line.sent_back),
+                ("diulang setelah dikembalikan", line.redone),
+            )
+            if on
+        ]
+        done = line.done_at.astimezone(zone).strftime("%d-%m-%Y %H:%M") if line.done_at else ""
+        cells = (
+            "" if line.step_no is None else str(line.step_no), line.activity, line.done_by, done,
+            _minutes(line.office_minutes), _minutes(line.calendar_minutes),
+            line.standard or "tanpa Waktu", _minutes(over) if over is not None else "",
+            "; ".join(marks),
+        )  # fmt: skip
+        row_class = ' class="lebih"' if over is not None else ""
+        body.append(f"<tr{row_class}>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    over_count = sum(line.minutes_over is not None for line in lines)
+    sent_back = sum(line.sent_back for line in lines)
+    total = (
+        "Jumlah", f"{len(lines)} langkah, {over_count} melebihi baku", "", "",
+        _minutes(sum(line.office_minutes or 0 for line in lines)),
+        _minutes(sum(line.calendar_minutes or 0 for line in lines)),
+        _minutes(sum(line.standard_minutes or 0 for line in lines)),
+        _minutes(sum(line.minutes_over or 0 for line in lines)),
+        f"{sent_back} kali dikembalikan",
+    )  # fmt: skip
+    if not lines:
+        body.append('<tr><td colspan="9" class="kosong">Belum ada langkah yang selesai.</td></tr>')
+    return "\n".join(
+        [
+            '<section class="page waktu-kerja" id="waktu-kerja">',
+            f"<h2>Waktu kerja per langkah{': ' + escape(title) if title else ''}</h2>",
+            "<p>Waktu kerja kantor menghitung jam kantor saja (tanpa malam, akhir pekan dan hari "
+            "libur) dan dibandingkan dengan Mutu Baku Waktu; waktu kalender menghitung setiap "
+            "jam sejak langkah dibuka sampai selesai.</p>",
+            "<table>",
+            "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
+            "<tbody>",
+            *body,
+            "</tbody>",
+            "<tfoot><tr>" + "".join(f"<th>{escape(c)}</th>" for c in total) + "</tr></tfoot>",
+            "</table>",
+            "</section>",
+        ]
+    )
+
+
+def _minutes(total: int | None) -> str:
+    """Minutes as '45 mnt' or '3 j 05 mnt'; '-' when not known."""
+    if total is None:
+        return "-"
+    if total < 60:
+        return f"{total} mnt"
+    return f"{total // 60} j {total % 60:02d} mnt"

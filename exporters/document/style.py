@@ -34,4 +34,8 @@ th, td { border: 0.75pt solid #000; padding: 0.9mm 2mm; vertical-align: top; tex
 .kisi ol { margin: 0; padding-left: 5.5mm; }
 .kisi li { margin: 0.2mm 0; }
 .kosong { color: #555; }
+.waktu-kerja h2 { font-size: 11pt; margin: 0 0 2mm; }
+.waktu-kerja p { margin: 0 0 2.5mm; }
+.waktu-kerja thead th, .waktu-kerja tfoot th { background: #d9d9d9; }
+.waktu-kerja tr.lebih td { background: #ffe0b2; font-weight: bold; }
 """

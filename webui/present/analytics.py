@@ -57,10 +57,51 @@ def pictures(figures: Analytics) -> dict[str, Markup]:
     return {name: Markup(text) for name, text in svg.items()}  # built from escaped text only
 
 
-def heat_style(share: float | None) -> str:
-    """The inline style of a cell coloured by its share over standard."""
-    return f"background:{heat_colour(share)};color:{heat_text_colour(share)}"
+def heat_attrs(share: float | None) -> Markup:
+    """A cell's colours by its share over standard, as data attributes heat-diagram.js applies
+    (the CSP refuses inline styles); the cell prints the share itself."""
+    return Markup('data-heat-fill="{}" data-heat-text="{}"').format(
+        heat_colour(share), heat_text_colour(share)
+    )
 
 
 def share_text(share: float | None) -> str:
     return percent(share)
+
+
+def bpmn_heat(figures: Analytics) -> list[dict]:
+    """The BPMN diagram's heat marks: per step its task's element id, the share over standard
+    (and its label, drawn on the element so the colour is never the only cue), the fill and the
+    text colour that reads on it; also the text alternative's lines, in step order."""
+    marks = []
+    for step in figures.steps:
+        found = figures.sop.find(step.step_no)
+        share = step.figures.over_share
+        label = percent(share) if share is not None else _("no figures")
+        marks.append(
+            {
+                "id": (found.element_id or found.task_id) if found else f"Langkah_{step.step_no}",
+                "share": share,
+                "label": label,
+                "fill": heat_colour(share),
+                "text": heat_text_colour(share),
+                "line": _(
+                    "%(no)s. %(activity)s (%(actor)s): %(label)s over standard, %(over)s of "
+                    "%(with)s completions",
+                    no=step.step_no,
+                    activity=step.activity,
+                    actor=step.actor,
+                    label=label,
+                    over=step.figures.over,
+                    **{"with": step.figures.with_standard},
+                )
+                if share is not None
+                else _(
+                    "%(no)s. %(activity)s (%(actor)s): no completion with a standard",
+                    no=step.step_no,
+                    activity=step.activity,
+                    actor=step.actor,
+                ),
+            }
+        )
+    return marks

@@ -22,11 +22,14 @@ from flask_login import current_user, login_required
 
 from engine.errors import PermissionDenied
 from engine.views import STATES, all_traces, eventlog_formats, log_chunks, may_view_task
+from exporters.document import render_document
+from exporters.progress import timing_lines
 from webui import access, request_cache
 from webui.facade import alur
 from webui.present import charts, downloads, instance_list, progress, timeline
 from webui.present.history_csv import history_csv
 
+DOCUMENT_TYPES = {"pdf": "application/pdf"}  # the HTML's inline style is the CSP's to refuse
 bp = Blueprint("instances", __name__, url_prefix="/instances")
 VIEWS = ("bpmn", "sop")
 REASON_MAX = 2000
@@ -144,6 +147,31 @@ def flowchart(instance_id: int, fmt: str):
     overlay = progress.of(instance).overlay
     name = f"{instance.process_key}-instans-{instance.id}"
     return charts.flowchart(instance.definition, fmt, name, overlay)
+
+
+@bp.get("/<int:instance_id>/document.<fmt>")
+@login_required
+def document(instance_id: int, fmt: str):
+    """The instance's SOP AP document: identity page, the flowchart with its progress (late steps
+    marked), and its working-time table (office and calendar time, totals, send-backs)."""
+    if fmt not in DOCUMENT_TYPES:
+        abort(404)
+    instance, _user = access.readable_instance(instance_id)
+    state = progress.of(instance)
+    engine = alur()
+    names = {t.completed_by: request_cache.person(t.completed_by) for t in state.tasks}
+    sop = instance.definition.model
+    lines = timing_lines(state.tasks, sop.steps, names, engine.calendar.average_day_minutes)
+    try:
+        data = render_document(sop, fmt, state.overlay, lines, engine.calendar.timezone)
+    except RuntimeError:  # no Chromium on this server to print the PDF
+        abort(503)
+    return send_file(
+        BytesIO(data),
+        mimetype=DOCUMENT_TYPES[fmt],
+        as_attachment=True,
+        download_name=f"{instance.process_key}-instans-{instance.id}.{fmt}",
+    )
 
 
 @bp.get("/<int:instance_id>/history.csv")

@@ -264,3 +264,19 @@ def test_unknown_ids_are_errors(office):
     )
     assert "instans 99 tidak ada" in office("history", 99, code=1).stderr
     assert "proses nope tidak ada" in office("start", "nope", "--user", "kabid", code=1).stderr
+
+
+def test_db_rebuild_analytics_sums_them_anew(office, cli_env):
+    """Sums lost (rows restored around the engine) come back from the tasks."""
+    from engine.storage.tables import AnalyticsTotal
+
+    office("start", "sop_a", "--title", "Rapat", "--user", "kabid")
+    office("users", "add", "insp", "--role", "auditor")
+    alur = Alur()
+    before = alur.analytics("sop_a", "insp")
+    with alur.session() as s:
+        s.execute(AnalyticsTotal.__table__.delete())
+    assert alur.analytics("sop_a", "insp").started == 0
+    assert office("db", "rebuild-analytics").output == "analitik dihitung ulang: 1 instans\n"
+    after = alur.analytics("sop_a", "insp")
+    assert after.started == 1 and after.steps == before.steps

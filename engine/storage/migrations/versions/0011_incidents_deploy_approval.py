@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_incidents_deploy_approval"
-down_revision = "0009_task_drafts"
+down_revision = "0010_analytics_totals"
 branch_labels = None
 depends_on = None
 
