@@ -21,6 +21,10 @@ Environment (defaults in brackets):
   ALUR_BENCH_PAGE_SAMPLES     cold+warm loads per page in Chromium (page weight) [3]
   ALUR_BENCH_ANALYTICS_INSTANCES completed instances of the analytics figure [100000]
   ALUR_BENCH_ANALYTICS_CALLS  timed analytics reads per period [5]
+  ALUR_BENCH_PROFILE_INSTANCES open instances of the inbox profile [100000]
+  ALUR_BENCH_PROFILE_TOP      functions listed per profile [12]
+
+`profile` (cProfile of the hot paths, benchmarks/profiles.py) runs only when named.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ from benchmarks import (
     page_weight,
     pg_available,
     pg_server_url,
+    profiles,
     psycopg_url,
 )
 
@@ -96,6 +101,11 @@ def main() -> None:
             env_int("ALUR_BENCH_ANALYTICS_CALLS", 5),
             database,
         )
+    if "profile" in only:
+        kind = "postgresql" if pg else "sqlite"
+        top = env_int("ALUR_BENCH_PROFILE_TOP", 12)
+        instances = env_int("ALUR_BENCH_PROFILE_INSTANCES", 100_000)
+        profiles.run(emit, kind, instances, top, database)
     emit(machine(pg, time.perf_counter() - started, load_start))
 
 
