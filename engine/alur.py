@@ -250,7 +250,7 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
             self.files.check(upload)  # refuse an oversized file before writing any
 
         def work(s: Session):
-            task = inbox.get(s, task_id)
+            task = lifecycle.lock_task(s, task_id)
             user = self._person(s, username)
             digests = [stage.put(u) for u in uploads]
             rows = [

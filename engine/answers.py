@@ -48,7 +48,7 @@ class Answers:
         """Complete a task in one write transaction; the API's answer (task, instance, next)."""
 
         def work(s: Session):
-            task, user = inbox.get(s, task_id), self._person(s, username)
+            task, user = lifecycle.lock_task(s, task_id), self._person(s, username)
             instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
             definition, now = instance.definition, self.clock()
 

@@ -107,7 +107,7 @@ class Pages:
         with self.session(read_only=True) as s:
             user = self._person(s, username)
             return Nav(
-                inbox_count=len(inbox.inbox(s, user, InboxFilter(), self.clock())),
+                inbox_count=inbox.inbox_count(s, user, InboxFilter(), self.clock()),
                 unread_count=notifications.unread_count(s, user),
                 can=abilities(user),
             )
@@ -332,7 +332,7 @@ class Pages:
             self.files.check(upload)  # refuse an oversized file before anything else
 
         def work(s: Session):
-            task, user = inbox.get(s, task_id), self._person(s, username)
+            task, user = lifecycle.lock_task(s, task_id), self._person(s, username)
             if not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             if task.state != "open":

@@ -12,14 +12,14 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine import access, analytics, audit, notifications, task_drafts
 from engine.bpmn.forms import forms_of
 from engine.bpmn.loops import INSTANCES_MAX
 from engine.clock import Clock, system_clock
-from engine.errors import Conflict, InvalidInput, PermissionDenied, ProcessError
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ProcessError
 from engine.roles import RoleMap
 from engine.runtime.decision_task import DECIDED
 from engine.runtime.form_values import form_values
@@ -90,9 +90,14 @@ def start(
 def complete(
     session: Session, ctx: Context, task: HumanTask, user: User, form: Completion
 ) -> tuple[Instance, Handle]:
-    """Complete one human task; the caller commits, or rolls back on any error."""
-    instance = lock_instance(session, task.instance_id)
-    session.refresh(task, with_for_update=True)
+    """Complete one human task; the caller commits, or rolls back on any error.
+
+    The task should come from lock_task in this session (else it is locked here).
+    """
+    instance = session.info.get(_LOCKED, {}).get(task.id)  # read under lock_task's lock
+    if instance is None:
+        task = lock_task(session, task.id)
+        instance = session.info[_LOCKED][task.id]
     if instance.state == "suspended":
         raise Conflict("instance_suspended", id=instance.id)
     if task.state != "open":
@@ -157,6 +162,36 @@ def complete(
     return instance, handle
 
 
+_LOCKED = "alur_locked_tasks"  # session.info: task id -> its instance, as lock_task read them
+_OPEN = "alur_open_tasks"  # session.info: instance id -> its open task rows, read by lock_task
+
+
+def lock_task(session: Session, task_id: int) -> HumanTask:
+    """A task to complete: its instance locked FOR UPDATE first (the order every writer of an
+    instance takes), then the instance, the task and the instance's other open tasks read under
+    the lock (these locked too), three statements in all. _advance uses the open rows read
+    here instead of asking again."""
+    owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    locked = select(Instance.id).where(Instance.id == owner).with_for_update()
+    instance_id = session.execute(locked).scalar()
+    if instance_id is None:
+        raise NotFound("task_missing", id=task_id)
+    instance = session.get(Instance, instance_id, populate_existing=True)
+    rows = session.scalars(
+        select(HumanTask)
+        .where(
+            HumanTask.instance_id == instance_id,
+            or_(HumanTask.state == "open", HumanTask.id == task_id),
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    task = next(t for t in rows if t.id == task_id)
+    session.info.setdefault(_LOCKED, {})[task_id] = instance
+    session.info.setdefault(_OPEN, {})[instance_id] = [t for t in rows if t.state == "open"]
+    return task
+
+
 def lock_instance(session: Session, instance_id: int) -> Instance | None:
     """The instance row locked FOR UPDATE, read once the lock is held.
 
@@ -188,7 +223,10 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
     """Run engine steps, then mirror READY user tasks into human-task rows and save."""
     workflow: BpmnWorkflow = handle.workflow
     workflow.do_engine_steps()
-    open_rows = {t.task_id: t for t in _open_tasks(session, instance.id)}
+    known = session.info.get(_OPEN, {}).pop(instance.id, None)  # read under lock_task's lock
+    if known is None:
+        known = _open_tasks(session, instance.id)
+    open_rows = {t.task_id: t for t in known if t.state == "open"}
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     _check_instances(ready.values())
     for task_id, row in open_rows.items():
@@ -197,14 +235,18 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
             task_drafts.clear(session, row.id)  # nobody can resume a cancelled task
     now = ctx.clock()
     _record_decisions(session, instance, workflow, actor, now)
+    created = []
     for task_id, spiff_task in ready.items():
         if task_id in open_rows:
             continue
         row = _human_task(ctx, instance, spiff_task, now)
         if returned:
             row.data = {"dikembalikan": returned}
-        session.add(row)
+        created.append(row)
+    if created:  # one flush for the new rows (their ids), and what the step wrote before
+        session.add_all(created)
         session.flush()
+    for row in created:
         audit.record(session, instance.id, "task_created", actor, row, at=now, role=row.role)
         notifications.task_arrived(session, row, instance, returned, now, ctx.email)
     if workflow.is_completed():
