@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from engine import access, analytics, audit, definitions, delegations, inbox, migration, users
@@ -185,7 +185,9 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
         return [task_row(t, now) for t in self.task_history(instance_id)]
 
     # -- tasks ------------------------------------------------------------------------------
-    def inbox(self, username: str, flt: InboxFilter | None = None) -> list[HumanTask]:
+    def inbox(self, username: str, flt: InboxFilter | None = None) -> list[Row]:
+        """The person's open tasks, soonest due first: read-only rows with HumanTask's columns
+        as attributes (engine.inbox.inbox)."""
         with self.session(read_only=True) as s:
             return inbox.inbox(s, self._person(s, username), flt or InboxFilter(), self.clock())
 

@@ -130,11 +130,20 @@ def create_token(session: Session, user: User, label: str, now: datetime) -> str
     return token
 
 
+# a token with its user and the user's roles, one statement (every API call reads it)
+_BY_TOKEN = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("token_hash", type_=String))
+    .options(joinedload(ApiToken.user).joinedload(User.roles))
+)
+
+
 def token_row(session: Session, token: str) -> ApiToken | None:
     """The usable token row for a personal API token (its user active); None otherwise."""
     if not token.startswith("alur_"):
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    found = session.execute(_BY_TOKEN, {"token_hash": token_hash(token)})
+    row = found.unique().scalar_one_or_none()
     if row is None or row.revoked or not row.user.active:
         return None
     return row

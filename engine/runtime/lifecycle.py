@@ -8,12 +8,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from engine import access, analytics, audit, notifications, task_drafts
 from engine.bpmn.forms import forms_of
@@ -167,20 +170,27 @@ _OPEN = "alur_open_tasks"  # session.info: instance id -> its open task rows, re
 
 
 def lock_task(session: Session, task_id: int) -> HumanTask:
-    """A task to complete: its instance locked FOR UPDATE first (the order every writer of an
-    instance takes), then the instance, the task and the instance's other open tasks read under
-    the lock (these locked too), three statements in all. _advance uses the open rows read
+    """A task to complete: its instance locked FOR UPDATE and read (the lock first: the order
+    every writer of an instance takes), then the task and the instance's other open tasks read
+    under the lock (these locked too), two statements in all. The instance's version comes from
+    the process's copy (versions never change once deployed). _advance uses the open rows read
     here instead of asking again."""
     owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-    locked = select(Instance.id).where(Instance.id == owner).with_for_update()
-    instance_id = session.execute(locked).scalar()
-    if instance_id is None:
+    instance = session.scalars(
+        select(Instance)
+        .where(Instance.id == owner)
+        .options(lazyload(Instance.definition))  # a join would not lock (see lock_instance)
+        .with_for_update(of=Instance)
+        .execution_options(populate_existing=True)
+    ).first()
+    if instance is None:
         raise NotFound("task_missing", id=task_id)
-    instance = session.get(Instance, instance_id, populate_existing=True)
+    # the version, as loaded (no history: nothing of it is written back)
+    set_committed_value(instance, "definition", known_definition(session, instance.definition_id))
     rows = session.scalars(
         select(HumanTask)
         .where(
-            HumanTask.instance_id == instance_id,
+            HumanTask.instance_id == instance.id,
             or_(HumanTask.state == "open", HumanTask.id == task_id),
         )
         .with_for_update()
@@ -188,8 +198,31 @@ def lock_task(session: Session, task_id: int) -> HumanTask:
     ).all()
     task = next(t for t in rows if t.id == task_id)
     session.info.setdefault(_LOCKED, {})[task_id] = instance
-    session.info.setdefault(_OPEN, {})[instance_id] = [t for t in rows if t.state == "open"]
+    session.info.setdefault(_OPEN, {})[instance.id] = [t for t in rows if t.state == "open"]
     return task
+
+
+# database (engine) -> definition id -> the version's column values, read once per process
+_DEFINITIONS: WeakKeyDictionary = WeakKeyDictionary()
+_COLUMNS = [c.key for c in Definition.__table__.columns]
+
+
+def known_definition(session: Session, definition_id: int) -> Definition:
+    """The version in the session: read once per process and database, then put in as a
+    persistent copy without a statement (a deployed version's row is never changed)."""
+    found = session.identity_map.get(identity_key(Definition, definition_id))
+    if found is not None:
+        return found
+    known = _DEFINITIONS.setdefault(session.get_bind(), {})
+    values = known.get(definition_id)
+    if values is None:
+        found = session.get(Definition, definition_id)
+        known[definition_id] = {k: getattr(found, k) for k in _COLUMNS}
+        return found
+    copy = Definition(**values)
+    make_transient_to_detached(copy)
+    session.add(copy)
+    return copy
 
 
 def lock_instance(session: Session, instance_id: int) -> Instance | None:
