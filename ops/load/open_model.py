@@ -94,7 +94,9 @@ class Clerks:
         page = http.get(base + "/login", timeout=30).text
         token = next((a or b for a, b in CSRF.findall(page)), "")
         form = {"username": who.username, "password": self.password, "csrf_token": token}
-        http.post(base + "/login", data=form, timeout=30, allow_redirects=False)
+        signed = http.post(base + "/login", data=form, timeout=30, allow_redirects=False)
+        if signed.status_code != 302:  # the HTML requests would all land on the sign-in page
+            raise RuntimeError(f"sign-in of {who.username}: HTTP {signed.status_code}")
         return http
 
     def turn(self, step: Step, scheduled: float, rng: random.Random) -> None:
@@ -112,7 +114,9 @@ class Clerks:
         def call(method: str, path: str, name: str, ok=(200,), **kwargs):
             began = time.monotonic()
             try:
-                response = http.request(method, base + path, timeout=60, **kwargs)
+                response = http.request(
+                    method, base + path, timeout=60, allow_redirects=False, **kwargs
+                )
             except requests.RequestException:
                 with self.lock:
                     step.failures[name] += 1

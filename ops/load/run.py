@@ -73,7 +73,9 @@ def _run(args, url: str, out: Path) -> int:
     write_staff(out / "staff.json", staff)
     print(f"seeded {len(staff)} staff in {time.monotonic() - began:.1f} s", file=sys.stderr)
     ports = [int(p) for p in args.ports.split()]
-    cluster = Cluster(url, out, ports, workers=args.workers)
+    # plain http on loopback: the session cookie of the open model's signed-in clerks must not
+    # be marked Secure, or their HTML requests would come back to the sign-in page
+    cluster = Cluster(url, out, ports, workers=args.workers, env={"ALUR_COOKIE_SECURE": "0"})
     load_before = os.getloadavg()
     opened = None
     with cluster:
