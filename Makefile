@@ -50,7 +50,8 @@ run: setup
 bench: setup
 	$(VENV)/bin/python -m benchmarks
 
-# 50 simulated staff against two app servers on one PostgreSQL (docs/performance.md).
+# 50 simulated staff against two app servers on one PostgreSQL (docs/performance.md): the closed
+# loop, then the open model (a fixed arrival rate stepped up to saturation, then 50 % and 80 %).
 load: setup
 	$(VENV)/bin/python -m ops.load.run
 

@@ -2,7 +2,7 @@
 
 Environment (defaults in brackets):
   ALUR_BENCH_ONLY             figures to run [all]: history,e2e,inbox,expressions,completion,
-                              migration,pages,analytics
+                              instance_page,migration,pages,analytics
   ALUR_BENCH_DBS              databases for history, e2e and migration [sqlite,postgresql]
   ALUR_BENCH_PG_URL           PostgreSQL server [postgresql://postgres@127.0.0.1:5432/postgres];
                               a database is created per figure and dropped after; unreachable:
@@ -21,6 +21,13 @@ Environment (defaults in brackets):
   ALUR_BENCH_PAGE_SAMPLES     cold+warm loads per page in Chromium (page weight) [3]
   ALUR_BENCH_ANALYTICS_INSTANCES completed instances of the analytics figure [100000]
   ALUR_BENCH_ANALYTICS_CALLS  timed analytics reads per period [5]
+  ALUR_BENCH_PAGE_ROUNDS      loop rounds of the instance page's instance [250 = 500 steps]
+  ALUR_BENCH_PAGE_CALLS       timed requests of the instance page [20]
+  ALUR_BENCH_PROFILE_INSTANCES open instances of the inbox profile [100000]
+  ALUR_BENCH_PROFILE_TOP      functions listed per profile [12]
+
+`profile` (cProfile of the hot paths, benchmarks/profiles.py) runs only when named. The run ends
+with one `target` line per target of the fast path (benchmarks/targets.py), met true or false.
 """
 
 from __future__ import annotations
@@ -40,27 +47,33 @@ from benchmarks import (
     completion,
     database,
     e2e,
-    emit,
     env_int,
     expressions,
     history_cost,
     inbox,
+    instance_page,
     migration,
     note,
     page_weight,
     pg_available,
     pg_server_url,
+    profiles,
     psycopg_url,
+    targets,
 )
+from benchmarks import emit as print_line
 
 
 def main() -> None:
     started, load_start = time.perf_counter(), _loadavg()
-    only = set(
-        os.environ.get(
-            "ALUR_BENCH_ONLY", "history,e2e,inbox,expressions,completion,migration,pages,analytics"
-        ).split(",")
-    )
+    everything = "history,e2e,inbox,expressions,completion,instance_page,migration,pages,analytics"
+    only = set(os.environ.get("ALUR_BENCH_ONLY", everything).split(","))
+    lines: list[dict] = []
+
+    def emit(line: dict) -> None:
+        lines.append(line)
+        print_line(line)
+
     kinds = os.environ.get("ALUR_BENCH_DBS", "sqlite,postgresql").split(",")
     pg = "postgresql" in kinds + [os.environ.get("ALUR_BENCH_INBOX_DB", "postgresql")]
     pg = pg and pg_available()
@@ -73,6 +86,9 @@ def main() -> None:
         e2e.run(emit, kinds, runs, env_int("ALUR_BENCH_E2E_MEMORY_RUNS", 100), database)
     if "completion" in only:
         completion.run(emit, kinds, env_int("ALUR_BENCH_COMPLETION_RUNS", 3), database)
+    if "instance_page" in only:
+        rounds, calls = env_int("ALUR_BENCH_PAGE_ROUNDS", 250), env_int("ALUR_BENCH_PAGE_CALLS", 20)
+        instance_page.run(emit, kinds, rounds, calls, database)
     inbox_db = os.environ.get("ALUR_BENCH_INBOX_DB", "postgresql")
     if "inbox" in only and (inbox_db != "postgresql" or pg):
         inbox.run(
@@ -96,6 +112,12 @@ def main() -> None:
             env_int("ALUR_BENCH_ANALYTICS_CALLS", 5),
             database,
         )
+    if "profile" in only:
+        kind = "postgresql" if pg else "sqlite"
+        top = env_int("ALUR_BENCH_PROFILE_TOP", 12)
+        instances = env_int("ALUR_BENCH_PROFILE_INSTANCES", 100_000)
+        profiles.run(emit, kind, instances, top, database)
+    targets.report(emit, lines)
     emit(machine(pg, time.perf_counter() - started, load_start))
 
 

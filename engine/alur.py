@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from engine import (
@@ -211,7 +211,9 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
         return [task_row(t, now) for t in self.task_history(instance_id)]
 
     # -- tasks ------------------------------------------------------------------------------
-    def inbox(self, username: str, flt: InboxFilter | None = None) -> list[HumanTask]:
+    def inbox(self, username: str, flt: InboxFilter | None = None) -> list[Row]:
+        """The person's open tasks, soonest due first: read-only rows with HumanTask's columns
+        as attributes (engine.inbox.inbox)."""
         with self.session(read_only=True) as s:
             return inbox.inbox(s, self._person(s, username), flt or InboxFilter(), self.clock())
 
@@ -284,7 +286,7 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
             self.files.check(upload)  # refuse an oversized file before writing any
 
         def work(s: Session):
-            task = inbox.get(s, task_id)
+            task = lifecycle.lock_task(s, task_id)
             user = self._person(s, username)
             digests = [stage.put(u) for u in uploads]
             rows = [

@@ -48,7 +48,7 @@ class Answers:
         """Complete a task in one write transaction; the API's answer (task, instance, next)."""
 
         def work(s: Session):
-            task, user = inbox.get(s, task_id), self._person(s, username)
+            task, user = lifecycle.lock_task(s, task_id), self._person(s, username)
             instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
             definition, now = instance.definition, self.clock()
 
@@ -90,16 +90,21 @@ def _instance_answer(s: Session, instance: Instance, now: datetime) -> dict:
 
 
 def _tasks_json(s: Session, tasks: list[HumanTask], now: datetime) -> list[dict]:
+    """The tasks as the API shows them. Of their instances only the title and the version's id
+    are read (a whole Instance row brings its version's BPMN, spec and SOP along, for every
+    instance); the versions come from the process's copy (lifecycle.known_definition)."""
     ids = {t.instance_id for t in tasks}
-    about = (
-        {i.id: i for i in s.scalars(select(Instance).where(Instance.id.in_(ids)))} if ids else {}
-    )
+    query = select(Instance.id, Instance.title, Instance.definition_id).where(Instance.id.in_(ids))
+    about = {i: (title, d) for i, title, d in s.execute(query)} if ids else {}
+    versions = {d: lifecycle.known_definition(s, d) for _title, d in about.values()}
     return [
         rows.task_detail_json(
             t,
-            about[t.instance_id].title,
-            about[t.instance_id].definition.code,
-            lifecycle.step_of(s, about[t.instance_id], t)[0].model,
+            about[t.instance_id][0],
+            versions[about[t.instance_id][1]].code,
+            lifecycle.known_definition(
+                s, t.called_definition_id or about[t.instance_id][1]
+            ).model,  # a called process's task: that process's steps
             now,
         )
         for t in tasks

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, not_, or_, select, union_all
+from sqlalchemy import Integer, Row, String, bindparam, exists, func, not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine import access, audit, notifications, rows
 from engine.errors import Conflict, NotFound
-from engine.storage.tables import HumanTask, Instance, User
+from engine.storage.tables import HumanTask, Instance, User, UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -23,42 +23,100 @@ class InboxFilter:
     limit: int = 200
 
 
-def inbox(session: Session, user: User, flt: InboxFilter, now: datetime) -> list[HumanTask]:
+def inbox(session: Session, user: User, flt: InboxFilter, now: datetime) -> list[Row]:
     """Open tasks of the user's roles (unclaimed or claimed by them) and tasks named for them;
     the roles they act in for an absent official count (attached to the user beforehand).
+    Read-only rows with the columns of HumanTask as attributes, not ORM objects: an inbox reads
+    up to its limit of them on every call, and nothing changes them.
 
     One branch per role plus one for tasks named for the user, each answered in due order by
     the (state, role, due_at, id) index and cut at the limit, then merged: an OR over roles
     would make the database read and sort every visible row instead.
     """
-    me = user.username
+    statement, params = _inbox_statement(user, flt, now, count=False)
+    return list(session.execute(statement, params))
+
+
+def inbox_count(session: Session, user: User, flt: InboxFilter, now: datetime) -> int:
+    """len(inbox(...)) without loading the tasks: the same ids, counted by the database."""
+    statement, params = _inbox_statement(user, flt, now, count=True)
+    return session.scalar(statement, params) or 0
+
+
+# Inbox statements by shape (number of roles, the filter's fields in use, list or count), built
+# once per process: building the UNION ALL of one branch per role costs more than running it.
+# Every value (roles, user, limit, process, instance, now) is a bound parameter.
+_STATEMENTS: dict[tuple, object] = {}
+_STATEMENTS_MAX = 256
+
+
+def _inbox_statement(user: User, flt: InboxFilter, now: datetime, count: bool):
+    roles = sorted(user.role_names | set(user.acting_for))
+    shape = (
+        len(roles),
+        bool(flt.process),
+        bool(flt.instance_id),
+        flt.overdue,
+        flt.mine_only,
+        flt.unclaimed_only,
+        count,
+    )
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        if len(_STATEMENTS) >= _STATEMENTS_MAX:
+            _STATEMENTS.clear()
+        statement = _STATEMENTS[shape] = _build_inbox(*shape)
+    params = {f"role_{i}": role for i, role in enumerate(roles)}
+    params.update(me=user.username, limit=flt.limit, now=now)
+    if shape[1]:
+        params["process"] = flt.process
+    if shape[2]:
+        params["instance_id"] = flt.instance_id
+    return statement, params
+
+
+def _build_inbox(roles, process, instance, overdue, mine_only, unclaimed_only, count):
+    me = bindparam("me", type_=String)
     # a suspended instance's tasks leave the inbox: nobody can take or complete them
     active = ~exists().where(Instance.id == HumanTask.instance_id, Instance.state == "suspended")
+    shape = _Shape(process, instance, overdue, bindparam("now", type_=UTCDateTime()))
     branches = [
         _branch(
-            flt,
-            now,
+            shape,
             active,
-            HumanTask.role == role,
+            HumanTask.role == bindparam(f"role_{i}", type_=String),
             HumanTask.assignee.is_(None),
             or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == me),
         )
-        for role in sorted(user.role_names | set(user.acting_for))
+        for i in range(roles)
     ]
-    branches.append(_branch(flt, now, active, HumanTask.assignee == me))
-    if flt.mine_only:
+    branches.append(_branch(shape, active, HumanTask.assignee == me))
+    if mine_only:
         branches = [b.where(HumanTask.claimed_by == me) for b in branches]
-    if flt.unclaimed_only:
+    if unclaimed_only:
         branches = [b.where(HumanTask.claimed_by.is_(None)) for b in branches]
     merged = union_all(*(select(b.subquery()) for b in branches)).subquery()
-    ids = select(merged.c.id).order_by(*_due_order(merged.c)).limit(flt.limit)
-    query = select(HumanTask).where(HumanTask.id.in_(ids)).order_by(*_due_order(HumanTask))
-    return list(session.scalars(query))
+    limit = bindparam("limit", type_=Integer)
+    ids = select(merged.c.id).order_by(*_due_order(merged.c)).limit(limit)
+    if count:
+        return select(func.count()).select_from(ids.subquery())
+    columns = select(*HumanTask.__table__.columns)
+    return columns.where(HumanTask.id.in_(ids)).order_by(*_due_order(HumanTask))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which of the filter's conditions a statement has; values are bound at execution."""
+
+    process: bool
+    instance: bool
+    overdue: bool | None
+    now: object
 
 
 def tasks(session: Session, role: str | None, flt: InboxFilter, now: datetime) -> list[HumanTask]:
     """Open tasks of one role, or all open tasks (for supervisors and the CLI)."""
-    query = _branch(flt, now, HumanTask.role == role) if role else _branch(flt, now)
+    query = _filtered(flt, now, HumanTask.role == role) if role else _filtered(flt, now)
     ids = select(query.subquery().c.id)
     return list(
         session.scalars(
@@ -67,7 +125,7 @@ def tasks(session: Session, role: str | None, flt: InboxFilter, now: datetime) -
     )
 
 
-def _branch(flt: InboxFilter, now: datetime, *conditions):
+def _filtered(flt: InboxFilter, now: datetime, *conditions):
     """Ids and due dates of open tasks matching conditions and the filter, in due order."""
     query = select(HumanTask.id, HumanTask.due_at).where(HumanTask.state == "open", *conditions)
     if flt.process:
@@ -78,6 +136,19 @@ def _branch(flt: InboxFilter, now: datetime, *conditions):
         late = rows.overdue_clause(now)
         query = query.where(late if flt.overdue else not_(late))
     return query.order_by(*_due_order(HumanTask)).limit(flt.limit)
+
+
+def _branch(shape: _Shape, *conditions):
+    """_filtered with the filter's values as bound parameters (for a statement built once)."""
+    query = select(HumanTask.id, HumanTask.due_at).where(HumanTask.state == "open", *conditions)
+    if shape.process:
+        query = query.where(HumanTask.process_key == bindparam("process", type_=String))
+    if shape.instance:
+        query = query.where(HumanTask.instance_id == bindparam("instance_id", type_=Integer))
+    if shape.overdue is not None:
+        late = rows.overdue_clause(shape.now)
+        query = query.where(late if shape.overdue else not_(late))
+    return query.order_by(*_due_order(HumanTask)).limit(bindparam("limit", type_=Integer))
 
 
 def _due_order(columns) -> tuple:

@@ -169,11 +169,23 @@ def _insert(session: Session, rows: list[dict]) -> int:
     if dialect not in ("postgresql", "sqlite"):
         session.execute(insert(Notification), rows)
         return len(rows)
-    statement = (postgresql if dialect == "postgresql" else sqlite).insert(Notification)
-    statement = statement.values(rows).on_conflict_do_nothing(
-        index_elements=["human_task_id", "kind", "username"]
-    )
-    return len(session.execute(statement.returning(Notification.id)).all())
+    return len(session.execute(_upsert(dialect), rows).all())
+
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert(dialect: str):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, built once per dialect; the rows are its
+    parameters (a statement with the rows as VALUES would be compiled again for every call)."""
+    found = _UPSERTS.get(dialect)
+    if found is None:
+        statement = (postgresql if dialect == "postgresql" else sqlite).insert(Notification)
+        statement = statement.on_conflict_do_nothing(
+            index_elements=["human_task_id", "kind", "username"]
+        )
+        found = _UPSERTS[dialect] = statement.returning(Notification.id)
+    return found
 
 
 # -- work arriving, written by the transaction that makes it ----------------------------------

@@ -133,7 +133,7 @@ class Pages:
             user = self._person(s, username)
             handles = access.may_handle_incidents(user)
             return Nav(
-                inbox_count=len(inbox.inbox(s, user, InboxFilter(), self.clock())),
+                inbox_count=inbox.inbox_count(s, user, InboxFilter(), self.clock()),
                 unread_count=notifications.unread_count(s, user),
                 can=abilities(user),
                 incident_count=incidents.open_count(s) if handles else 0,
@@ -403,7 +403,7 @@ class Pages:
             self.files.check(upload)  # refuse an oversized file before anything else
 
         def work(s: Session):
-            task, user = inbox.get(s, task_id), self._person(s, username)
+            task, user = lifecycle.lock_task(s, task_id), self._person(s, username)
             if not access.may_view_task(task, user):
                 raise PermissionDenied("task_hidden", id=task.id, role=task.role, hidden=True)
             if task.state != "open":

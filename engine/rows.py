@@ -31,7 +31,7 @@ def overdue_clause(now: datetime | None = None):
     return and_(
         HumanTask.state == "open",
         HumanTask.due_at.is_not(None),
-        HumanTask.due_at < (now or utcnow()),
+        HumanTask.due_at < (utcnow() if now is None else now),
     )
 
 

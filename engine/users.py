@@ -8,8 +8,8 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import InvalidInput, NotFound
 from engine.roles import normalise
@@ -42,8 +42,17 @@ def check_password(user: User, password: str) -> bool:
         return False
 
 
+# The user and their roles in one statement (a join, not the relationship's second SELECT),
+# built once: every request and completion reads its person this way.
+_BY_NAME = (
+    select(User)
+    .where(User.username == bindparam("username", type_=String))
+    .options(joinedload(User.roles))
+)
+
+
 def get(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
+    user = session.execute(_BY_NAME, {"username": username}).unique().scalar_one_or_none()
     if user is None:
         raise NotFound("user_missing", username=username)
     return user
@@ -121,11 +130,20 @@ def create_token(session: Session, user: User, label: str, now: datetime) -> str
     return token
 
 
+# a token with its user and the user's roles, one statement (every API call reads it)
+_BY_TOKEN = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("token_hash", type_=String))
+    .options(joinedload(ApiToken.user).joinedload(User.roles))
+)
+
+
 def token_row(session: Session, token: str) -> ApiToken | None:
     """The usable token row for a personal API token (its user active); None otherwise."""
     if not token.startswith("alur_"):
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    found = session.execute(_BY_TOKEN, {"token_hash": token_hash(token)})
+    row = found.unique().scalar_one_or_none()
     if row is None or row.revoked or not row.user.active:
         return None
     return row

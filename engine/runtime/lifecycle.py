@@ -9,19 +9,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, lazyload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from engine import access, analytics, audit, incidents, notifications, task_drafts
 from engine.bpmn.forms import forms_of
 from engine.bpmn.loops import INSTANCES_MAX
 from engine.clock import Clock, system_clock
-from engine.errors import Conflict, InvalidInput, PermissionDenied, ProcessError
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ProcessError
 from engine.roles import RoleMap
 from engine.runtime import failures
 from engine.runtime.decision_task import DECIDED
@@ -93,9 +96,14 @@ def start(
 def complete(
     session: Session, ctx: Context, task: HumanTask, user: User, form: Completion
 ) -> tuple[Instance, Handle]:
-    """Complete one human task; the caller commits, or rolls back on any error."""
-    instance = lock_instance(session, task.instance_id)
-    session.refresh(task, with_for_update=True)
+    """Complete one human task; the caller commits, or rolls back on any error.
+
+    The task should come from lock_task in this session (else it is locked here).
+    """
+    instance = session.info.get(_LOCKED, {}).get(task.id)  # read under lock_task's lock
+    if instance is None:
+        task = lock_task(session, task.id)
+        instance = session.info[_LOCKED][task.id]
     if instance.state == "suspended":
         raise Conflict("instance_suspended", id=instance.id)
     if task.state != "open":
@@ -183,6 +191,66 @@ def model_failure(instance: Instance, source: str, task_id: int | None = None):
         raise
 
 
+_LOCKED = "alur_locked_tasks"  # session.info: task id -> its instance, as lock_task read them
+_OPEN = "alur_open_tasks"  # session.info: instance id -> its open task rows, read by lock_task
+
+
+def lock_task(session: Session, task_id: int) -> HumanTask:
+    """A task to complete: its instance locked FOR UPDATE and read (the lock first: the order
+    every writer of an instance takes), then the task and the instance's other open tasks read
+    under the lock (these locked too), two statements in all. The instance's version comes from
+    the process's copy (versions never change once deployed). _advance uses the open rows read
+    here instead of asking again."""
+    owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    instance = session.scalars(
+        select(Instance)
+        .where(Instance.id == owner)
+        .options(lazyload(Instance.definition))  # a join would not lock (see lock_instance)
+        .with_for_update(of=Instance)
+        .execution_options(populate_existing=True)
+    ).first()
+    if instance is None:
+        raise NotFound("task_missing", id=task_id)
+    # the version, as loaded (no history: nothing of it is written back)
+    set_committed_value(instance, "definition", known_definition(session, instance.definition_id))
+    rows = session.scalars(
+        select(HumanTask)
+        .where(
+            HumanTask.instance_id == instance.id,
+            or_(HumanTask.state == "open", HumanTask.id == task_id),
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    task = next(t for t in rows if t.id == task_id)
+    session.info.setdefault(_LOCKED, {})[task_id] = instance
+    session.info.setdefault(_OPEN, {})[instance.id] = [t for t in rows if t.state == "open"]
+    return task
+
+
+# database (engine) -> definition id -> the version's column values, read once per process
+_DEFINITIONS: WeakKeyDictionary = WeakKeyDictionary()
+_COLUMNS = [c.key for c in Definition.__table__.columns]
+
+
+def known_definition(session: Session, definition_id: int) -> Definition:
+    """The version in the session: read once per process and database, then put in as a
+    persistent copy without a statement (a deployed version's row is never changed)."""
+    found = session.identity_map.get(identity_key(Definition, definition_id))
+    if found is not None:
+        return found
+    known = _DEFINITIONS.setdefault(session.get_bind(), {})
+    values = known.get(definition_id)
+    if values is None:
+        found = session.get(Definition, definition_id)
+        known[definition_id] = {k: getattr(found, k) for k in _COLUMNS}
+        return found
+    copy = Definition(**values)
+    make_transient_to_detached(copy)
+    session.add(copy)
+    return copy
+
+
 def lock_instance(session: Session, instance_id: int) -> Instance | None:
     """The instance row locked FOR UPDATE, read once the lock is held.
 
@@ -215,7 +283,10 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
     """Run engine steps, then mirror READY user tasks into human-task rows and save."""
     workflow: BpmnWorkflow = handle.workflow
     workflow.do_engine_steps()
-    open_rows = {t.task_id: t for t in _open_tasks(session, instance.id)}
+    known = session.info.get(_OPEN, {}).pop(instance.id, None)  # read under lock_task's lock
+    if known is None:
+        known = _open_tasks(session, instance.id)
+    open_rows = {t.task_id: t for t in known if t.state == "open"}
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     _check_instances(ready.values())
     now = ctx.clock()
@@ -225,14 +296,18 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
             task_drafts.clear(session, row.id)  # nobody can resume a cancelled task
             incidents.resolve(session, instance.id, now, actor, "withdrawn", task_id=row.id)
     _record_decisions(session, instance, workflow, actor, now)
+    created = []
     for task_id, spiff_task in ready.items():
         if task_id in open_rows:
             continue
         row = _human_task(session, ctx, instance, spiff_task, now)
         if returned:
             row.data = {"dikembalikan": returned}
-        session.add(row)
+        created.append(row)
+    if created:  # one flush for the new rows (their ids), and what the step wrote before
+        session.add_all(created)
         session.flush()
+    for row in created:
         audit.record(session, instance.id, "task_created", actor, row, at=now, role=row.role)
         notifications.task_arrived(session, row, instance, returned, now, ctx.email)
     if workflow.is_completed():

@@ -1,5 +1,10 @@
 """The load run: `python -m ops.load.run [--seconds 60] [--users 50] [--max-requests 20000]`.
 
+Two models on the same servers, one after the other (`--model closed|open|both`, both by
+default): the closed loop of locust's clerks, then the open model (ops/load/open_model.py):
+turns at a fixed arrival rate stepped up to the saturation point, then held at 50 % and 80 % of
+it, with the HTML inbox, task and instance pages in the mix.
+
 A fresh PostgreSQL database (migrated, bpmn/ deployed, 50 staff with API tokens), two app
 servers on 127.0.0.1:8001 and :8002 (ops/cluster.sh, gunicorn, an `alur worker`), locust
 headless for a bounded time and request budget, then the consistency check of every instance
@@ -14,6 +19,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -23,10 +29,10 @@ from pathlib import Path
 
 import psycopg
 
-from ops.load import consistency
+from ops.load import consistency, open_model
 from ops.load.cluster import Cluster
 from ops.load.seed import ADMIN_URL, ROOT, create_database, drop_database, seed
-from ops.load.staff import write_staff
+from ops.load.staff import process_keys, write_staff
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 PACKAGES = ["gunicorn", "locust", "Flask", "SpiffWorkflow", "SQLAlchemy", "psycopg"]
@@ -41,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ports", default="8001 8002", help='server ports ["8001 8002"]')
     parser.add_argument("--out", type=Path, help="run folder [instance/load-<time>]")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--model", choices=("closed", "open", "both"), default="both")
+    parser.add_argument("--open-start", type=float, default=4.0, help="first rate, turns/s [4]")
+    parser.add_argument("--open-factor", type=float, default=1.4, help="rate step factor [1.4]")
+    parser.add_argument("--open-steps", type=int, default=8, help="rate steps at most [8]")
+    parser.add_argument("--open-seconds", type=float, default=15, help="seconds per rate [15]")
     args = parser.parse_args(argv)
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -57,45 +68,35 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args, url: str, out: Path) -> int:
     began = time.monotonic()
-    staff = seed(url, out / "files", args.users)
+    password = secrets.token_urlsafe(12)  # the open model's clerks sign in to the HTML pages
+    staff = seed(url, out / "files", args.users, password=password)
     write_staff(out / "staff.json", staff)
     print(f"seeded {len(staff)} staff in {time.monotonic() - began:.1f} s", file=sys.stderr)
     ports = [int(p) for p in args.ports.split()]
-    cluster = Cluster(url, out, ports, workers=args.workers)
+    # plain http on loopback: the session cookie of the open model's signed-in clerks must not
+    # be marked Secure, or their HTML requests would come back to the sign-in page
+    cluster = Cluster(url, out, ports, workers=args.workers, env={"ALUR_COOKIE_SECURE": "0"})
     load_before = os.getloadavg()
+    opened = None
     with cluster:
-        env = {
-            **os.environ,
-            "ALUR_LOAD_STAFF": str(out / "staff.json"),
-            "ALUR_LOAD_HOSTS": " ".join(cluster.urls),
-            "ALUR_LOAD_MAX_REQUESTS": str(args.max_requests),
-            "ALUR_LOAD_REPORT": str(out / "locust.json"),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        }
-        command = [
-            str(Path(sys.executable).with_name("locust")),
-            "-f", str(LOCUSTFILE),
-            "--headless",
-            "--users", str(args.users),
-            "--spawn-rate", str(max(1, args.users // 2)),
-            "--run-time", f"{args.seconds}s",
-            "--stop-timeout", "10",
-            "--only-summary",
-            "--csv", str(out / "locust"),  # locust_stats_history.csv: the figures second by second
-            "--host", cluster.urls[0],
-        ]  # fmt: skip
-        with open(out / "locust.log", "w") as log:
-            subprocess.run(
-                command, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=args.seconds + 120
-            )
+        if args.model in ("closed", "both"):
+            _closed(args, cluster, out)
+        if args.model in ("open", "both"):
+            opened = _open(args, cluster, staff, password)
         load_after = os.getloadavg()
         health = cluster.status().stdout
-    locust = json.loads((out / "locust.json").read_text())
+    if args.model == "open":
+        locust = {"total": {"failures": 0}, "requests": [], "ledger": {}, "errors": []}
+    else:
+        locust = json.loads((out / "locust.json").read_text())
     locust["server_ms"] = _server_times([out / f"server-{port}.log" for port in ports])
     ledger = {int(k): v for k, v in locust.pop("ledger").items()}
+    if opened is not None:
+        ledger.update(opened[1])
     report = consistency.check(url, out / "files", ledger)
     result = {
-        "figures": _figures(locust),
+        "figures": _figures(locust) if args.model != "open" else {},
+        "open_model": opened[0] if opened else None,
         "consistency": report.summary(),
         "servers_after": health.strip().splitlines(),
         "machine": _machine(load_before, load_after),
@@ -105,13 +106,76 @@ def _run(args, url: str, out: Path) -> int:
             "max_requests": args.max_requests,
             "servers": len(ports),
             "workers_per_server": args.workers,
+            "model": args.model,
+            "open_steps": [args.open_start, args.open_factor, args.open_steps, args.open_seconds],
         },
         "locust": locust,
     }
     (out / "result.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("figures", "consistency", "machine")}, indent=1))
+    shown = ("figures", "open_model", "consistency", "machine")
+    print(json.dumps({k: result[k] for k in shown}, indent=1))
     failures = locust["total"]["failures"]
+    if opened is not None:
+        steps = opened[0]["steps"] + list(opened[0]["held"].values())
+        failures += sum(n for step in steps for n in step["failures"].values())
     return 0 if report.ok and not failures else 1
+
+
+def _closed(args, cluster: Cluster, out: Path) -> None:
+    """locust's closed loop: args.users clerks, each waiting for its answers."""
+    env = {
+        **os.environ,
+        "ALUR_LOAD_STAFF": str(out / "staff.json"),
+        "ALUR_LOAD_HOSTS": " ".join(cluster.urls),
+        "ALUR_LOAD_MAX_REQUESTS": str(args.max_requests),
+        "ALUR_LOAD_REPORT": str(out / "locust.json"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    command = [
+        str(Path(sys.executable).with_name("locust")),
+        "-f", str(LOCUSTFILE),
+        "--headless",
+        "--users", str(args.users),
+        "--spawn-rate", str(max(1, args.users // 2)),
+        "--run-time", f"{args.seconds}s",
+        "--stop-timeout", "10",
+        "--only-summary",
+        "--csv", str(out / "locust"),  # locust_stats_history.csv: the figures second by second
+        "--host", cluster.urls[0],
+    ]  # fmt: skip
+    with open(out / "locust.log", "w") as log:
+        subprocess.run(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=args.seconds + 120
+        )
+
+
+def _open(args, cluster: Cluster, staff, password: str) -> tuple[dict, dict]:
+    """The open model: the saturation point, then 50 % and 80 % of it; (figures, ledger)."""
+    clerks = open_model.Clerks(
+        cluster.urls, staff, password, process_keys(cluster.urls[0], staff[0].token)
+    )
+    try:
+        steps = open_model.step_up(
+            clerks, args.open_start, args.open_factor, args.open_seconds, args.open_steps
+        )
+        top = open_model.saturation(steps)
+        held = {
+            f"{int(share * 100)}%": open_model.at_rate(
+                clerks, share * top.rate, args.open_seconds * 2
+            )
+            for share in (0.5, 0.8)
+        }
+    finally:
+        clerks.close()
+    figures = {
+        "saturation_completions_per_s": round(top.completions / top.seconds, 2),
+        "saturation_offered_turns_per_s": round(top.rate, 2),
+        "steps": [s.summary() for s in steps],
+        "held": {name: s.summary() for name, s in held.items()},
+        "instances_started": clerks.tally.started,
+        "instances_finished": clerks.tally.finished,
+    }
+    return figures, dict(clerks.tally.ledger)
 
 
 def _figures(locust: dict) -> dict:
@@ -140,7 +204,10 @@ def _figures(locust: dict) -> dict:
     }
 
 
-ACCESS = re.compile(r'"(GET|POST) (/api/v1/[^ ?"]*)[^"]*" (\d{3}) .* (\d+)ms$')
+# the API, and the HTML pages of the open model: the inbox (/), task and instance pages
+ACCESS = re.compile(
+    r'"(GET|POST) (/(?:api/v1|tasks|instances)[^ ?"]*|/(?=[ ?]))[^"]*" (\d{3}) .* (\d+)ms$'
+)
 
 
 def _server_times(logs: list[Path]) -> dict:

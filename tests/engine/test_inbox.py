@@ -66,6 +66,16 @@ def test_a_claimed_task_leaves_the_other_holders_inbox(alur, kabid_tasks):
     assert claimed.id not in _ids(alur.inbox(second))
 
 
+def test_the_inbox_count_every_page_shows_follows_the_inbox(alur, kabid_tasks):
+    role = kabid_tasks["sop_a"].role
+    first, second = holder(role), holder(role, second=True)
+    assert alur.nav(first).inbox_count == len(alur.inbox(first)) == 4
+    alur.claim(kabid_tasks["sop_b"].id, second)
+    assert alur.nav(first).inbox_count == len(alur.inbox(first)) == 3
+    assert alur.nav(second).inbox_count == 4
+    assert alur.nav(NOBODY).inbox_count == 0
+
+
 def test_filter_by_process_and_by_overdue(alur, kabid_tasks, clock):
     kabid = holder(kabid_tasks["sop_a"].role)
     assert _ids(alur.inbox(kabid, InboxFilter(process="sop_c_3"))) == [kabid_tasks["sop_c_3"].id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask import g
 from flask_babel import gettext as _
 
 from engine.sop import Step
@@ -15,7 +16,15 @@ from webui.facade import alur
 
 
 def kind_label(kind: str) -> str:
-    labels = {
+    """What an event is called, in the request's language (the labels translated once per
+    request: a long history asks for one per event)."""
+    if "kind_labels" not in g:
+        g.kind_labels = _kind_labels()
+    return g.kind_labels.get(kind, kind)
+
+
+def _kind_labels() -> dict[str, str]:
+    return {
         "started": _("Started"),
         "task_created": _("Step ready"),
         "claimed": _("Taken"),
@@ -33,7 +42,6 @@ def kind_label(kind: str) -> str:
         "resumed": _("Resumed"),
         "migrated": _("Moved to another version"),
     }
-    return labels.get(kind, kind)
 
 
 @dataclass

@@ -1,0 +1,69 @@
+"""instance_page_ms: the instance page (`GET /instances/<id>`) of an instance with a long history.
+
+The draft/review loop of history_cost driven to `rounds` rounds (2 x rounds completed steps, each
+with its audit events), then the page requested through the Flask test client, signed in as the
+person who started it: the time in the app (what gunicorn's worker spends), no network.
+"""
+
+from __future__ import annotations
+
+import time
+
+from benchmarks import Emit, median, note, percentile
+from benchmarks.history_cost import LOOP, USER, drive, loop_xml
+from engine.alur import Alur
+
+TARGET_MS = 100.0
+PASSWORD = "bench-password"
+
+
+def run(emit: Emit, kinds: list[str], rounds: int, calls: int, database) -> None:
+    from webui import create_app
+
+    for kind in kinds:
+        with database(kind) as alur:
+            app = create_app(
+                {
+                    "TESTING": True,
+                    "SECRET_KEY": "bench",
+                    "WTF_CSRF_ENABLED": False,
+                    "ALUR_DATABASE_URL": alur.db.url.render_as_string(hide_password=False),
+                    "ALUR_UPLOAD_DIR": str(alur.settings.upload_dir),
+                }
+            )
+            web: Alur = app.extensions["alur"]
+            web.deploy_sources([("bench_loop.bpmn", loop_xml())], USER)
+            web.add_user(USER, LOOP.actors, password=PASSWORD)
+            note(f"instance page on {kind}: driving one instance to {2 * rounds} steps")
+            instance_id = drive(web, rounds)
+            client = app.test_client()
+            if (
+                client.post("/login", data={"username": USER, "password": PASSWORD}).status_code
+                != 302
+            ):
+                raise RuntimeError("sign-in failed")
+            times = []
+            for i in range(calls + 3):
+                start = time.perf_counter()
+                response = client.get(f"/instances/{instance_id}")
+                elapsed = (time.perf_counter() - start) * 1000
+                if response.status_code != 200:
+                    raise RuntimeError(f"instance page: {response.status_code}")
+                if i >= 3:  # the first loads warm the templates and caches
+                    times.append(elapsed)
+            value = median(times)
+            emit(
+                {
+                    "figure": "instance_page_ms",
+                    "value": value,
+                    "unit": "ms",
+                    "db": kind,
+                    "completed_steps": 2 * rounds,
+                    "calls": calls,
+                    "p95_ms": percentile(times, 95),
+                    "page_bytes": len(response.data),
+                    "target": TARGET_MS,
+                    "met": value < TARGET_MS,
+                }
+            )
+            web.db.dispose()

@@ -1,0 +1,111 @@
+"""The fast path's targets, each a ratio of two figures of the same run (machine noise cancels).
+
+`python -m benchmarks` ends with one `target` line per target: its value, its limit and
+`met: true/false`, or `met: null` with what is missing when the run lacked a figure it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from benchmarks import Emit
+
+
+def _find(lines: list[dict], figure: str, **match) -> dict | None:
+    for line in lines:
+        if line.get("figure") == figure and all(line.get(k) == v for k, v in match.items()):
+            return line
+    return None
+
+
+def _warm_completion(lines: list[dict]) -> dict:
+    engine = _find(lines, "complete_task_ms", db="postgresql", completed_tasks=10)
+    spiff = _find(lines, "spiff_complete_dump_ms", db="memory", completed_tasks=10)
+    if not engine or not spiff:
+        return {"missing": "history (complete_task_ms on PostgreSQL, spiff_complete_dump_ms)"}
+    value = engine["value"] / spiff["value"]
+    return {"value": value, "limit": 4.0, "met": value <= 4.0, "engine_ms": engine["value"]} | {
+        "spiff_ms": spiff["value"]
+    }
+
+
+def _c3(lines: list[dict]) -> dict:
+    engine = _find(lines, "e2e_instances_per_s", db="postgresql")
+    spiff = next(
+        (
+            line
+            for line in lines
+            if line.get("figure") == "e2e_instances_per_s"
+            and line.get("db") == "memory"
+            and "dump" in line.get("variant", "")
+        ),
+        None,
+    )
+    if not engine or not spiff:
+        return {"missing": "e2e on PostgreSQL and in memory"}
+    value = engine["value"] / spiff["value"]
+    return {
+        "value": value,
+        "limit": 0.25,
+        "met": value >= 0.25,
+        "engine_per_s": engine["value"],
+    } | {"spiff_dump_per_s": spiff["value"]}
+
+
+def _inbox(lines: list[dict]) -> dict:
+    found = _find(lines, "inbox_ms_p95", db="postgresql")
+    if not found or "sql_exec_ms" not in found:
+        return {"missing": "inbox on PostgreSQL"}
+    value = found["value"] / found["sql_exec_ms"]
+    met = value <= 3.0 and found["value"] <= 20.0
+    return {"value": value, "limit": 3.0, "met": met, "p95_ms": found["value"]} | {
+        "sql_exec_ms": found["sql_exec_ms"],
+        "p95_limit_ms": 20.0,
+        "open_instances": found.get("open_instances"),
+    }
+
+
+def _instance_page(lines: list[dict]) -> dict:
+    found = _find(lines, "instance_page_ms", db="postgresql") or _find(lines, "instance_page_ms")
+    if not found:
+        return {"missing": "instance_page"}
+    return {"value": found["value"], "limit": 100.0, "met": found["value"] < 100.0} | {
+        "db": found["db"],
+        "completed_steps": found["completed_steps"],
+    }
+
+
+TARGETS: list[tuple[str, str, Callable[[list[dict]], dict]]] = [
+    (
+        "warm completion on PostgreSQL / SpiffWorkflow complete + dump, 10 done",
+        "at most 4x",
+        _warm_completion,
+    ),
+    (
+        "SOP C.3 through the engine on PostgreSQL / SpiffWorkflow + dump, per step",
+        "at least 0.25",
+        _c3,
+    ),
+    ("inbox p95 / its SQL execution time, PostgreSQL", "at most 3x and 20 ms", _inbox),
+    ("instance page, 500 completed steps, in the app (ms)", "under 100 ms", _instance_page),
+]
+
+
+def report(emit: Emit, lines: list[dict]) -> None:
+    """One `target` line per target, from the figures of this run."""
+    for name, limit, measure in TARGETS:
+        got = measure(lines)
+        line = {"figure": "target", "target": name, "wanted": limit}
+        if "missing" in got:
+            line.update(met=None, value=None, **got)
+        else:
+            line.update(got)
+        emit(line)
+    emit(
+        {
+            "figure": "target",
+            "target": "saturation >= 3 x 23.4 completions/s, p99 < 250 ms at 50 % of it",
+            "met": None,
+            "missing": "measured by make load (ops/load), not by make bench",
+        }
+    )
