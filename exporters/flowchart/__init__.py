@@ -83,8 +83,11 @@ def _render(pages: list[Page], fmt: str) -> bytes:
     attrs = {"png": {"dpi": PNG_DPI}, "pdf": {"size": A4_LANDSCAPE, "margin": "0"}}.get(fmt, {})
     graph = flowchart_graph(pages, attrs)
     try:
-        return graph.pipe(format=fmt, engine="dot")
+        data = graph.pipe(format=fmt, engine="dot")
     except graphviz.ExecutableNotFound as error:
         raise RuntimeError(
             "Graphviz 'dot' tidak ditemukan; pasang paket Debian: apt-get install graphviz"
         ) from error
+    if fmt == "svg":  # the SOP's words are Bahasa Indonesia, whatever the reader's language
+        data = data.replace(b"<svg ", b'<svg xml:lang="id" lang="id" ', 1)
+    return data
