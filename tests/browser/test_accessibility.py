@@ -212,6 +212,21 @@ def _conflict(page: Page, world: World) -> None:
     assert "/tasks/" in page.url
 
 
+def _refused(path: str, form: str, fill: dict[str, str] | None = None):
+    """Open path and send form (a CSS selector) with the browser's own checks off, so that the
+    server's refusal (an error summary) is the state checked."""
+
+    def visit(page: Page, world: World) -> None:
+        page.goto(path.format(instance=world.instance))
+        for field, value in (fill or {}).items():
+            page.fill(field, value)
+        with page.expect_navigation():
+            page.locator(form).evaluate("f => { f.noValidate = true; f.requestSubmit(); }")
+        expect(page.locator(".error-summary")).to_be_focused()
+
+    return visit
+
+
 def _goto(path: str) -> Callable[[Page, World], None]:
     def visit(page: Page, world: World) -> None:
         page.goto(path.format(task=world.task, instance=world.instance))
@@ -234,11 +249,15 @@ PAGES: dict[str, tuple[str | None, Callable[[Page, World], None]]] = {
     "process": ("kabid", _goto("/processes/sop_c_1")),
     "process-flowchart": ("kabid", _goto("/processes/sop_c_1?view=sop")),
     "profile": ("kabid", _goto("/profile/")),
+    "profile-error": ("kabid", _refused("/profile/", "form[action$='/profile/password']")),
+    "start-error": ("kabid", _refused("/start/", "form[action$='/start/sop_c_1']")),
+    "cancel-error": ("kabid", _refused("/instances/{instance}", "form[action$='/cancel']")),
     "notifications": ("kabid", _goto("/notifications/")),
     "auditor-all-processes": ("auditor", _goto("/instances/")),
     "deploy-error": ("analis", _deploy_error),
     "analytics": ("analis", _goto("/processes/sop_c_1/analytics")),
     "drafts": ("analis", _goto("/studio/")),
+    "drafts-error": ("analis", _refused("/studio/", "form[action$='/studio/new']")),
     "studio": ("analis", _studio),
     "compare": ("analis", _goto("/processes/sop_c_1/compare")),
     "migration-error": ("analis", _migration_error),
@@ -246,6 +265,11 @@ PAGES: dict[str, tuple[str | None, Callable[[Page, World], None]]] = {
     "admin-users": ("admin", _goto("/admin/users")),
     "admin-user": ("admin", _goto("/admin/users/kabid")),
     "admin-new-user": ("admin", _goto("/admin/users/new")),
+    "admin-new-user-error": ("admin", _refused("/admin/users/new", "form.card.form")),
+    "admin-user-error": (
+        "admin",
+        _refused("/admin/users/kabid", "form[action$='/password']", {"#password": "pendek"}),
+    ),
 }
 
 
