@@ -1,5 +1,5 @@
 /* The task page: the complete button follows the decision, the draft is saved as one types,
-   and the files chosen are named (forms.js brings a failed submit's errors into view). No
+   and the files chosen are named (validity.js brings a failed submit's errors into view). No
    inline script (CSP): everything the page needs comes from data attributes. */
 (function () {
   "use strict";
