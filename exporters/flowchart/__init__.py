@@ -89,5 +89,6 @@ def _render(pages: list[Page], fmt: str) -> bytes:
             "Graphviz 'dot' tidak ditemukan; pasang paket Debian: apt-get install graphviz"
         ) from error
     if fmt == "svg":  # the SOP's words are Bahasa Indonesia, whatever the reader's language
-        data = data.replace(b"<svg ", b'<svg xml:lang="id" lang="id" ', 1)
+        # after width and height, which the SOP document's inline pages rewrite
+        data = data.replace(b" viewBox=", b' xml:lang="id" lang="id" viewBox=', 1)
     return data
