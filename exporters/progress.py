@@ -25,14 +25,27 @@ class StepState(StrEnum):
 
 # (fill, stroke, legend text) per state; Bahasa Indonesia first, as the UI speaks.
 STATE_STYLE: dict[StepState, tuple[str, str, str]] = {
-    StepState.DONE: ("#c8e6c9", "#2e7d32", "Selesai"),
-    StepState.CURRENT: ("#bbdefb", "#1565c0", "Sedang berjalan"),
-    StepState.OVERDUE: ("#ffcdd2", "#c62828", "Terlambat"),
-    StepState.LATE: ("#ffe0b2", "#bf360c", "Selesai terlambat (garis putus)"),
+    StepState.DONE: ("#c8e6c9", "#2e7d32", "Selesai (garis penuh, \u2713)"),
+    StepState.CURRENT: ("#bbdefb", "#1565c0", "Sedang berjalan (garis tebal, \u25b6)"),
+    StepState.OVERDUE: ("#ffcdd2", "#c62828", "Terlambat (garis titik-titik, !)"),
+    StepState.LATE: ("#ffe0b2", "#bf360c", "Selesai terlambat (garis putus, \u2713)"),
 }
-# The second cue besides colour, for print in grey and for colour-blind readers: a late step's
-# outline is dashed (its legend says so).
-DASHED = frozenset({StepState.LATE})
+# The cues besides colour, for print in grey and for colour-blind readers (the legend names
+# them): each state's outline (Graphviz style, pen width) and a sign inside the symbol. The web
+# viewer (webui/static/diagram.js, alur.css) draws the same.
+STATE_OUTLINE: dict[StepState, tuple[str, float]] = {
+    StepState.DONE: ("solid", 1.4),
+    StepState.CURRENT: ("solid", 3.0),
+    StepState.OVERDUE: ("dotted", 2.6),
+    StepState.LATE: ("dashed", 2.0),
+}
+STATE_SIGN: dict[StepState, str] = {
+    StepState.DONE: "\u2713",
+    StepState.CURRENT: "\u25b6",
+    StepState.OVERDUE: "!",
+    StepState.LATE: "\u2713",
+}
+DASHED = frozenset(s for s, (outline, _) in STATE_OUTLINE.items() if outline == "dashed")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flask import Flask, g
 from flask_babel import format_date, format_decimal, format_time, format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from engine.views import overdue
 from webui import request_cache
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(request_cache.person, "person")
     app.add_template_filter(minutes, "minutes")
     app.add_template_filter(megabytes, "megabytes")
+    app.add_template_filter(indonesian, "indonesian")
 
 
 def _context() -> dict:
@@ -42,6 +44,12 @@ def _context() -> dict:
             "incident_count": nav.incident_count,
         }
     return {**g.nav, "now": now()}
+
+
+def indonesian(text: object) -> Markup:
+    """SOP content (step names, Kelengkapan, Output, the SOP's name) as written, in Bahasa
+    Indonesia whatever the page's language: marked lang="id" for screen readers."""
+    return Markup('<span lang="id">%s</span>') % text
 
 
 def now() -> datetime:

@@ -83,8 +83,12 @@ def _render(pages: list[Page], fmt: str) -> bytes:
     attrs = {"png": {"dpi": PNG_DPI}, "pdf": {"size": A4_LANDSCAPE, "margin": "0"}}.get(fmt, {})
     graph = flowchart_graph(pages, attrs)
     try:
-        return graph.pipe(format=fmt, engine="dot")
+        data = graph.pipe(format=fmt, engine="dot")
     except graphviz.ExecutableNotFound as error:
         raise RuntimeError(
             "Graphviz 'dot' tidak ditemukan; pasang paket Debian: apt-get install graphviz"
         ) from error
+    if fmt == "svg":  # the SOP's words are Bahasa Indonesia, whatever the reader's language
+        # after width and height, which the SOP document's inline pages rewrite
+        data = data.replace(b" viewBox=", b' xml:lang="id" lang="id" viewBox=', 1)
+    return data

@@ -10,7 +10,7 @@ from exporters.flowchart.drawing import Cell, Kind, Label, Page, Point, Route, S
 from exporters.flowchart.table import PAD_X
 from exporters.flowchart.text import FONT
 from exporters.marks import MARK_STYLE
-from exporters.progress import DASHED, STATE_STYLE
+from exporters.progress import STATE_OUTLINE, STATE_SIGN, STATE_STYLE
 
 PAGE_GAP = 36.0  # between pages stacked in one drawing
 ARROW_SIZE = 0.5  # Graphviz arrowheads are 10 pt long at arrowsize 1
@@ -106,7 +106,10 @@ def _cell(graph: graphviz.Digraph, prefix: str, cell: Cell, to_gv) -> None:
         **_size(cell.w, cell.h),
     }
     if cell.fill:
-        attrs |= {"style": "filled,dashed" if cell.dashed else "filled", "fillcolor": cell.fill}
+        outline = cell.outline or ("dashed" if cell.dashed else "")
+        attrs |= {"style": f"filled,{outline}" if outline else "filled", "fillcolor": cell.fill}
+        if cell.pen:
+            attrs["penwidth"] = str(cell.pen)
     graph.node(prefix + cell.name, **attrs)
 
 
@@ -131,9 +134,13 @@ def _symbol(graph: graphviz.Digraph, prefix: str, symbol: Symbol, to_gv) -> None
         classes.append(f"participant-of-{symbol.step}")
     if symbol.state is not None:
         fill, stroke, _ = STATE_STYLE[symbol.state]
-        attrs |= {"fillcolor": symbol.fill or fill, "color": stroke, "penwidth": "1.4"}
-        if symbol.state in DASHED:  # a cue besides colour
-            attrs |= {"style": f"{style},dashed", "penwidth": "2"}
+        outline, pen = STATE_OUTLINE[symbol.state]  # cues besides colour: outline and sign
+        attrs |= {"fillcolor": symbol.fill or fill, "color": stroke, "penwidth": str(pen)}
+        if outline != "solid":
+            attrs["style"] = f"{style},{outline}"
+        if symbol.kind is Kind.PROCESS:  # a diamond's inside is too small for a sign
+            sign = STATE_SIGN[symbol.state]
+            attrs |= {"label": _html([sign], bold=True), "fontsize": "9", "fontcolor": "#1c232b"}
         classes.append(f"state-{symbol.state}")
     if symbol.mark is not None:  # dashed, thick and signed: never colour alone
         fill, stroke, sign = MARK_STYLE[symbol.mark]

@@ -95,6 +95,8 @@ class Cell:
     bold: bool = False
     role: str = "cell"  # "header", "cell" or "swatch"
     dashed: bool = False  # a swatch of a state drawn with a dashed outline
+    outline: str = ""  # a swatch's Graphviz outline style instead ("dotted", "dashed", "solid")
+    pen: float = 0.0  # a swatch's outline width, 0: the default
 
 
 @dataclass

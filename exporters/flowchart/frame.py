@@ -5,7 +5,7 @@ from __future__ import annotations
 from exporters.flowchart.drawing import Cell, Kind, Label, Page, Symbol
 from exporters.flowchart.text import line_height, text_width, wrap
 from exporters.marks import StepMarks
-from exporters.progress import DASHED, STATE_STYLE, InstanceOverlay
+from exporters.progress import STATE_OUTLINE, STATE_SIGN, STATE_STYLE, InstanceOverlay
 
 TITLE_SIZE = 9.0
 SMALL_SIZE = 7.0
@@ -39,16 +39,18 @@ def add_title(page: Page, lines: list[str], left: float, top: float, width: floa
 
 
 def add_legend(page: Page, overlay: InstanceOverlay, left: float, top: float) -> None:
-    """One swatch per step state, then the overlay's title (e.g. the instance)."""
+    """One swatch per step state (its outline and sign), then the overlay's title."""
     x = left
     if overlay.legend:  # the analytics' heat scale instead of the states
-        swatches = [(str(i), fill, text, False) for i, (fill, text) in enumerate(overlay.legend)]
+        swatches = [(str(i), fill, text, None) for i, (fill, text) in enumerate(overlay.legend)]
     else:
-        swatches = [(s, f, t, s in DASHED) for s, (f, _, t) in STATE_STYLE.items()]
-    for key, fill, text, dashed in swatches:
-        page.cells.append(
-            Cell(f"legend_{key}", x, top + 2, 16, 10, fill=fill, role="swatch", dashed=dashed)
-        )
+        swatches = [(s, f, t, s) for s, (f, _, t) in STATE_STYLE.items()]
+    for key, fill, text, state in swatches:
+        cell = Cell(f"legend_{key}", x, top + 2, 16, 10, fill=fill, role="swatch")
+        if state is not None:
+            cell.outline, cell.pen = STATE_OUTLINE[state]
+            cell.lines, cell.bold, cell.size = [STATE_SIGN[state]], True, 6.5
+        page.cells.append(cell)
         label = _text(f"legend_{key}_text", [text], x + 20, top + 2.5, SMALL_SIZE, "legend")
         page.labels.append(label)
         x += 20 + label.w + 16

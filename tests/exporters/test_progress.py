@@ -226,7 +226,8 @@ def test_the_svg_marks_the_late_step_dashed_and_labelled_and_the_legend_says_so(
     notes = " ".join(t.content for n in chart.with_class("note") for t in n.texts)
     assert "terlambat 35 mnt" in notes and notes.count("terlambat") == 1
     legend = {t.content for n in chart.with_class("legend") for t in n.texts}
-    assert "Selesai terlambat (garis putus)" in legend
+    assert "Selesai terlambat (garis putus, \u2713)" in legend
+    assert late.text == on_time.text == "\u2713"  # the sign: done, on time or late
 
 
 def test_a_step_done_by_an_acting_official_names_both():

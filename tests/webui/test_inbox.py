@@ -19,7 +19,7 @@ def test_inbox_lists_my_roles_open_tasks(login_as, started, alur):
     page = login_as("kabid").get("/").text
     assert "Renja Dinas Pendidikan 2027" in page
     assert f'href="/tasks/{task.id}"' in page
-    assert '<span class="step-no">1.</span> Mengidentifikasi Isu Strategis Daerah' in page
+    assert '<span class="step-no">1.</span> <span lang="id">Mengidentifikasi Isu' in page
     assert ">A</abbr>" in page and "Asistensi Penyusunan Dokumen" in page
     assert " lagi" in page  # due relative, e.g. "30 jam lagi"
     assert 'class="count">1<' in page

@@ -94,7 +94,9 @@ def test_a_refused_change_says_why_and_keeps_the_old_password(login_as, alur, fo
     staff = login_as("opd")
     response = post(staff, "/profile/password", form)
     assert response.status_code == 422
-    assert f'id="password-{field}-error" role="alert">{message}</p>' in response.text
+    # the summary (focused by validity.js) links to the field; the field names its message
+    assert f'<a href="#password-{field}">{message}</a>' in response.text
+    assert f'id="password-{field}-error">{message}</p>' in response.text
     hint = "password-new-hint " if field == "new" else ""
     assert f'aria-describedby="{hint}password-{field}-error" aria-invalid="true"' in response.text
     assert form["new"] not in response.text  # passwords are never echoed back

@@ -1,6 +1,6 @@
 /* The task page: the complete button follows the decision, the draft is saved as one types,
-   and server-side errors are scrolled into view. No inline script (CSP): everything the page
-   needs comes from data attributes. */
+   and the files chosen are named (validity.js brings a failed submit's errors into view). No
+   inline script (CSP): everything the page needs comes from data attributes. */
 (function () {
   "use strict";
 
@@ -101,14 +101,6 @@
     });
   }
 
-  function errors() {
-    var summary = document.querySelector(".error-summary");
-    if (summary) {
-      summary.scrollIntoView({ block: "start" });
-      summary.focus({ preventScroll: true });
-    }
-  }
-
   function start() {
     var form = document.getElementById("task-form");
     if (form) {
@@ -116,7 +108,6 @@
       draft(form);
       chosenFiles();
     }
-    errors();
   }
 
   if (document.readyState === "loading") {

@@ -132,6 +132,7 @@ def renew(user: User) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
+    failed = None  # the refusal, tied to both fields (it does not say which one was wrong)
     if form.validate_on_submit():
         user = _check(form.username.data.strip(), form.password.data)
         if user is not None:
@@ -142,10 +143,10 @@ def login():
             login_user(Staff(user))
             return redirect(safe_next(request.args.get("next")) or url_for("inbox.index"))
         g.login_failed = True
-        flash(_("Wrong username or password."), "error")
+        failed = _("Wrong username or password.")
     elif request.method == "POST":
         g.login_failed = True
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, failed=failed)
 
 
 @bp.post("/logout")

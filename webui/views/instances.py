@@ -287,6 +287,7 @@ def _page(instance_id: int, errors: dict[str, str]):
         holders=page.holders,
         uncovered=page.uncovered,
         marks=state.element_marks(definition),
+        step_states=[(s, state.overlay.mark(s.no)) for s in definition.model.steps],
         entries=timeline.entries(instance, page.history, page.files),
         timings=(timings := state.timings(definition.model.steps)),
         totals=progress.Totals.of(timings),

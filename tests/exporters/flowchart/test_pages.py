@@ -197,7 +197,17 @@ def test_overlay_colours_states_and_prints_who_and_when():
     assert fills[1] == fills[2] != "white"
     assert len({fills[1], fills[3], fills[4], fills[5]}) == 4 and fills[5] == fills[6] == "white"
     legend = {t.content for n in chart.with_class("legend") for t in n.texts}
-    assert {"Selesai", "Sedang berjalan", "Terlambat", "Instans #42"} <= legend
+    assert {
+        "Selesai (garis penuh, \u2713)",
+        "Sedang berjalan (garis tebal, \u25b6)",
+        "Terlambat (garis titik-titik, !)",
+        "Instans #42",
+    } <= legend
+    # never colour alone: current and overdue differ in outline and sign too
+    current, overdue = chart.by_id("step-4"), chart.by_id("step-3")
+    assert (current.text, current.dashed) == ("\u25b6", False)
+    assert (overdue.text, overdue.dashed) == ("!", True)
+    assert chart.by_id("step-1").text == "\u2713" and chart.by_id("step-5").text == ""
     for no, who, when in ((1, "Rina Marlina", "12-03-2024"), (2, "Budi", "13-03-2024")):
         symbol, cell = chart.by_id(f"step-{no}"), chart.cell_box(no, sop.step(no).actor)
         note = [n for n in chart.with_class("note") if symbol.box[3] < n.centre[1] < cell[3]]

@@ -1,0 +1,301 @@
+"""axe-core (WCAG 2.1 A and AA) on every page and state of the web UI, in both languages.
+
+Each case opens one page as the person who uses it (a sign-in per person, kept as the context's
+cookies), brings it to the state named (a failed submit, an overdue task, a conflict ...),
+switches to English when asked, injects axe-core from node_modules and runs the WCAG 2.1 A/AA
+rules. A failure names the page, the language, the rule and the elements.
+
+The module runs its own `alur serve --demo`: it makes a task overdue by moving its due time in
+the database, which the other modules' server must not see.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import (
+    ALUR,
+    PASSWORD,
+    WAIT_MS,
+    Console,
+    Server,
+    alur_env,
+    demo_server,
+)
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # a real browser: make test runs it
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Known exceptions (docs/accessibility.md): none. A node excluded here needs its reason there.
+EXCLUDE: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    with demo_server(tmp_path_factory.mktemp("alur-a11y")) as running:
+        yield running
+
+
+def cli(server: Server, *args: str) -> str:
+    done = subprocess.run(
+        [str(ALUR), *args], cwd=server.home, env=alur_env(server.home),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, f"alur {' '.join(args)}: {done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def start(server: Server, title: str) -> int:
+    out = cli(server, "start", "sop_c_1", "--user", "kabid", "--title", title, "--json")
+    return json.loads(out)["id"]
+
+
+def open_task(server: Server, instance: int) -> int:
+    with sqlite3.connect(server.home / "alur.sqlite3") as db:
+        (task,) = db.execute(
+            "select id from human_tasks where instance_id = ? and state = 'open'", (instance,)
+        ).fetchone()
+    return task
+
+
+def make_overdue(server: Server, task: int) -> None:
+    past = (datetime.now(UTC) - timedelta(days=3)).replace(tzinfo=None)
+    with sqlite3.connect(server.home / "alur.sqlite3") as db:
+        db.execute("update human_tasks set due_at = ? where id = ?", (past.isoformat(" "), task))
+
+
+@dataclass
+class World:
+    server: Server
+    instance: int  # C.1: step 1 done, step 2 open and overdue
+    task: int  # its open (overdue) task, for the kabid
+    fresh_task: int  # another C.1 instance at step 1 (Kelengkapan to tick)
+
+
+@pytest.fixture(scope="module")
+def world(server) -> World:
+    instance = start(server, "Aksesibilitas: RPJMD 2027")
+    first = open_task(server, instance)
+    cli(server, "complete", str(first), "--user", "kabid", *_all_ok(server, first))
+    task = open_task(server, instance)
+    make_overdue(server, task)
+    fresh = start(server, "Aksesibilitas: langkah pertama")
+    return World(server, instance, task, open_task(server, fresh))
+
+
+def _all_ok(server: Server, task: int) -> list[str]:
+    """--check N=ok for every Kelengkapan item of task (their count from its form data)."""
+    with sqlite3.connect(server.home / "alur.sqlite3") as db:
+        (step_no,) = db.execute("select step_no from human_tasks where id = ?", (task,)).fetchone()
+    model = json.loads(cli(server, "inspect", "--json", str(ROOT / "bpmn" / "sop_c_1.bpmn")))
+    step = next(s for s in model["steps"] if s["no"] == step_no)
+    args: list[str] = []
+    for number in range(1, len(step.get("kelengkapan") or []) + 1):
+        args += ["--check", f"{number}=ok"]
+    return args
+
+
+# --- signing in once per person ---------------------------------------------------------------
+
+_states: dict[str, dict] = {}
+
+
+@pytest.fixture
+def as_user(browser: Browser, server: Server, console: Console):
+    """as_user(name, lang) -> a page signed in as name (None: nobody) in lang ("id" or "en")."""
+    contexts = []
+
+    def make(username: str | None, lang: str) -> Page:
+        if username and username not in _states:
+            context = browser.new_context(base_url=server.url)
+            page = context.new_page()
+            page.goto("/login")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("form.form button[type=submit]")
+            page.wait_for_url(lambda address: "/login" not in address)
+            _states[username] = context.storage_state()
+            context.close()
+        context = browser.new_context(
+            base_url=server.url,
+            viewport={"width": 1280, "height": 900},
+            storage_state=_states.get(username),
+        )
+        context.set_default_timeout(WAIT_MS)
+        console.watch(context)
+        context.add_init_script(path=AXE)  # as the browser's own script: the page's CSP allows it
+        contexts.append(context)
+        page = context.new_page()
+        if lang == "en":
+            page.goto("/login" if username is None else "/profile/")
+            page.locator(".lang-switch button[value=en]").click()
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+# --- the pages and their states ---------------------------------------------------------------
+
+
+def _login_failed(page: Page, world: World) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", "kabid")
+    page.fill("input[name=password]", "salah")
+    page.click("form.form button[type=submit]")
+    expect(page.locator(".flash-error")).to_be_visible()
+
+
+def _task_error(page: Page, world: World) -> None:
+    page.goto(f"/tasks/{world.fresh_task}")
+    page.locator("#complete-button").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+def _instance(view: str) -> Callable[[Page, World], None]:
+    def visit(page: Page, world: World) -> None:
+        page.goto(f"/instances/{world.instance}?view={view}")
+        if view == "bpmn":
+            expect(page.locator("#bpmn-canvas")).to_have_attribute("data-ready", "true")
+        else:
+            page.wait_for_function(
+                "() => [...document.images].every(i => i.complete && i.naturalWidth > 0)"
+            )
+
+    return visit
+
+
+def _deploy_error(page: Page, world: World) -> None:
+    page.goto("/processes/deploy")
+    page.set_input_files(
+        "#files", files=[{"name": "rusak.bpmn", "mimeType": "text/xml", "buffer": b"<bpmn"}]
+    )
+    page.locator("form.form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+def _migration_error(page: Page, world: World) -> None:
+    page.goto("/processes/sop_c_1")
+    page.select_option("#migrate-from", index=0)
+    page.select_option("#migrate-to", index=0)
+    page.locator("#migrate button[type=submit]").last.click()
+    expect(page.locator("#migrate .field-error")).to_be_visible()
+
+
+def _studio(page: Page, world: World) -> None:
+    page.goto("/processes/sop_c_1")
+    page.locator("form[action*='/studio/drafts'] button[type=submit]").click()
+    page.wait_for_url("**/studio/drafts/*")
+    page.wait_for_selector(".djs-container svg .djs-element", state="attached")
+
+
+def _conflict(page: Page, world: World) -> None:
+    instance = start(world.server, "Aksesibilitas: bentrok")
+    task = open_task(world.server, instance)
+    page.goto(f"/tasks/{task}")
+    cli(world.server, "complete", str(task), "--user", "kabid", *_all_ok(world.server, task))
+    page.locator("#task-form input[type=checkbox]").first.check()
+    page.locator("#complete-button").click()
+    expect(page.locator("h1")).to_be_visible()
+    assert "/tasks/" in page.url
+
+
+def _refused(path: str, form: str, fill: dict[str, str] | None = None):
+    """Open path and send form (a CSS selector) with the browser's own checks off, so that the
+    server's refusal (an error summary) is the state checked."""
+
+    def visit(page: Page, world: World) -> None:
+        page.goto(path.format(instance=world.instance))
+        for field, value in (fill or {}).items():
+            page.fill(field, value)
+        with page.expect_navigation():
+            page.locator(form).evaluate("f => { f.noValidate = true; f.requestSubmit(); }")
+        expect(page.locator(".error-summary")).to_be_focused()
+
+    return visit
+
+
+def _goto(path: str) -> Callable[[Page, World], None]:
+    def visit(page: Page, world: World) -> None:
+        page.goto(path.format(task=world.task, instance=world.instance))
+
+    return visit
+
+
+PAGES: dict[str, tuple[str | None, Callable[[Page, World], None]]] = {
+    "login": (None, _goto("/login")),
+    "login-failed": (None, _login_failed),
+    "inbox-overdue": ("kabid", _goto("/")),
+    "task": ("kabid", _goto("/tasks/{task}")),
+    "task-error": ("kabid", _task_error),
+    "conflict": ("kabid", _conflict),
+    "instance-bpmn": ("kabid", _instance("bpmn")),
+    "instance-flowchart": ("kabid", _instance("sop")),
+    "start": ("kabid", _goto("/start/")),
+    "my-processes": ("kabid", _goto("/mine/")),
+    "catalog": ("kabid", _goto("/processes/")),
+    "process": ("kabid", _goto("/processes/sop_c_1")),
+    "process-flowchart": ("kabid", _goto("/processes/sop_c_1?view=sop")),
+    "profile": ("kabid", _goto("/profile/")),
+    "profile-error": ("kabid", _refused("/profile/", "form[action$='/profile/password']")),
+    "start-error": ("kabid", _refused("/start/", "form[action$='/start/sop_c_1']")),
+    "cancel-error": ("kabid", _refused("/instances/{instance}", "form[action$='/cancel']")),
+    "notifications": ("kabid", _goto("/notifications/")),
+    "auditor-all-processes": ("auditor", _goto("/instances/")),
+    "deploy-error": ("analis", _deploy_error),
+    "analytics": ("analis", _goto("/processes/sop_c_1/analytics")),
+    "drafts": ("analis", _goto("/studio/")),
+    "drafts-error": ("analis", _refused("/studio/", "form[action$='/studio/new']")),
+    "studio": ("analis", _studio),
+    "compare": ("analis", _goto("/processes/sop_c_1/compare")),
+    "migration-error": ("analis", _migration_error),
+    "sop-table": ("analis", _goto("/processes/sop_c_1/table")),
+    "admin-users": ("admin", _goto("/admin/users")),
+    "admin-user": ("admin", _goto("/admin/users/kabid")),
+    "admin-new-user": ("admin", _goto("/admin/users/new")),
+    "admin-new-user-error": ("admin", _refused("/admin/users/new", "form.card.form")),
+    "admin-user-error": (
+        "admin",
+        _refused("/admin/users/kabid", "form[action$='/password']", {"#password": "pendek"}),
+    ),
+}
+
+
+def axe(page: Page) -> list[dict]:
+    return page.evaluate(
+        """([tags, exclude]) => axe.run({include: [document], exclude: exclude.map(s => [s])},
+             {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+           .then(r => r.violations.map(v => ({id: v.id, help: v.help, impact: v.impact,
+             nodes: v.nodes.map(n => n.target.join(" ") + ": " + n.failureSummary)})))""",
+        [TAGS, EXCLUDE],
+    )
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_axe_violations(name: str, lang: str, world: World, as_user, console: Console):
+    console.allow(r"status of 4(09|22)")  # the failed submits answer 422 / 409 on purpose
+    if name == "analytics":  # its heat cells' style attributes (the analytics' own; reported)
+        console.allow(r"inline style|style-src-attr")
+    username, visit = PAGES[name]
+    page = as_user(username, lang)
+    visit(page, world)
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    violations = axe(page)
+    report = "\n".join(
+        f"  {v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(f"    {n}" for n in v["nodes"])
+        for v in violations
+    )
+    assert not violations, f"{name} [{lang}] {page.url}:\n{report}"
