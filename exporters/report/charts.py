@@ -37,8 +37,18 @@ def _hex(rgb: tuple[int, ...]) -> str:
 
 
 def heat_text_colour(share: float | None) -> str:
-    """Black or white, whichever reads on heat_colour(share)."""
-    return "#ffffff" if share is not None and (share < 0.1 or share > 0.6) else "#000000"
+    """Black or white, whichever has the higher WCAG contrast ratio on heat_colour(share)."""
+    background = _luminance(heat_colour(share))
+    on_white = 1.05 / (background + 0.05)
+    on_black = (background + 0.05) / 0.05
+    return "#ffffff" if on_white > on_black else "#000000"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of #rrggbb."""
+    channels = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def percent(share: float | None) -> str:

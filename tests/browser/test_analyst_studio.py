@@ -217,7 +217,9 @@ def test_model_check_compare_publish_and_run_sop_c1(page: Page, server: Server):
     expect(changes).to_contain_text(f"{OLD_ACTOR} → {NEW_ACTOR}")
     page.get_by_label("Catatan perubahan (wajib)").fill(NOTE)
     page.get_by_role("button", name="Terbitkan", exact=True).click()
-    expect(page.locator(".flash-success")).to_contain_text("analis lain harus menyetujuinya")
+    expect(page.locator(".flash-success")).to_contain_text(
+        "analis atau administrator lain harus menyetujuinya"
+    )
     expect(page.locator(".studio-readonly")).to_contain_text("menunggu persetujuan analis kedua")
     expect(page.get_by_role("button", name="Setujui dan terbitkan")).to_have_count(0)  # not mine
     log_out(page)

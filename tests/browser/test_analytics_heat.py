@@ -7,14 +7,22 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, no_horizontal_overflow, shot
+from tests.browser.test_accessibility import _all_ok, cli, open_task, start
 from tests.browser.test_phone import PHONE
 
 pytestmark = pytest.mark.slow  # a real browser: make test runs it
 
 
+@pytest.fixture(scope="module")
+def completed(server) -> None:
+    """A C.1 instance whose first step (it has a Waktu) is completed, so that step has figures."""
+    first = open_task(server, start(server, "Analitik: RPJMD 2027"))
+    cli(server, "complete", str(first), "--user", "kabid", *_all_ok(server, first))
+
+
 def _heat(page, name: str) -> None:
     log_in(page, "auditor", lands="Semua proses")
-    page.goto("/processes/sop_a/analytics")
+    page.goto("/processes/sop_c_1/analytics")
     canvas = page.locator(".heat-bpmn[data-ready=true]")
     expect(canvas).to_be_visible()
     items = page.locator("#heat-bpmn-list li")
@@ -43,9 +51,9 @@ def _rgb(hex_colour: str) -> str:
     return f"rgb({r},{g},{b})"
 
 
-def test_heat_diagram_desktop(new_context):
+def test_heat_diagram_desktop(new_context, completed):
     _heat(new_context(viewport={"width": 1280, "height": 900}).new_page(), "30-analytics-heat-bpmn")
 
 
-def test_heat_diagram_phone(new_context):
+def test_heat_diagram_phone(new_context, completed):
     _heat(new_context(**PHONE).new_page(), "31-analytics-heat-bpmn-phone")

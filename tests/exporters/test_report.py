@@ -82,3 +82,20 @@ def test_pdf_carries_identity_period_figures_and_late_instances(report, tmp_path
 def test_a_user_who_may_not_read_figures_is_refused(engine_cli, report):
     result = engine_cli("report", KEY, "-u", "ana", "--json", code=1)
     assert "tidak berhak membaca analitik" in result.output
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("share", [None, *(i / 20 for i in range(21))])
+def test_heat_cell_text_reads_at_wcag_aa_on_every_heat_colour(share):
+    from exporters.report.charts import heat_colour, heat_text_colour
+
+    assert _contrast(heat_colour(share), heat_text_colour(share)) >= 4.5

@@ -32,7 +32,9 @@ def test_a_called_task_from_inbox_to_completion(app, alur):
     assert f'href="/tasks/{called.id}"' in inbox and "Memeriksa kelengkapan berkas" in inbox
     page = client.get(f"/tasks/{called.id}")
     assert page.status_code == 200
-    assert "Langkah 2:</span> Memeriksa kelengkapan berkas" in page.text  # the call's step
+    assert (
+        'Langkah 2:</span> <span lang="id">Memeriksa kelengkapan berkas' in page.text
+    )  # the call's step
     assert "None" not in page.text
     assert 'name="field-lengkap"' in page.text and "Berkas lengkap" in page.text  # its own form
     done = post(client, f"/tasks/{called.id}/complete", {"field-lengkap": "true", "note": ""})
