@@ -154,13 +154,13 @@ def call_cycles(documents: list[tuple[str, etree._Element]]) -> list[Problem]:
     binds to the version of the other deployed before it."""
     _, cycle = _call_order(documents)
     return [
-        Problem(
+        Problem.found(
             filename,
             call.line,
             call.element,
-            f"call activity ({call.key!r}): {' -> '.join(keys)} call each other in a circle; "
-            "a call binds to a version deployed before the caller, so deploy one of them first "
-            "without the call",
+            "call_cycle",
+            process=call.key,
+            keys=" -> ".join(keys),
         )
         for filename, call, keys in cycle
     ]

@@ -273,6 +273,40 @@ FINDINGS: dict[str, str] = {
     ),
     # decisions (.dmn) deployed beside the processes
     "decision_id_twice": "the decision id '%(id)s' is also in %(other)s",
+    # call activities
+    "call_no_process": (
+        "call activity names no process: set Called element (the key of a deployed "
+        "process, its process id)"
+    ),
+    "call_expression": (
+        "call activity ('%(process)s') is not a process key: an expression cannot choose the "
+        "process here; write the called process's id"
+    ),
+    "call_bad_version": (
+        "call activity ('%(process)s') binds to version '%(version)s': write a version number "
+        "(1, 2, ...)"
+    ),
+    "call_self": (
+        "call activity ('%(process)s') calls its own process: draw the repeated steps as a "
+        "loop back instead"
+    ),
+    "call_version_missing": (
+        "call activity ('%(process)s') binds to version %(version)s, which is not deployed "
+        "(deployed versions: %(versions)s): deploy it, or bind to the latest version"
+    ),
+    "call_not_deployed": (
+        "call activity ('%(process)s') names a process that is not deployed: deploy that "
+        "process first, or together with this file (the key is its process id)"
+    ),
+    "call_two_versions": (
+        "call activity ('%(process)s') calls the process at two versions in one process: bind "
+        "every call alike"
+    ),
+    "call_cycle": (
+        "call activity ('%(process)s'): %(keys)s call each other in a circle; a call binds to "
+        "a version deployed before the caller, so deploy one of them first without the "
+        "call"
+    ),
 }
 
 

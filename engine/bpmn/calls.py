@@ -31,7 +31,8 @@ class Call:
     line: int | None
     key: str  # the called process ("" when the file names none)
     version: int | None  # None: the newest at deploy
-    problem: str | None = None  # what is wrong with how the file names it
+    problem: str | None = None  # what is wrong with how the file names it: a FINDINGS key
+    params: tuple = ()  # that finding's parameters, as (name, value) pairs
 
 
 def called(call: etree._Element) -> Call:
@@ -42,19 +43,15 @@ def called(call: etree._Element) -> Call:
         key = (zeebe.get("processId") or "").strip()
     element, line = call.get("id") or "callActivity", call.sourceline
     if not key:
-        return Call(element, line, "", None, "names no process: set Called element (the key "
-                                             "of a deployed process, its process id)")  # fmt: skip
+        return Call(element, line, "", None, "call_no_process")
     if not _KEY.fullmatch(key):
-        return Call(element, line, key[:80], None, "is not a process key: an expression cannot "
-                                                   "choose the process here; write the called "
-                                                   "process's id")  # fmt: skip
+        return Call(element, line, key[:80], None, "call_expression")
     binding = (call.get(f"{{{n.CAMUNDA}}}calledElementBinding") or "latest").strip()
     if binding != "version":
         return Call(element, line, key, None)
     text = (call.get(f"{{{n.CAMUNDA}}}calledElementVersion") or "").strip()
     if not text.isdigit() or int(text) < 1:
-        return Call(element, line, key, None, f"binds to version {text[:20]!r}: write a version "
-                                              "number (1, 2, ...)")  # fmt: skip
+        return Call(element, line, key, None, "call_bad_version", (("version", text[:20]),))
     return Call(element, line, key, int(text))
 
 
@@ -86,29 +83,26 @@ def check_calls(
         own = process.get("id") or ""
         bound: dict[str, int | None] = {}
         for call in calls_of(root, own):
-            why = call.problem
+            why, params = call.problem, dict(call.params)
             if why is None and call.key == own:
-                why = "calls its own process: draw the repeated steps as a loop back instead"
+                why = "call_self"
             elif why is None and deployed is None:
                 pass
             elif why is None and call.version is not None:
                 if call.version not in deployed.get(call.key, set()):
-                    versions = ", ".join(map(str, sorted(deployed.get(call.key, ())))) or "none"
-                    why = (
-                        f"binds to version {call.version}, which is not deployed (deployed "
-                        f"versions: {versions}): deploy it, or bind to the latest version"
+                    versions = ", ".join(map(str, sorted(deployed.get(call.key, ())))) or "-"
+                    why, params = (
+                        "call_version_missing",
+                        {
+                            "version": call.version,
+                            "versions": versions,
+                        },
                     )
             elif why is None and call.key not in deployed and call.key not in here:
-                why = (
-                    "names a process that is not deployed: deploy that process first, or "
-                    "together with this file (the key is its process id)"
-                )
+                why = "call_not_deployed"
             if why is None and bound.setdefault(call.key, call.version) != call.version:
-                why = "calls the process at two versions in one process: bind every call alike"
+                why = "call_two_versions"
             if why:
-                problems.append(
-                    Problem(
-                        filename, call.line, call.element, f"call activity ({call.key!r}) {why}"
-                    )
-                )
+                params["process"] = call.key
+                problems.append(Problem.found(filename, call.line, call.element, why, **params))
     return problems
