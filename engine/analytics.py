@@ -947,20 +947,7 @@ def _late_from_totals(session, key, period, ids) -> tuple[LateInstance, ...]:
     if ids is not None:
         conditions.append(late.definition_id.in_(ids))
     query = (
-        select(
-            Instance.id,
-            Instance.title,
-            Definition.version,
-            Instance.state,
-            Instance.started_at,
-            Instance.ended_at,
-            Instance.lead_minutes,
-            late.step_no,
-            late.name,
-            late.over_minutes,
-        )
-        .join(late, late.instance_id == Instance.id)
-        .join(Definition, Definition.id == Instance.definition_id)
+        _late_select(late, late.instance_id, late.step_no, late.name, late.over_minutes)
         .where(*conditions)
         .order_by(late.over_minutes.desc(), late.instance_id)
         .limit(OVER_LIST_LIMIT)
@@ -1046,7 +1033,19 @@ def _late(session: Session, where) -> tuple[tuple[LateInstance, ...], int]:
     )
     worst = select(ranked).where(ranked.c.rank == 1).subquery()
     count = session.scalar(select(func.count()).select_from(worst))
+    w = worst.c
     query = (
+        _late_select(worst, w.instance_id, w.step_no, w.name, w.over_minutes)
+        .order_by(func.coalesce(worst.c.over_minutes, 0).desc(), Instance.id)
+        .limit(OVER_LIST_LIMIT)
+    )
+    return _late_rows(session.execute(query)), int(count or 0)
+
+
+def _late_select(source, instance_id, step_no, name, over_minutes):
+    """The columns _late_rows reads: each instance with its version and its worst step, taken
+    from source (the late index, or the tasks ranked by minutes over)."""
+    return (
         select(
             Instance.id,
             Instance.title,
@@ -1055,16 +1054,13 @@ def _late(session: Session, where) -> tuple[tuple[LateInstance, ...], int]:
             Instance.started_at,
             Instance.ended_at,
             Instance.lead_minutes,
-            worst.c.step_no,
-            worst.c.name,
-            worst.c.over_minutes,
+            step_no,
+            name,
+            over_minutes,
         )
-        .join(worst, worst.c.instance_id == Instance.id)
+        .join(source, instance_id == Instance.id)
         .join(Definition, Definition.id == Instance.definition_id)
-        .order_by(func.coalesce(worst.c.over_minutes, 0).desc(), Instance.id)
-        .limit(OVER_LIST_LIMIT)
     )
-    return _late_rows(session.execute(query)), int(count or 0)
 
 
 def _late_rows(rows) -> tuple[LateInstance, ...]:
