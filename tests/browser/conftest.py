@@ -8,9 +8,11 @@ collected per test and must be none at its end.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -243,3 +245,40 @@ def log_in(page: Page, username: str, lands: str = "Kotak masuk") -> None:
 def log_out(page: Page) -> None:
     page.get_by_role("button", name="Keluar", exact=True).click()
     expect(page.get_by_role("heading", name="Masuk", level=1)).to_be_visible()
+
+
+# --- the CLI against a running demo server (seeding what a page needs) ---------------------
+
+
+def cli(server: Server, *args: str) -> str:
+    done = subprocess.run(
+        [str(ALUR), *args], cwd=server.home, env=alur_env(server.home),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, f"alur {' '.join(args)}: {done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def start(server: Server, title: str) -> int:
+    out = cli(server, "start", "sop_c_1", "--user", "kabid", "--title", title, "--json")
+    return json.loads(out)["id"]
+
+
+def open_task(server: Server, instance: int) -> int:
+    with sqlite3.connect(server.home / "alur.sqlite3") as db:
+        (task,) = db.execute(
+            "select id from human_tasks where instance_id = ? and state = 'open'", (instance,)
+        ).fetchone()
+    return task
+
+
+def all_ok(server: Server, task: int) -> list[str]:
+    """--check N=ok for every Kelengkapan item of task (their count from its form data)."""
+    with sqlite3.connect(server.home / "alur.sqlite3") as db:
+        (step_no,) = db.execute("select step_no from human_tasks where id = ?", (task,)).fetchone()
+    model = json.loads(cli(server, "inspect", "--json", str(ROOT / "bpmn" / "sop_c_1.bpmn")))
+    step = next(s for s in model["steps"] if s["no"] == step_no)
+    args: list[str] = []
+    for number in range(1, len(step.get("kelengkapan") or []) + 1):
+        args += ["--check", f"{number}=ok"]
+    return args

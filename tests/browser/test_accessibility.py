@@ -11,9 +11,7 @@ the database, which the other modules' server must not see.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,13 +20,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import (
-    ALUR,
     PASSWORD,
     WAIT_MS,
     Console,
     Server,
-    alur_env,
+    all_ok,
+    cli,
     demo_server,
+    open_task,
+    start,
 )
 from tests.conftest import ROOT
 
@@ -44,28 +44,6 @@ EXCLUDE: list[str] = []
 def server(tmp_path_factory) -> Iterator[Server]:
     with demo_server(tmp_path_factory.mktemp("alur-a11y")) as running:
         yield running
-
-
-def cli(server: Server, *args: str) -> str:
-    done = subprocess.run(
-        [str(ALUR), *args], cwd=server.home, env=alur_env(server.home),
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, f"alur {' '.join(args)}: {done.stdout}{done.stderr}"
-    return done.stdout
-
-
-def start(server: Server, title: str) -> int:
-    out = cli(server, "start", "sop_c_1", "--user", "kabid", "--title", title, "--json")
-    return json.loads(out)["id"]
-
-
-def open_task(server: Server, instance: int) -> int:
-    with sqlite3.connect(server.home / "alur.sqlite3") as db:
-        (task,) = db.execute(
-            "select id from human_tasks where instance_id = ? and state = 'open'", (instance,)
-        ).fetchone()
-    return task
 
 
 def make_overdue(server: Server, task: int) -> None:
@@ -86,7 +64,7 @@ class World:
 def world(server) -> World:
     instance = start(server, "Aksesibilitas: RPJMD 2027")
     first = open_task(server, instance)
-    cli(server, "complete", str(first), "--user", "kabid", *_all_ok(server, first))
+    cli(server, "complete", str(first), "--user", "kabid", *all_ok(server, first))
     task = open_task(server, instance)
     make_overdue(server, task)
     fresh = start(server, "Aksesibilitas: langkah pertama")
@@ -94,18 +72,6 @@ def world(server) -> World:
     cli(server, "deploy", str(editors / "pengajuan_cuti.bpmn"), str(editors / "cuti_penyetuju.dmn"),
         "--user", "analis")  # fmt: skip
     return World(server, instance, task, open_task(server, fresh))
-
-
-def _all_ok(server: Server, task: int) -> list[str]:
-    """--check N=ok for every Kelengkapan item of task (their count from its form data)."""
-    with sqlite3.connect(server.home / "alur.sqlite3") as db:
-        (step_no,) = db.execute("select step_no from human_tasks where id = ?", (task,)).fetchone()
-    model = json.loads(cli(server, "inspect", "--json", str(ROOT / "bpmn" / "sop_c_1.bpmn")))
-    step = next(s for s in model["steps"] if s["no"] == step_no)
-    args: list[str] = []
-    for number in range(1, len(step.get("kelengkapan") or []) + 1):
-        args += ["--check", f"{number}=ok"]
-    return args
 
 
 # --- signing in once per person ---------------------------------------------------------------
@@ -208,7 +174,7 @@ def _conflict(page: Page, world: World) -> None:
     instance = start(world.server, "Aksesibilitas: bentrok")
     task = open_task(world.server, instance)
     page.goto(f"/tasks/{task}")
-    cli(world.server, "complete", str(task), "--user", "kabid", *_all_ok(world.server, task))
+    cli(world.server, "complete", str(task), "--user", "kabid", *all_ok(world.server, task))
     page.locator("#task-form input[type=checkbox]").first.check()
     page.locator("#complete-button").click()
     expect(page.locator("h1")).to_be_visible()

@@ -6,8 +6,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, no_horizontal_overflow, shot
-from tests.browser.test_accessibility import _all_ok, cli, open_task, start
+from tests.browser.conftest import (
+    all_ok,
+    cli,
+    log_in,
+    no_horizontal_overflow,
+    open_task,
+    shot,
+    start,
+)
 from tests.browser.test_phone import PHONE
 
 pytestmark = pytest.mark.slow  # a real browser: make test runs it
@@ -17,7 +24,7 @@ pytestmark = pytest.mark.slow  # a real browser: make test runs it
 def completed(server) -> None:
     """A C.1 instance whose first step (it has a Waktu) is completed, so that step has figures."""
     first = open_task(server, start(server, "Analitik: RPJMD 2027"))
-    cli(server, "complete", str(first), "--user", "kabid", *_all_ok(server, first))
+    cli(server, "complete", str(first), "--user", "kabid", *all_ok(server, first))
 
 
 def _heat(page, name: str) -> None:
