@@ -17,27 +17,47 @@ What is kept
     holds each instance that has a step completed after its due time, with its worst step.
 
 How they stay right
-    An instance's share of the sums is a function of its row and its tasks (`contribution`).
-    A write session remembers, before it first flushes a change to an instance or one of its
-    tasks, the instance's share as the database has it; at commit it reads the share again and
-    adds the difference, in the same transaction (upserts in key order, so two completions lock
-    rows in one order). A rollback takes the difference with it. Every way a task or instance
-    changes (start, claim, completion, send-back, cancel, migration to a new version) goes
-    through the ORM session and is caught; rows written otherwise (COPY, a restore) need
-    `rebuild` (`alur db rebuild-analytics`), which Alur.upgrade runs when the sums are empty.
+    An instance's share of the sums is a function of its row and its tasks (`contribution`),
+    and most of it is a sum over its tasks. A write session remembers, before a flush first
+    changes an instance or one of its tasks, those rows as the database had them (the ORM's
+    loaded values); at commit it reads the changed rows again and adds the difference: each
+    changed task's own figures out and in, and for what is not a sum over tasks (whether a step
+    or a person has any task of the instance, the Tidak answers per step, the worst late step)
+    a few counts per instance from the database. So a completion costs the same at the 10th
+    step as at the 500th. An instance that is new, gone or moved to another version has its
+    whole share taken out and put in again. All in the same transaction (upserts in key order,
+    so two completions lock rows in one order); a rollback takes the difference with it. Every
+    way a task or instance changes (start, claim, completion, send-back, cancel, migration to a
+    new version) goes through the ORM session and is caught; rows written otherwise (COPY, a
+    restore) need `rebuild` (`alur db rebuild-analytics`), which Alur.upgrade runs when the
+    sums are empty.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, event, func, insert, literal, or_, select
+from sqlalchemy import (
+    and_,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.util import identity_key
 
 from engine.storage.tables import AnalyticsLate, AnalyticsTotal, HumanTask, Instance
 
@@ -110,54 +130,91 @@ def contribution(instance, tasks: Iterable, zone: ZoneInfo, years: bool = True) 
     Keys are (definition_id, span, bucket, dim, gkey, metric, value); instance and tasks are
     rows of _INSTANCE_COLUMNS and _TASK_COLUMNS.
     """
-    share: Counter = Counter()
+    tasks = list(tasks)
     own: Counter = Counter()  # (dim, gkey, metric, value) -> n, before the buckets
-    groups: dict[tuple[str, str], list] = defaultdict(list)
+    live: Counter = Counter()  # (dim, gkey) -> tasks not cancelled
     tidak: Counter = Counter()
-    worst = None
     for t in tasks:
+        _add_task(own, t, 1)
+        for group in _groups(t):
+            live[group] += 1
         if t.decision == SENT_BACK:
             tidak[_no(t.step_no)] += 1
-        done = t.state == "completed"
-        if done and t.completed_at is not None and t.due_at is not None:
-            if t.completed_at > t.due_at:
-                rank = (-(t.over_minutes if t.over_minutes is not None else -1), t.id)
-                if worst is None or rank < worst[0]:
-                    worst = (rank, t)
-        if t.state == "cancelled":
-            continue
-        groups["step", _no(t.step_no)].append(t)
-        groups["lane", t.lane or ""].append(t)
-        if t.completed_by is not None:
-            groups["person", t.completed_by].append(t)
-        if done:
-            values = (t.working_minutes, t.calendar_minutes, t.wait_minutes, t.handle_minutes)
-            for metric, value in zip(STEP_METRICS, values, strict=True):
-                if value is not None:
-                    own["step", _no(t.step_no), metric, value] += 1
-            if t.completed_by is not None and t.working_minutes is not None:
-                own["person", t.completed_by, "work", t.working_minutes] += 1
-    for (dim, gkey), members in groups.items():
-        done = [t for t in members if t.state == "completed"]
-        figures = {
-            "instances": 1,
-            "tasks": len(members),
-            "completions": len(done),
-            "unclaimed": sum(1 for t in done if t.claimed_at is None),
-            "with_standard": sum(1 for t in done if t.over_minutes is not None),
-            "over": sum(
-                1
-                for t in done
-                if t.completed_at is not None and t.due_at is not None and t.completed_at > t.due_at
-            ),
-            "over_minutes": sum(t.over_minutes or 0 for t in done),
-            "sendbacks": sum(1 for t in members if t.decision == SENT_BACK),
-        }
-        for metric, n in figures.items():
-            if n:
-                own[dim, gkey, metric, 0] += n
+    for dim, gkey in live:
+        own[dim, gkey, "instances", 0] += 1
     for step, k in tidak.items():
         own["rounds", step, "rounds", k] += 1
+    worst = _worst(tasks)
+    own.update(_instance_own(instance, worst))
+    share = _bucketed(instance, own, zone, years)
+    return share, _late(instance, worst)
+
+
+def _groups(t) -> list[tuple[str, str]]:
+    """The groups a task counts in: its step, its lane, who completed it (none if cancelled)."""
+    if t.state == "cancelled":
+        return []
+    found = [("step", _no(t.step_no)), ("lane", t.lane or "")]
+    if t.completed_by is not None:
+        found.append(("person", t.completed_by))
+    return found
+
+
+def _add_task(own: Counter, t, sign: int) -> None:
+    """Add (sign 1) or take away (-1) what one task adds to its groups' counts and minutes."""
+    groups = _groups(t)
+    if not groups:
+        return
+    done = t.state == "completed"
+    figures = [("tasks", 1)]
+    if t.decision == SENT_BACK:
+        figures.append(("sendbacks", 1))
+    if done:
+        figures.append(("completions", 1))
+        if t.claimed_at is None:
+            figures.append(("unclaimed", 1))
+        if t.over_minutes is not None:
+            figures.append(("with_standard", 1))
+            figures.append(("over_minutes", t.over_minutes))
+        if _is_late(t):
+            figures.append(("over", 1))
+        values = (t.working_minutes, t.calendar_minutes, t.wait_minutes, t.handle_minutes)
+        for metric, value in zip(STEP_METRICS, values, strict=True):
+            if value is not None:
+                own["step", _no(t.step_no), metric, value] += sign
+        if t.completed_by is not None and t.working_minutes is not None:
+            own["person", t.completed_by, "work", t.working_minutes] += sign
+    for dim, gkey in groups:
+        for metric, n in figures:
+            if n:
+                own[dim, gkey, metric, 0] += sign * n
+
+
+def _is_late(t) -> bool:
+    return (
+        t.state == "completed"
+        and t.completed_at is not None
+        and t.due_at is not None
+        and t.completed_at > t.due_at
+    )
+
+
+def _worst(tasks: Iterable):
+    """The completed-late task with the most minutes over (none counted: last), then the
+    lowest id; None when no step was late."""
+    late = [t for t in tasks if t is not None and _is_late(t)]
+    return min(late, key=_rank, default=None)
+
+
+def _rank(t) -> tuple[int, int]:
+    return (-(t.over_minutes if t.over_minutes is not None else -1), t.id)
+
+
+def _instance_own(instance, worst) -> Counter:
+    """The instance's own rows: its state, whether late, its lead times (None: nothing)."""
+    own: Counter = Counter()
+    if instance is None:
+        return own
     own["instance", "", f"s:{instance.state}", 0] += 1
     if worst is not None:
         own["instance", "", "late", 0] += 1
@@ -165,21 +222,30 @@ def contribution(instance, tasks: Iterable, zone: ZoneInfo, years: bool = True) 
         own["instance", "", "lead", instance.lead_minutes] += 1
         if instance.lead_calendar_minutes is not None:
             own["instance", "", "lead_cal", instance.lead_calendar_minutes] += 1
+    return own
+
+
+def _bucketed(instance, own: Counter, zone: ZoneInfo, years: bool = True) -> Counter:
+    """own's rows under the instance's version and the month (and year) it started in."""
+    share: Counter = Counter()
     for span, bucket in buckets(instance.started_at, zone)[: 2 if years else 1]:
         for key, n in own.items():
-            share[(instance.definition_id, span, bucket, *key)] += n
-    late = None
-    if worst is not None:
-        t = worst[1]
-        late = Late(
-            instance.process_key,
-            instance.definition_id,
-            instance.started_at,
-            int(t.over_minutes or 0),
-            t.step_no,
-            t.name or "",
-        )
-    return share, late
+            if n:
+                share[(instance.definition_id, span, bucket, *key)] += n
+    return share
+
+
+def _late(instance, worst) -> Late | None:
+    if instance is None or worst is None:
+        return None
+    return Late(
+        instance.process_key,
+        instance.definition_id,
+        instance.started_at,
+        int(worst.over_minutes or 0),
+        worst.step_no,
+        worst.name or "",
+    )
 
 
 def _no(step_no: int | None) -> str:
@@ -206,27 +272,6 @@ def shares(
     return found
 
 
-def apply(session: Session, before: dict[int, Share], after: dict[int, Share]) -> None:
-    """Add after - before to the sums and put the late instances' rows right."""
-    delta: Counter = Counter()
-    for iid in before.keys() | after.keys():
-        delta.update(after.get(iid, EMPTY)[0])
-        delta.subtract(before.get(iid, EMPTY)[0])
-    add(session, delta)
-    conn = session.connection()
-    changed = sorted(i for i in before.keys() | after.keys() if before.get(i) != after.get(i))
-    gone = [i for i in changed if before.get(i, EMPTY)[1] is not None]
-    if gone:
-        conn.execute(delete(AnalyticsLate).where(AnalyticsLate.instance_id.in_(gone)))
-    late = [
-        {"instance_id": i, **vars(found)}
-        for i in changed
-        if (found := after.get(i, EMPTY)[1]) is not None
-    ]
-    if late:
-        conn.execute(AnalyticsLate.__table__.insert(), late)
-
-
 def add(session: Session, delta: Counter) -> None:
     """Add key -> n to the sums (upserts, in key order)."""
     rows = [dict(zip(_KEY, key, strict=True), n=n) for key, n in sorted(delta.items()) if n]
@@ -245,37 +290,307 @@ def add(session: Session, delta: Counter) -> None:
 _KEY = ("definition_id", "span", "bucket", "dim", "gkey", "metric", "value")
 
 
+@dataclass
+class _Changes:
+    """What a write transaction changed, as it was before: the instances' rows and the changed
+    tasks' rows as the database had them (None: new), and the new task objects."""
+
+    instances: dict[int, object | None] = field(default_factory=dict)
+    tasks: dict[int, object] = field(default_factory=dict)
+    new_tasks: list = field(default_factory=list)
+    new_instances: list = field(default_factory=list)
+    objects: list = field(default_factory=list)  # the changed objects, for their values after
+
+
+_TASK_NAMES = tuple(c.key for c in _TASK_COLUMNS)
+_INSTANCE_NAMES = tuple(c.key for c in _INSTANCE_COLUMNS)
+_TaskRow = namedtuple("_TaskRow", _TASK_NAMES)
+_InstanceRow = namedtuple("_InstanceRow", _INSTANCE_NAMES)
+
+
+def _loaded(session: Session, obj, kind, columns, table_id):
+    """obj's row as the database has it before this flush: each value as loaded (the
+    attribute's history), or the row read when one of them is not known (never loaded)."""
+    state, values = inspect(obj), []
+    for name in kind._fields:
+        history = state.attrs[name].history
+        if history.unchanged:
+            values.append(history.unchanged[0])
+        elif history.deleted:
+            values.append(history.deleted[0])
+        else:
+            row = session.connection().execute(select(*columns).where(table_id == obj.id)).first()
+            return None if row is None else kind(*row)
+    return kind(*values)
+
+
+def _remember(session: Session, changes: _Changes) -> None:
+    """Before a flush: the rows it is about to change, as they are (first change only)."""
+    for obj in session.new:
+        if isinstance(obj, HumanTask):
+            changes.new_tasks.append(obj)
+        elif isinstance(obj, Instance):
+            changes.new_instances.append(obj)
+    new = {id(obj) for obj in (*changes.new_tasks, *changes.new_instances)}
+    touched = set()
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, HumanTask) and id(obj) not in new:
+            if obj.id not in changes.tasks:
+                changes.tasks[obj.id] = _loaded(session, obj, _TaskRow, _TASK_COLUMNS, HumanTask.id)
+                changes.objects.append(obj)
+            touched.add(obj.instance_id)
+        elif isinstance(obj, Instance) and id(obj) not in new and obj.id not in changes.instances:
+            changes.instances[obj.id] = _loaded(
+                session, obj, _InstanceRow, _INSTANCE_COLUMNS, Instance.id
+            )
+            changes.objects.append(obj)
+    for obj in changes.new_tasks:
+        if obj.instance_id is not None:
+            touched.add(obj.instance_id)
+    born = {obj.id for obj in changes.new_instances}
+    missing = sorted(i for i in touched if i not in changes.instances and i not in born)
+    if missing:  # tasks changed, their instance not (yet): its row as it is
+        conn = session.connection()
+        query = select(*_INSTANCE_COLUMNS).where(Instance.id.in_(missing))
+        found = {row.id: row for row in conn.execute(query)}
+        for iid in missing:
+            changes.instances[iid] = found.get(iid)
+
+
+def _settle(session: Session, changes: _Changes, zone: ZoneInfo) -> None:
+    """At commit: add to the sums what the transaction changed, from the changed rows and a
+    few counts per instance (never every task of it: a long instance costs what a short one
+    does), and put the late rows right."""
+    conn = session.connection()
+    new_ids = {obj.id for obj in changes.new_tasks if obj.id is not None}
+    before_tasks = dict(changes.tasks) | {i: None for i in new_ids if i not in changes.tasks}
+    for obj in changes.new_instances:  # new in this transaction: nothing before
+        if obj.id is not None:
+            changes.instances[obj.id] = None
+    # the rows now: the objects' values after the last flush (read where one is not loaded)
+    after_tasks: dict[int, object] = {}
+    after_instances: dict[int, object] = {}
+    unread: dict[type, set[int]] = defaultdict(set)
+    known = [*changes.objects, *changes.new_tasks, *changes.new_instances]
+    for obj in known:
+        kind, found = (
+            (_TaskRow, after_tasks)
+            if isinstance(obj, HumanTask)
+            else (_InstanceRow, after_instances)
+        )
+        row = _current(obj, kind)
+        if row is _UNKNOWN:
+            unread[kind].add(obj.id)
+        elif row is not None:
+            found[obj.id] = row
+    iids = sorted(
+        set(changes.instances)
+        | {r.instance_id for r in (*before_tasks.values(), *after_tasks.values()) if r}
+    )
+    for iid in iids:  # an instance whose tasks alone changed: its object as loaded, if here
+        if iid not in after_instances and iid not in unread[_InstanceRow]:
+            obj = session.identity_map.get(identity_key(Instance, iid))
+            row = _UNKNOWN if obj is None else _current(obj, _InstanceRow)
+            if row is _UNKNOWN:
+                unread[_InstanceRow].add(iid)
+            elif row is not None:
+                after_instances[iid] = row
+    for kind, columns, table_id, found in (
+        (_TaskRow, _TASK_COLUMNS, HumanTask.id, after_tasks),
+        (_InstanceRow, _INSTANCE_COLUMNS, Instance.id, after_instances),
+    ):
+        ids = sorted(unread[kind])
+        for part in range(0, len(ids), 500):
+            query = select(*columns).where(table_id.in_(ids[part : part + 500]))
+            for row in conn.execute(query):
+                found[row.id] = kind(*row)
+    changed: dict[int, list[tuple]] = defaultdict(list)  # instance -> (before, after) per task
+    for tid, before in before_tasks.items():
+        after = after_tasks.get(tid)
+        if _values(before) != _values(after):
+            changed[(after or before).instance_id].append((before, after))
+
+    delta: Counter = Counter()
+    lates: dict[int, tuple[Late | None, Late | None]] = {}
+    moved, steady = [], []
+    for iid in iids:
+        old, new = changes.instances.get(iid), after_instances.get(iid)
+        same_place = (
+            old is not None
+            and new is not None
+            and (old.definition_id, old.started_at) == (new.definition_id, new.started_at)
+        )
+        if old is None or new is None or not same_place:
+            moved.append(iid)  # new, gone or another version: its whole share moves
+        elif changed.get(iid) or _values(old) != _values(new):
+            steady.append(iid)
+    if moved:
+        everything: dict[int, list] = defaultdict(list)
+        for part in range(0, len(moved), 500):
+            query = select(*_TASK_COLUMNS).where(
+                HumanTask.instance_id.in_(moved[part : part + 500])
+            )
+            for row in conn.execute(query):
+                everything[row.instance_id].append(row)
+        for iid in moved:
+            now = everything.get(iid, [])
+            then = [before_tasks.get(t.id, t) for t in now if t.id not in new_ids]
+            then += [b for b, a in changed.get(iid, ()) if b is not None and a is None]
+            old, new = changes.instances.get(iid), after_instances.get(iid)
+            was = contribution(old, then, zone) if old is not None else EMPTY
+            now_share = contribution(new, now, zone) if new is not None else EMPTY
+            delta.update(now_share[0])
+            delta.subtract(was[0])
+            lates[iid] = (was[1], now_share[1])
+    if steady:
+        shifts = {iid: _shifts(changed.get(iid, [])) for iid in steady}
+        # the database's counts only where they decide something: a group a task joined or
+        # left, a step whose Tidak answers changed, a late step among the changed ones
+        counted = [iid for iid in steady if shifts[iid][1] or shifts[iid][2]]
+        counts = _group_counts(conn, counted) if counted else {}
+        late_ones = [
+            iid for iid in steady if any(_is_late(r) for p in changed.get(iid, []) for r in p if r)
+        ]
+        worst_rest = _worst_of_rest(conn, late_ones, sorted(before_tasks)) if late_ones else {}
+        for iid in steady:
+            pairs = changed.get(iid, [])
+            own, live_shift, tidak_shift = shifts[iid]
+            live, tidak = counts.get(iid, ({}, {}))
+            for group, shift in live_shift.items():
+                now_n = live.get(group, 0)
+                own[(*group, "instances", 0)] += (now_n > 0) - (now_n - shift > 0)
+            for step, shift in tidak_shift.items():
+                now_k = tidak.get(step, 0)
+                if now_k:
+                    own["rounds", step, "rounds", now_k] += 1
+                if now_k - shift:
+                    own["rounds", step, "rounds", now_k - shift] -= 1
+            rest = worst_rest.get(iid)
+            worst_then = _worst([rest, *(b for b, _ in pairs)])
+            worst_now = _worst([rest, *(a for _, a in pairs)])
+            old, new = changes.instances[iid], after_instances[iid]
+            own.update(_instance_own(new, worst_now))
+            own.subtract(_instance_own(old, worst_then))
+            delta.update(_bucketed(new, own, zone))
+            lates[iid] = (_late(old, worst_then), _late(new, worst_now))
+    add(session, delta)
+    _put_late(session, lates)
+
+
+def _shifts(pairs: list[tuple]) -> tuple[Counter, Counter, Counter]:
+    """What the changed tasks (before, after) add up to: their own figures, the change in
+    live tasks per group, and in Tidak answers per step (zeros dropped)."""
+    own: Counter = Counter()
+    live: Counter = Counter()
+    tidak: Counter = Counter()
+    for before, after in pairs:
+        for row, sign in ((after, 1), (before, -1)):
+            if row is None:
+                continue
+            _add_task(own, row, sign)
+            for group in _groups(row):
+                live[group] += sign
+            if row.decision == SENT_BACK:
+                tidak[_no(row.step_no)] += sign
+    return own, _nonzero(live), _nonzero(tidak)
+
+
+def _nonzero(counts: Counter) -> Counter:
+    return Counter({k: n for k, n in counts.items() if n})
+
+
+_UNKNOWN = object()
+
+
+def _current(obj, kind):
+    """obj's row now (None: deleted), or _UNKNOWN when a value is not loaded."""
+    state = inspect(obj)
+    if state.deleted or state.was_deleted:
+        return None
+    values = state.dict
+    if any(name not in values for name in kind._fields):
+        return _UNKNOWN
+    return kind(*(values[name] for name in kind._fields))
+
+
+def _values(row) -> tuple | None:
+    return None if row is None else tuple(row)
+
+
+def _group_counts(conn, iids: list[int]) -> dict[int, tuple[dict, dict]]:
+    """Per instance: tasks not cancelled per (dim, gkey) group, and Tidak answers per step."""
+    t = HumanTask
+    live = func.count(case((t.state != "cancelled", 1)))
+    tidak = func.count(case((t.decision == SENT_BACK, 1)))
+    alive = t.state != "cancelled"
+    query = union_all(
+        select(t.instance_id, literal("step"), t.step_no, literal(""), live, tidak)
+        .where(t.instance_id.in_(iids))
+        .group_by(t.instance_id, t.step_no),
+        select(t.instance_id, literal("lane"), literal(None), t.lane, func.count(), literal(0))
+        .where(t.instance_id.in_(iids), alive)
+        .group_by(t.instance_id, t.lane),
+        select(t.instance_id, literal("person"), literal(None), t.completed_by, func.count())
+        .add_columns(literal(0))
+        .where(t.instance_id.in_(iids), alive, t.completed_by.is_not(None))
+        .group_by(t.instance_id, t.completed_by),
+    )
+    found: dict[int, tuple[Counter, Counter]] = {}
+    for iid, dim, step_no, gkey, n, k in conn.execute(query):
+        groups, rounds = found.setdefault(iid, (Counter(), Counter()))
+        if dim == "step":
+            groups["step", _no(step_no)] += n
+            rounds[_no(step_no)] += k
+        else:
+            groups[dim, gkey or ""] += n
+    return found
+
+
+def _worst_of_rest(conn, iids: list[int], changed: list[int]) -> dict[int, object]:
+    """Per instance, the worst completed-late task among those the transaction did not change."""
+    t = HumanTask
+    order = (func.coalesce(t.over_minutes, -1).desc(), t.id)
+    ranked = (
+        select(
+            *_TASK_COLUMNS,
+            func.row_number().over(partition_by=t.instance_id, order_by=order).label("rn"),
+        )
+        .where(
+            t.instance_id.in_(iids),
+            t.state == "completed",
+            t.completed_at > t.due_at,
+            t.id.not_in(changed) if changed else true(),
+        )
+        .subquery()
+    )
+    query = select(*[ranked.c[c.key] for c in _TASK_COLUMNS]).where(ranked.c.rn == 1)
+    return {row.instance_id: row for row in conn.execute(query)}
+
+
+def _put_late(session: Session, lates: dict[int, tuple[Late | None, Late | None]]) -> None:
+    conn = session.connection()
+    changed = sorted(i for i, (then, now) in lates.items() if then != now)
+    gone = [i for i in changed if lates[i][0] is not None]
+    if gone:
+        conn.execute(delete(AnalyticsLate).where(AnalyticsLate.instance_id.in_(gone)))
+    rows = [{"instance_id": i, **vars(lates[i][1])} for i in changed if lates[i][1] is not None]
+    if rows:
+        conn.execute(AnalyticsLate.__table__.insert(), rows)
+
+
 def keep(sessions: sessionmaker, zone: ZoneInfo) -> None:
     """Keep the sums with every write session of this factory (see the module's docstring)."""
 
     @event.listens_for(sessions, "before_flush")
     def _before_flush(session, flush_context, instances) -> None:
-        touched = set()
-        for obj in (*session.new, *session.dirty, *session.deleted):
-            if isinstance(obj, HumanTask) and obj.instance_id is not None:
-                touched.add(obj.instance_id)
-            elif isinstance(obj, Instance) and obj.id is not None:
-                touched.add(obj.id)
-        remembered = session.info.setdefault(_SNAPSHOT, {})
-        missing = touched - remembered.keys()
-        if missing:
-            remembered.update(shares(session, missing, zone))
-
-    @event.listens_for(sessions, "after_flush")
-    def _after_flush(session, flush_context) -> None:
-        remembered = session.info.setdefault(_SNAPSHOT, {})
-        for obj in session.new:
-            if isinstance(obj, Instance) and obj.id not in remembered:
-                remembered[obj.id] = EMPTY
-            elif isinstance(obj, HumanTask) and obj.instance_id not in remembered:
-                remembered[obj.instance_id] = EMPTY  # its instance was new in this flush
+        _remember(session, session.info.setdefault(_SNAPSHOT, _Changes()))
 
     @event.listens_for(sessions, "before_commit")
     def _before_commit(session) -> None:
         session.flush()
-        remembered = session.info.pop(_SNAPSHOT, None)
-        if remembered:
-            apply(session, remembered, shares(session, remembered, zone))
+        changes = session.info.pop(_SNAPSHOT, None)
+        if changes is not None:
+            _settle(session, changes, zone)
 
     @event.listens_for(sessions, "after_rollback")
     def _after_rollback(session) -> None:
@@ -304,7 +619,7 @@ def rebuild(session: Session, zone: ZoneInfo, batch: int = 2000) -> int:
         if not rows:
             break
         found = shares(session, [r.id for r in rows], zone, years=False)
-        apply(session, {}, {i: (Counter(), s[1]) for i, s in found.items() if s[1] is not None})
+        _put_late(session, {i: (None, late) for i, (_, late) in found.items() if late is not None})
         for share, _ in found.values():
             total.update(share)
         if len(total) > 200_000:  # bounded memory: add what is summed so far

@@ -1,9 +1,9 @@
 """The analytics from the maintained sums are the analytics from the tasks, figure for figure.
 
 A seeded set of instances (tests/analytics_data.py's four, then random ones over four months and
-two versions: claims, send-backs, nights and weekends, a cancel, a migration, some left running)
-is read both ways, for every kind of period, on SQLite and PostgreSQL; and the sums kept at each
-write equal the sums rebuilt from scratch.
+two versions: claims, hand-backs, send-backs, nights and weekends, a cancel, a migration, some
+left running) is read both ways, for every kind of period, on SQLite and PostgreSQL; and the
+sums kept at each write (from the changed rows only) equal the sums rebuilt from scratch.
 """
 
 from __future__ import annotations
@@ -56,6 +56,11 @@ def _random_instances(alur, clock, seed=7) -> None:
             if rng.random() < 0.6:
                 clock.now += timedelta(minutes=rng.randrange(0, 300))
                 alur.claim(task.id, who)
+                if rng.random() < 0.2:  # handed back: unclaimed again, maybe taken later
+                    clock.now += timedelta(minutes=rng.randrange(1, 60))
+                    alur.unclaim(task.id, who)
+                    if rng.random() < 0.5:
+                        alur.claim(task.id, who)
             clock.now += timedelta(minutes=rng.randrange(1, 1500))
             decision = None
             if task.step_no == 2:
@@ -105,23 +110,78 @@ def test_the_seeded_set_has_what_the_comparison_needs(seeded):
     assert all(s.figures.work.count > 5 for s in figures.steps)
 
 
-def test_kept_sums_equal_rebuilt_ones(seeded):
-    def table(s):
-        rows = s.execute(select(AnalyticsTotal).where(AnalyticsTotal.n != 0)).scalars()
-        totals = sorted(
-            (r.definition_id, r.span, r.bucket, r.dim, r.gkey, r.metric, r.value, r.n) for r in rows
-        )
-        late = sorted(
-            (r.instance_id, r.over_minutes, r.step_no, r.name, r.started_at)
-            for r in s.execute(select(AnalyticsLate)).scalars()
-        )
-        return totals, late
+def _table(s):
+    rows = s.execute(select(AnalyticsTotal).where(AnalyticsTotal.n != 0)).scalars()
+    totals = sorted(
+        (r.definition_id, r.span, r.bucket, r.dim, r.gkey, r.metric, r.value, r.n) for r in rows
+    )
+    late = sorted(
+        (r.instance_id, r.over_minutes, r.step_no, r.name, r.started_at)
+        for r in s.execute(select(AnalyticsLate)).scalars()
+    )
+    return totals, late
 
-    with seeded.session() as s:
-        kept = table(s)
-        analytics_totals.rebuild(s, seeded.calendar.timezone)
-        assert table(s) == kept
+
+def _kept_and_rebuilt(alur):
+    """The sums as kept, and as rebuilt from every task (the rebuild is rolled back)."""
+    with alur.session() as s:
+        kept = _table(s)
+        analytics_totals.rebuild(s, alur.calendar.timezone)
+        rebuilt = _table(s)
+        s.rollback()
+    return kept, rebuilt
+
+
+def test_kept_sums_equal_rebuilt_ones(seeded):
+    kept, rebuilt = _kept_and_rebuilt(seeded)
+    assert kept == rebuilt
     assert len(kept[0]) > 100 and kept[1]
+
+
+def test_every_single_change_keeps_the_sums_right(alur, clock):
+    """After each write, the kept sums are the rebuilt ones: the changes that take a task out
+    of a group it was alone in (a cancel at the first step, a hand-back), or change a step's
+    Tidak rounds and the worst late step, are the ones a difference can get wrong."""
+    data.deploy(alur)
+    checks = []
+
+    def check(what):
+        kept, rebuilt = _kept_and_rebuilt(alur)
+        assert kept == rebuilt, what
+        checks.append(what)
+
+    clock.now = wib(2026, 3, 2, 8, 0)
+    first = alur.start(KEY, "ana", "dibatalkan").id
+    check("started")
+    alur.cancel(first, "ana", "salah isi")  # its only task leaves step 1, lane and all
+    check("cancelled at the first step")
+    iid = alur.start(KEY, "budi", "panjang").id
+    task = data._task(alur, iid)
+    alur.claim(task.id, "budi")
+    check("claimed")
+    alur.unclaim(task.id, "budi")
+    check("handed back")
+    clock.now = wib(2026, 3, 2, 11, 0)  # 60 minutes past the hour's standard: late
+    alur.complete(task.id, "ana", Completion())
+    check("completed late, unclaimed")
+    for n, (decision, at) in enumerate([("Tidak", 11), ("Tidak", 14), ("Ya", 15)]):
+        clock.now = wib(2026, 3, 2, at, 30)
+        review = data._task(alur, iid)
+        alur.complete(review.id, "rudi", Completion(decision=decision, note="x"))
+        check(f"review {n}: {decision}")
+        if decision == "Tidak":
+            clock.now = wib(2026, 3, 3, 8, n)  # the next morning: later than the first
+            alur.complete(data._task(alur, iid).id, "budi", Completion())
+            check(f"redraft {n}")
+    clock.now = wib(2026, 3, 3, 9, 0)
+    alur.complete(data._task(alur, iid).id, "ana", Completion())
+    check("finished")
+    kept, _ = _kept_and_rebuilt(alur)
+    late = [row for row in kept[1] if row[0] == iid]
+    assert len(late) == 1 and late[0][2] == 1  # the worst late step is a redraft of step 1
+    rounds = {(r[4], r[6]): r[7] for r in kept[0] if r[1] == "m" and r[3] == "rounds"}
+    assert rounds == {("2", 2): 1}
+    assert len(checks) == 11
 
 
 def test_a_partial_month_is_read_from_the_tasks(seeded):
