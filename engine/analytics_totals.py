@@ -326,7 +326,10 @@ def _loaded(session: Session, obj, kind, columns, table_id):
 
 def _remember(session: Session, changes: _Changes) -> None:
     """Before a flush: the rows it is about to change, as they are (first change only)."""
-    for obj in session.new:
+    new = {id(obj) for obj in (*changes.new_tasks, *changes.new_instances)}
+    for obj in session.new:  # (a flush of some objects leaves the others new for the next)
+        if id(obj) in new:
+            continue
         if isinstance(obj, HumanTask):
             changes.new_tasks.append(obj)
         elif isinstance(obj, Instance):
@@ -349,7 +352,14 @@ def _remember(session: Session, changes: _Changes) -> None:
             touched.add(obj.instance_id)
     born = {obj.id for obj in changes.new_instances}
     missing = sorted(i for i in touched if i not in changes.instances and i not in born)
-    if missing:  # tasks changed, their instance not (yet): its row as it is
+    for iid in missing:  # tasks changed, their instance not (yet): its row as it is
+        obj = session.identity_map.get(identity_key(Instance, iid))
+        if obj is not None:
+            changes.instances[iid] = _loaded(
+                session, obj, _InstanceRow, _INSTANCE_COLUMNS, Instance.id
+            )
+    missing = [iid for iid in missing if iid not in changes.instances]
+    if missing:
         conn = session.connection()
         query = select(*_INSTANCE_COLUMNS).where(Instance.id.in_(missing))
         found = {row.id: row for row in conn.execute(query)}
@@ -371,14 +381,13 @@ def _settle(session: Session, changes: _Changes, zone: ZoneInfo) -> None:
     after_tasks: dict[int, object] = {}
     after_instances: dict[int, object] = {}
     unread: dict[type, set[int]] = defaultdict(set)
-    known = [*changes.objects, *changes.new_tasks, *changes.new_instances]
-    for obj in known:
-        kind, found = (
-            (_TaskRow, after_tasks)
-            if isinstance(obj, HumanTask)
-            else (_InstanceRow, after_instances)
-        )
-        row = _current(obj, kind)
+    inserted = {id(obj) for obj in (*changes.new_tasks, *changes.new_instances)}
+    for obj in [*changes.objects, *changes.new_tasks, *changes.new_instances]:
+        if isinstance(obj, HumanTask):
+            kind, found = _TaskRow, after_tasks
+        else:
+            kind, found = _InstanceRow, after_instances
+        row = _current(obj, kind, new=id(obj) in inserted)
         if row is _UNKNOWN:
             unread[kind].add(obj.id)
         elif row is not None:
@@ -502,15 +511,31 @@ def _nonzero(counts: Counter) -> Counter:
 _UNKNOWN = object()
 
 
-def _current(obj, kind):
-    """obj's row now (None: deleted), or _UNKNOWN when a value is not loaded."""
+def _current(obj, kind, new: bool = False):
+    """obj's row now (None: deleted), or _UNKNOWN when a value is not loaded. An object this
+    transaction inserted has, for an attribute never set, its column's default."""
     state = inspect(obj)
     if state.deleted or state.was_deleted:
         return None
-    values = state.dict
-    if any(name not in values for name in kind._fields):
+    values, table = state.dict, obj.__table__
+    row = []
+    for name in kind._fields:
+        if name in values:
+            row.append(values[name])
+        elif new and (found := _scalar_default(table.c[name])) is not _UNKNOWN:
+            row.append(found)
+        else:
+            return _UNKNOWN
+    return kind(*row)
+
+
+def _scalar_default(column):
+    """The value an insert gave a column it was not told (a constant default or NULL)."""
+    if column.server_default is not None:
         return _UNKNOWN
-    return kind(*(values[name] for name in kind._fields))
+    if column.default is None:
+        return None
+    return column.default.arg if column.default.is_scalar else _UNKNOWN
 
 
 def _values(row) -> tuple | None:

@@ -40,11 +40,26 @@ def record(
     **data,
 ) -> Event:
     """Append one event that happened `at` (the engine clock's time)."""
+    found = event(instance_id, kind, actor, task, at=at, **data)
+    session.add(found)
+    return found
+
+
+def event(
+    instance_id: int,
+    kind: str,
+    actor: str,
+    task: HumanTask | None = None,
+    *,
+    at: datetime,
+    **data,
+) -> Event:
+    """One event, not yet in a session (record adds it)."""
     if kind not in KINDS:
         raise ValueError(f"unknown audit event {kind!r}")
     if task is not None and (task.step_no is None or task.called_definition_id is not None):
         data = {"task_name": task.name, **data}  # not (only) a step of the SOP: named as well
-    event = Event(
+    return Event(
         instance_id=instance_id,
         kind=kind,
         actor=actor,
@@ -53,8 +68,6 @@ def record(
         step_no=task.step_no if task else None,
         data=data,
     )
-    session.add(event)
-    return event
 
 
 def history(session: Session, instance_id: int) -> list[Event]:

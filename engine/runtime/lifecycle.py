@@ -31,7 +31,7 @@ from engine.runtime.decision_task import DECIDED
 from engine.runtime.form_values import form_values
 from engine.runtime.store import Handle, WorkflowStore
 from engine.sop import Step, Waktu
-from engine.storage.tables import Definition, HumanTask, Instance, User
+from engine.storage.tables import Definition, HumanTask, Incident, Instance, TaskDraft, User
 from engine.workcalendar import OfficeCalendar
 
 YES, NO = "Ya", "Tidak"
@@ -141,21 +141,24 @@ def complete(
         **on_behalf,
     }
     analytics.stamp_task(ctx.calendar, task)  # working_minutes and the analytics' minutes
-    task_drafts.clear(session, task.id)  # done: no draft of it is left to resume
-    audit.record(
-        session,
-        instance.id,
-        "completed",
-        user.username,
-        task,
-        at=now,
-        decision=decision,
-        note=form.note,
-        checklist=form.checklist,
-        files=form.file_ids,
-        data=json.loads(json.dumps(form.data, default=str)),  # a date field as ISO text
-        **on_behalf,
-    )
+    pending = session.info.get(_PENDING, {}).get(task.id, Pending())
+    if pending.draft:
+        task_drafts.clear(session, task.id)  # done: no draft of it is left to resume
+    events = [  # added after the step's new tasks have ids: one insert with their events
+        audit.event(
+            instance.id,
+            "completed",
+            user.username,
+            task,
+            at=now,
+            decision=decision,
+            note=form.note,
+            checklist=form.checklist,
+            files=form.file_ids,
+            data=json.loads(json.dumps(form.data, default=str)),  # a date field as ISO text
+            **on_behalf,
+        )
+    ]
     returned = None
     if decision == NO:
         returned = {
@@ -164,14 +167,15 @@ def complete(
             "reason": form.note,
             "at": now.isoformat(),
         }
-        audit.record(
-            session, instance.id, "sent_back", user.username, task, at=now, reason=form.note
+        events.append(
+            audit.event(instance.id, "sent_back", user.username, task, at=now, reason=form.note)
         )
     with model_failure(instance, incidents.COMPLETION, task.id):
-        _advance(session, ctx, instance, handle, user.username, since, returned)
-    incidents.resolve(
-        session, instance.id, now, user.username, "completed", incidents.COMPLETION, task.id
-    )
+        _advance(session, ctx, instance, handle, user.username, since, returned, events)
+    if pending.incident:
+        incidents.resolve(
+            session, instance.id, now, user.username, "completed", incidents.COMPLETION, task.id
+        )
     return instance, handle
 
 
@@ -192,6 +196,30 @@ def model_failure(instance: Instance, source: str, task_id: int | None = None):
 
 
 _LOCKED = "alur_locked_tasks"  # session.info: task id -> its instance, as lock_task read them
+_PENDING = "alur_pending"  # session.info: task id -> Pending, as lock_task read it
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What a completion has to clear besides the task, known from lock_task's reads so
+    that nothing is deleted or updated when there is nothing (a statement each saved)."""
+
+    draft: bool = True  # someone keeps a draft of the task's form
+    incident: bool = True  # the instance has an open incident
+
+
+_HAS_INCIDENT = (
+    select(Incident.id)
+    .where(Incident.instance_id == Instance.id, Incident.resolved_at.is_(None))
+    .exists()
+    .label("has_incident")
+)
+_HAS_DRAFT = (
+    select(TaskDraft.human_task_id)
+    .where(TaskDraft.human_task_id == HumanTask.id)
+    .exists()
+    .label("has_draft")
+)
 _OPEN = "alur_open_tasks"  # session.info: instance id -> its open task rows, read by lock_task
 
 
@@ -202,28 +230,33 @@ def lock_task(session: Session, task_id: int) -> HumanTask:
     the process's copy (versions never change once deployed). _advance uses the open rows read
     here instead of asking again."""
     owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-    instance = session.scalars(
-        select(Instance)
+    found = session.execute(
+        select(Instance, _HAS_INCIDENT)
         .where(Instance.id == owner)
         .options(lazyload(Instance.definition))  # a join would not lock (see lock_instance)
         .with_for_update(of=Instance)
         .execution_options(populate_existing=True)
     ).first()
-    if instance is None:
+    if found is None:
         raise NotFound("task_missing", id=task_id)
+    instance, has_incident = found
     # the version, as loaded (no history: nothing of it is written back)
     set_committed_value(instance, "definition", known_definition(session, instance.definition_id))
-    rows = session.scalars(
-        select(HumanTask)
+    found = session.execute(
+        select(HumanTask, _HAS_DRAFT)
         .where(
             HumanTask.instance_id == instance.id,
             or_(HumanTask.state == "open", HumanTask.id == task_id),
         )
-        .with_for_update()
+        .with_for_update(of=HumanTask)
         .execution_options(populate_existing=True)
     ).all()
+    rows = [row for row, _ in found]
     task = next(t for t in rows if t.id == task_id)
     session.info.setdefault(_LOCKED, {})[task_id] = instance
+    session.info.setdefault(_PENDING, {})[task_id] = Pending(
+        draft=next(d for t, d in found if t.id == task_id), incident=has_incident
+    )
     session.info.setdefault(_OPEN, {})[instance.id] = [t for t in rows if t.state == "open"]
     return task
 
@@ -279,8 +312,9 @@ def cancel(session: Session, ctx: Context, instance: Instance, user: User, reaso
     incidents.resolve(session, instance.id, now, user.username, "cancelled")
 
 
-def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
-    """Run engine steps, then mirror READY user tasks into human-task rows and save."""
+def _advance(session, ctx, instance, handle, actor, since, returned, events=()) -> None:
+    """Run engine steps, then mirror READY user tasks into human-task rows and save; events:
+    the step's own, recorded before what the engine did."""
     workflow: BpmnWorkflow = handle.workflow
     workflow.do_engine_steps()
     known = session.info.get(_OPEN, {}).pop(instance.id, None)  # read under lock_task's lock
@@ -295,7 +329,6 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
             row.state = "cancelled"
             task_drafts.clear(session, row.id)  # nobody can resume a cancelled task
             incidents.resolve(session, instance.id, now, actor, "withdrawn", task_id=row.id)
-    _record_decisions(session, instance, workflow, actor, now)
     created = []
     for task_id, spiff_task in ready.items():
         if task_id in open_rows:
@@ -307,6 +340,8 @@ def _advance(session, ctx, instance, handle, actor, since, returned) -> None:
     if created:  # one flush for the new rows (their ids), and what the step wrote before
         session.add_all(created)
         session.flush()
+    session.add_all(events)  # the events after it: written together in one insert
+    _record_decisions(session, instance, workflow, actor, now)
     for row in created:
         audit.record(session, instance.id, "task_created", actor, row, at=now, role=row.role)
         notifications.task_arrived(session, row, instance, returned, now, ctx.email)
