@@ -6,13 +6,15 @@ instances driven to `SMALL_ROUNDS` rounds, one measured round each; the long siz
 driven to `rounds` rounds, then measured rounds that alternate warm (cache hit) and cold
 (`alur.store.discard` before each completion, so the workflow is reloaded from its task rows).
 The plain-SpiffWorkflow baseline is a completion plus `spiff.dump` of the whole workflow.
+round_trip_floor_ms is what the same number of statements costs through the bare driver: the
+least a completion that keeps its rows in this database can cost, whatever the code around it.
 """
 
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from benchmarks import Emit, median, note, timed_ms
 from engine.alur import Alur
@@ -21,7 +23,7 @@ from engine.inbox import InboxFilter
 from engine.runtime import spiff
 from engine.runtime.lifecycle import Completion
 from engine.sop import Decision, Sop, Step
-from engine.storage.tables import WorkflowTask
+from engine.storage.tables import Instance, WorkflowTask
 
 SMALL_ROUNDS = 5  # 10 completed tasks
 TARGET_RATIO = 1.5
@@ -89,6 +91,54 @@ def measure_engine(alur: Alur, rounds: int, samples: int) -> dict:
             select(func.count()).where(WorkflowTask.instance_id == long)
         )
     return out
+
+
+def statements_per_completion(alur: Alur) -> float:
+    """Statements a warm completion sends (the mean of a draft and a review), counted."""
+    instance_id = drive(alur, 1)
+    counts = []
+    for form in (Completion(), SEND_BACK):
+        (task,) = alur.inbox(USER, InboxFilter(instance_id=instance_id))
+        sent = []
+
+        def count(*_args, sent=sent) -> None:
+            sent.append(1)
+
+        event.listen(alur.db, "before_cursor_execute", count)
+        try:
+            alur.complete(task.id, USER, Completion(**vars(form)))
+        finally:
+            event.remove(alur.db, "before_cursor_execute", count)
+        counts.append(len(sent))
+    return sum(counts) / len(counts)
+
+
+def round_trip_floor(alur: Alur, statements: int, samples: int = 60) -> float:
+    """The least any client pays for a write transaction of `statements` statements on this
+    database: the driver alone (no SQLAlchemy, no engine), statements - 1 `SELECT 1` and one
+    real row update, then COMMIT (BEGIN goes with the first); the median in ms."""
+    with alur.session() as s:
+        row = s.scalar(select(Instance.id).limit(1))
+    raw = alur.db.raw_connection()
+    try:
+        cursor = raw.cursor()
+        marker = "%s" if alur.db.dialect.paramstyle in ("format", "pyformat") else "?"
+        update = f"UPDATE instances SET title = title WHERE id = {marker}"
+        times = []
+        for _ in range(samples + 5):
+            ms, _ = timed_ms(_transaction, raw, cursor, statements, update, row)
+            times.append(ms)
+        return median(times[5:])
+    finally:
+        raw.close()
+
+
+def _transaction(raw, cursor, statements: int, update: str, row: int) -> None:
+    for _ in range(statements - 1):
+        cursor.execute("SELECT 1")
+        cursor.fetchall()
+    cursor.execute(update, (row,))
+    raw.commit()
 
 
 def spiff_round(workflow) -> tuple[float, float, int]:
@@ -161,6 +211,8 @@ def run(emit: Emit, kinds: list[str], rounds: int, samples: int, database) -> No
             setup(alur)
             got = measure_engine(alur, rounds, samples)
             bugs = alur.bench_workarounds
+            statements = statements_per_completion(alur)
+            floor = round_trip_floor(alur, round(statements))
         sizes = sorted({k[0] for k in got if isinstance(k, tuple)})
         medians = {}
         for path, figure in (("warm", "complete_task_ms"), ("cold", "complete_task_cold_ms")):
@@ -177,6 +229,17 @@ def run(emit: Emit, kinds: list[str], rounds: int, samples: int, database) -> No
         for path in ("warm", "cold"):
             value = medians[(path, sizes[-1])] / medians[(path, sizes[0])]
             emit(_ratio(kind, path, value, sizes, target=path == "warm"))
+        emit(
+            {
+                "figure": "round_trip_floor_ms",
+                "value": round(floor, 3),
+                "unit": "ms",
+                "db": kind,
+                "statements": statements,
+                "what": "the driver alone: as many statements as a warm completion sends "
+                "(SELECT 1 and one row update) and COMMIT",
+            }
+        )
     note(f"history_cost in plain SpiffWorkflow: {rounds} rounds")
     got = measure_spiff(rounds, samples)
     sizes = sorted(got)

@@ -17,7 +17,7 @@ from datetime import timedelta
 from sqlalchemy import event, insert, text
 
 from benchmarks import BPMN_DIR, Emit, note, percentile, timed_ms
-from benchmarks.inbox_plan import plan_summary
+from benchmarks.inbox_plan import driver_ms, plan_summary
 from engine.alur import Alur
 from engine.roles import normalise
 from engine.sop import Step
@@ -173,4 +173,5 @@ def run(emit: Emit, kind: str, instances: int, users: int, calls: int, database)
                 emit({"figure": "inbox_ms_p50", "value": p50, **ctx})
             line = {"figure": "inbox_ms_p95", "value": p95, **ctx, "p50_ms": p50}
             line.update(target=TARGET_MS, met=p95 <= TARGET_MS, **plan_summary(alur, sql, params))
+            line["driver_ms_p50"], line["driver_ms_p95"] = driver_ms(alur, sql, params, calls)
             emit(line)

@@ -1,10 +1,13 @@
-"""The inbox query's plan (EXPLAIN ANALYZE): its shape, the indexes it uses, its SQL time."""
+"""The inbox query's plan (EXPLAIN ANALYZE): its shape, the indexes it uses, its SQL time; and
+its time through the bare driver."""
 
 from __future__ import annotations
 
 import json
 import re
+import time
 
+from benchmarks import percentile
 from engine.alur import Alur
 
 
@@ -29,6 +32,23 @@ def plan_summary(alur: Alur, sql: str, params) -> dict:
     summary["plan_indexes"] = indexes
     summary["uses_ix_human_tasks"] = any(i.startswith("ix_human_tasks_") for i in indexes)
     return summary
+
+
+def driver_ms(alur: Alur, sql: str, params, calls: int) -> tuple[float, float]:
+    """p50 and p95 of the same statement through the bare driver, its rows fetched, in a
+    transaction of its own (what any Python client of this query pays at least)."""
+    with alur.db.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        cursor = raw.cursor()
+        times = []
+        for _ in range(calls + 5):
+            start = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            raw.rollback()
+            times.append((time.perf_counter() - start) * 1000)
+        cursor.close()
+    return percentile(times[5:], 50), percentile(times[5:], 95)
 
 
 def _walk(node: dict, depth: int = 0):
