@@ -6,8 +6,10 @@ instances driven to `SMALL_ROUNDS` rounds, one measured round each; the long siz
 driven to `rounds` rounds, then measured rounds that alternate warm (cache hit) and cold
 (`alur.store.discard` before each completion, so the workflow is reloaded from its task rows).
 The plain-SpiffWorkflow baseline is a completion plus `spiff.dump` of the whole workflow.
-round_trip_floor_ms is what the same number of statements costs through the bare driver: the
-least a completion that keeps its rows in this database can cost, whatever the code around it.
+analytics_sums_write_ms is what keeping the analytics' sums adds to a warm completion (with and
+without them, alternating). round_trip_floor_ms is what the same number of statements costs
+through the bare driver: the least a completion that keeps its rows in this database can cost,
+whatever the code around it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from engine.inbox import InboxFilter
 from engine.runtime import spiff
 from engine.runtime.lifecycle import Completion
 from engine.sop import Decision, Sop, Step
+from engine.storage.db import session_factory
 from engine.storage.tables import Instance, WorkflowTask
 
 SMALL_ROUNDS = 5  # 10 completed tasks
@@ -111,6 +114,22 @@ def statements_per_completion(alur: Alur) -> float:
             event.remove(alur.db, "before_cursor_execute", count)
         counts.append(len(sent))
     return sum(counts) / len(counts)
+
+
+def sums_cost(alur: Alur, samples: int) -> dict:
+    """Warm completions at 10 done with the analytics' sums kept and without (a session
+    factory without their listeners), alternating: the cost of keeping them per write."""
+    kept, plain = alur.sessions, session_factory(alur.db)
+    shorts = [drive(alur, SMALL_ROUNDS) for _ in range(2 * samples)]
+    times: dict[str, list[float]] = {"with": [], "without": []}
+    try:
+        for i, iid in enumerate(shorts):
+            which = "without" if i % 2 else "with"
+            alur.sessions = plain if which == "without" else kept
+            times[which].extend(engine_round(alur, iid))
+    finally:
+        alur.sessions = kept
+    return {k: median(v) for k, v in times.items()}
 
 
 def round_trip_floor(alur: Alur, statements: int, samples: int = 60) -> float:
@@ -213,6 +232,7 @@ def run(emit: Emit, kinds: list[str], rounds: int, samples: int, database) -> No
             bugs = alur.bench_workarounds
             statements = statements_per_completion(alur)
             floor = round_trip_floor(alur, round(statements))
+            sums = sums_cost(alur, samples)
         sizes = sorted({k[0] for k in got if isinstance(k, tuple)})
         medians = {}
         for path, figure in (("warm", "complete_task_ms"), ("cold", "complete_task_cold_ms")):
@@ -229,6 +249,18 @@ def run(emit: Emit, kinds: list[str], rounds: int, samples: int, database) -> No
         for path in ("warm", "cold"):
             value = medians[(path, sizes[-1])] / medians[(path, sizes[0])]
             emit(_ratio(kind, path, value, sizes, target=path == "warm"))
+        emit(
+            {
+                "figure": "analytics_sums_write_ms",
+                "value": round(sums["with"] - sums["without"], 3),
+                "unit": "ms",
+                "db": kind,
+                "completed_tasks": 2 * SMALL_ROUNDS,
+                "with_ms": round(sums["with"], 3),
+                "without_ms": round(sums["without"], 3),
+                "what": "a warm completion with the analytics' sums kept minus without",
+            }
+        )
         emit(
             {
                 "figure": "round_trip_floor_ms",

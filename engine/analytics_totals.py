@@ -43,6 +43,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     and_,
+    bindparam,
     case,
     delete,
     event,
@@ -56,6 +57,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
@@ -273,21 +275,39 @@ def shares(
 
 
 def add(session: Session, delta: Counter) -> None:
-    """Add key -> n to the sums (upserts, in key order)."""
-    rows = [dict(zip(_KEY, key, strict=True), n=n) for key, n in sorted(delta.items()) if n]
+    """Add key -> n to the sums (upserts, in key order). On PostgreSQL one statement over
+    arrays of the values (unnest), not a statement per row."""
+    rows = [(*key, n) for key, n in sorted(delta.items()) if n]
     if not rows:
         return
     conn = session.connection()
+    name = conn.dialect.name
+    statement = _UPSERTS.get(name)
+    if statement is None:  # built once per dialect: building it costs more than running it
+        statement = _UPSERTS[name] = _upsert(name)
+    if name == "postgresql":
+        columns = zip(*rows, strict=True)  # one array per column
+        conn.execute(statement, {c: list(v) for c, v in zip(_COLUMNS, columns, strict=True)})
+    else:
+        conn.execute(statement, [dict(zip(_COLUMNS, row, strict=True)) for row in rows])
+
+
+def _upsert(dialect_name: str):
     table = AnalyticsTotal.__table__
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(table)
-    statement = insert.on_conflict_do_update(
+    if dialect_name == "postgresql":
+        arrays = [bindparam(c, type_=ARRAY(table.c[c].type)) for c in _COLUMNS]
+        values = select(func.unnest(*arrays).table_valued(*_COLUMNS).render_derived())
+        insert = postgresql.insert(table).from_select(list(_COLUMNS), values)
+    else:
+        insert = sqlite.insert(table)
+    return insert.on_conflict_do_update(
         index_elements=list(_KEY), set_={"n": table.c.n + insert.excluded.n}
     )
-    conn.execute(statement, rows)
 
 
+_UPSERTS: dict[str, object] = {}
 _KEY = ("definition_id", "span", "bucket", "dim", "gkey", "metric", "value")
+_COLUMNS = (*_KEY, "n")
 
 
 @dataclass
@@ -542,26 +562,35 @@ def _values(row) -> tuple | None:
     return None if row is None else tuple(row)
 
 
-def _group_counts(conn, iids: list[int]) -> dict[int, tuple[dict, dict]]:
-    """Per instance: tasks not cancelled per (dim, gkey) group, and Tidak answers per step."""
+def _group_counts_statement():
+    """Per instance (the expanding parameter iids): tasks not cancelled per step, lane and
+    person who completed one, and Tidak answers per step."""
     t = HumanTask
+    iids = t.instance_id.in_(bindparam("iids", expanding=True))
     live = func.count(case((t.state != "cancelled", 1)))
     tidak = func.count(case((t.decision == SENT_BACK, 1)))
     alive = t.state != "cancelled"
-    query = union_all(
+    return union_all(
         select(t.instance_id, literal("step"), t.step_no, literal(""), live, tidak)
-        .where(t.instance_id.in_(iids))
+        .where(iids)
         .group_by(t.instance_id, t.step_no),
         select(t.instance_id, literal("lane"), literal(None), t.lane, func.count(), literal(0))
-        .where(t.instance_id.in_(iids), alive)
+        .where(iids, alive)
         .group_by(t.instance_id, t.lane),
         select(t.instance_id, literal("person"), literal(None), t.completed_by, func.count())
         .add_columns(literal(0))
-        .where(t.instance_id.in_(iids), alive, t.completed_by.is_not(None))
+        .where(iids, alive, t.completed_by.is_not(None))
         .group_by(t.instance_id, t.completed_by),
     )
+
+
+_GROUP_COUNTS = _group_counts_statement()
+
+
+def _group_counts(conn, iids: list[int]) -> dict[int, tuple[dict, dict]]:
+    """Per instance: tasks not cancelled per (dim, gkey) group, and Tidak answers per step."""
     found: dict[int, tuple[Counter, Counter]] = {}
-    for iid, dim, step_no, gkey, n, k in conn.execute(query):
+    for iid, dim, step_no, gkey, n, k in conn.execute(_GROUP_COUNTS, {"iids": iids}):
         groups, rounds = found.setdefault(iid, (Counter(), Counter()))
         if dim == "step":
             groups["step", _no(step_no)] += n
