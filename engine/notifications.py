@@ -22,7 +22,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy import Row, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -113,7 +113,7 @@ def supervisors(session: Session) -> list[User]:
 
 def record(
     session: Session,
-    recipients: Iterable[User],
+    recipients: Iterable[User | Row],
     kind: str,
     task: HumanTask,
     subject: str,
@@ -138,7 +138,7 @@ def record(
     return _insert(session, rows)
 
 
-def mail_to(user: User) -> str | None:
+def mail_to(user: User | Row) -> str | None:
     """Where one notification of user's is e-mailed at once: None without an address, or when
     they chose the daily digest."""
     return None if not user.email or user.email_digest else user.email
@@ -207,7 +207,7 @@ def task_arrived(
         text = f'Tugas "{task.name}" ({step}) pada {where} ditugaskan kepada Anda.'
         return _personal(session, person, NEW_TASK, task, subject, text, now, email)
     if returned:
-        last = session.scalar(
+        last = (
             select(HumanTask.completed_by)
             .where(
                 HumanTask.instance_id == task.instance_id,
@@ -217,8 +217,9 @@ def task_arrived(
             )
             .order_by(HumanTask.id.desc())
             .limit(1)
+            .scalar_subquery()
         )
-        person = _active(session, last) if last else None
+        person = _active(session, last)
         if person is not None:
             subject = f"Dikembalikan kepada Anda: {task.name}"
             text = (
@@ -277,8 +278,11 @@ def _personal(session, person, kind, task, subject, text, now, email) -> int:
     return record(session, [person], kind, task, subject, text, email, now)
 
 
-def _active(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+def _active(session: Session, username) -> Row | None:
+    """The active user of that name (a value or a subquery), with what a notification needs
+    of them: one row, not the user with their roles."""
+    query = select(User.username, User.email, User.email_digest)
+    return session.execute(query.where(User.username == username, User.active.is_(True))).first()
 
 
 def _mail_holders(session: Session, role: str, now: datetime) -> list[User]:
