@@ -38,6 +38,7 @@ from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, U
 from engine.views import (
     DecisionFileRow,
     DecisionRow,
+    EventRow,
     FileRow,
     InboxRow,
     InstancePage,
@@ -260,8 +261,12 @@ class Pages:
             return kept
 
     # -- the instance page -------------------------------------------------------------------
-    def instance_page(self, instance_id: int, username: str) -> InstancePage:
-        """The instance, its tasks, files and history, and who may take over, from one read.
+    def instance_page(
+        self, instance_id: int, username: str, window: tuple[int, int] | None = None
+    ) -> InstancePage:
+        """The instance, its tasks, history and the files it names, and who may take over, from
+        one read. window=(first, newest): of a longer history only its first and newest events
+        (the rest counted); None: every event.
 
         PermissionDenied carries unreadable=True when the person may not read the instance.
         """
@@ -274,14 +279,20 @@ class Pages:
             now, can = self.clock(), abilities(user)
             tasks = select(HumanTask).where(HumanTask.instance_id == instance.id)
             tasks = tuple(task_row(t, now) for t in s.scalars(tasks.order_by(HumanTask.id)))
-            files = select(StoredFile).where(StoredFile.instance_id == instance.id)
+            if window is None:
+                events = audit.history(s, instance.id)
+                count = len(events)
+            else:
+                count, events = audit.history_ends(s, instance.id, *window)
+            history = tuple(map(event_row, events))
             roles = [t.role for t in tasks if t.state == "open"] if can.supervise else []
             return InstancePage(
                 instance=instance,
                 user=user,
                 tasks=tasks,
-                files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
-                history=tuple(map(event_row, audit.history(s, instance.id))),
+                files=_files_named(s, instance.id, history),
+                history=history,
+                history_count=count,
                 holders={role: users.holders(s, role) for role in dict.fromkeys(roles)},
                 uncovered=frozenset(
                     delegations.uncovered_roles(
@@ -480,6 +491,15 @@ def _mine_row(instance: Instance, tasks: list[HumanTask], user: User, now) -> Mi
         ),  # fmt: skip
         overdue=any(rows.overdue(t.state, t.due_at, now) for t in tasks),
     )
+
+
+def _files_named(s: Session, instance_id: int, events: tuple[EventRow, ...]) -> tuple[FileRow, ...]:
+    """The instance's files that the events name, oldest first."""
+    ids = {i for e in events for i in e.file_ids}
+    if not ids:
+        return ()
+    found = select(StoredFile).where(StoredFile.instance_id == instance_id, StoredFile.id.in_(ids))
+    return tuple(map(file_row, s.scalars(found.order_by(StoredFile.id))))
 
 
 def _decision_row(decision: DecisionTable | LiteralDecision) -> DecisionRow:
