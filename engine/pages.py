@@ -38,7 +38,6 @@ from engine.storage.tables import Definition, HumanTask, Instance, StoredFile, U
 from engine.views import (
     DecisionFileRow,
     DecisionRow,
-    EventRow,
     FileRow,
     InboxRow,
     InstancePage,
@@ -285,12 +284,13 @@ class Pages:
             else:
                 count, events = audit.history_ends(s, instance.id, *window)
             history = tuple(map(event_row, events))
+            named = None if window is None else {i for e in history for i in e.file_ids}
             roles = [t.role for t in tasks if t.state == "open"] if can.supervise else []
             return InstancePage(
                 instance=instance,
                 user=user,
                 tasks=tasks,
-                files=_files_named(s, instance.id, history),
+                files=_files(s, instance.id, named),
                 history=history,
                 history_count=count,
                 holders={role: users.holders(s, role) for role in dict.fromkeys(roles)},
@@ -493,12 +493,14 @@ def _mine_row(instance: Instance, tasks: list[HumanTask], user: User, now) -> Mi
     )
 
 
-def _files_named(s: Session, instance_id: int, events: tuple[EventRow, ...]) -> tuple[FileRow, ...]:
-    """The instance's files that the events name, oldest first."""
-    ids = {i for e in events for i in e.file_ids}
-    if not ids:
-        return ()
-    found = select(StoredFile).where(StoredFile.instance_id == instance_id, StoredFile.id.in_(ids))
+def _files(s: Session, instance_id: int, named: set[int] | None) -> tuple[FileRow, ...]:
+    """The instance's files, oldest first: all of them, or those named (by the events a page
+    shows)."""
+    found = select(StoredFile).where(StoredFile.instance_id == instance_id)
+    if named is not None:
+        if not named:
+            return ()
+        found = found.where(StoredFile.id.in_(named))
     return tuple(map(file_row, s.scalars(found.order_by(StoredFile.id))))
 
 
