@@ -130,6 +130,7 @@ def test_both_choices_and_the_view_are_kept_by_the_links(login_as, long_case):
     page = login_as("penyusun").get(f"/instances/{long_case.id}?view=sop&waktu=semua").text
     assert f"/instances/{long_case.id}?view=sop&amp;riwayat=semua&amp;waktu=semua#" in page
     assert f'href="/instances/{long_case.id}?view=sop#timing-title"' in page
+    assert f"/instances/{long_case.id}?view=bpmn&amp;waktu=semua" in page  # the diagram's tabs
 
 
 def test_a_short_history_is_shown_whole(login_as, started, alur):

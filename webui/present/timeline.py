@@ -121,7 +121,6 @@ def entries(
     found = []
     for event in alur().history(instance.id) if history is None else history:
         data = event.data or {}
-        ids = event.file_ids
         found.append(
             Entry(
                 event=event,
@@ -129,7 +128,7 @@ def entries(
                 step=request_cache.step(instance.definition, event.step_no),
                 detail=_detail(event),
                 note=data.get("note") or data.get("reason") or "",
-                files=[by_id[i] for i in ids if i in by_id],
+                files=[by_id[i] for i in event.file_ids if i in by_id],
                 gaps=gaps(data),
             )
         )
