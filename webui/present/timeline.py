@@ -66,15 +66,11 @@ class Entry:
     note: str = ""
     files: list[FileRow] = field(default_factory=list)
     gaps: dict[str, str] = field(default_factory=dict)  # Kelengkapan item -> why it was missing
+    step_text: str = ""  # 'Step 3' ('' for an event of no step)
 
     @property
     def decision(self) -> str:
         return self.event.data.get("decision") or ""
-
-    @property
-    def step_text(self) -> str:
-        """'Step 3' ('' for an event of no step)."""
-        return _step_text(self.event.step_no) if self.event.step_no else ""
 
 
 @dataclass
@@ -130,6 +126,7 @@ def entries(
                 note=data.get("note") or data.get("reason") or "",
                 files=[by_id[i] for i in event.file_ids if i in by_id],
                 gaps=gaps(data),
+                step_text=_step_text(event.step_no) if event.step_no else "",
             )
         )
     return found
