@@ -2,7 +2,9 @@
 
 The draft/review loop of history_cost driven to `rounds` rounds (2 x rounds completed steps, each
 with its audit events), then the page requested through the Flask test client, signed in as the
-person who started it: the time in the app (what gunicorn's worker spends), no network.
+person who started it: the time in the app (what gunicorn's worker spends), no network. The page
+shows the two ends of the history and the newest working-time rows; instance_page_whole_ms is the
+same page asked for all of them (`?riwayat=semua&waktu=semua`), which has no target.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from engine.alur import Alur
 
 TARGET_MS = 100.0
 PASSWORD = "bench-password"
+WHOLE = "?riwayat=semua&waktu=semua"
 
 
 def run(emit: Emit, kinds: list[str], rounds: int, calls: int, database) -> None:
@@ -42,19 +45,11 @@ def run(emit: Emit, kinds: list[str], rounds: int, calls: int, database) -> None
                 != 302
             ):
                 raise RuntimeError("sign-in failed")
-            times = []
-            for i in range(calls + 3):
-                start = time.perf_counter()
-                response = client.get(f"/instances/{instance_id}")
-                elapsed = (time.perf_counter() - start) * 1000
-                if response.status_code != 200:
-                    raise RuntimeError(f"instance page: {response.status_code}")
-                if i >= 3:  # the first loads warm the templates and caches
-                    times.append(elapsed)
-            value = median(times)
-            emit(
-                {
-                    "figure": "instance_page_ms",
+            for figure, query in (("instance_page_ms", ""), ("instance_page_whole_ms", WHOLE)):
+                times, response = _timed(client, f"/instances/{instance_id}{query}", calls)
+                value = median(times)
+                line = {
+                    "figure": figure,
                     "value": value,
                     "unit": "ms",
                     "db": kind,
@@ -62,8 +57,22 @@ def run(emit: Emit, kinds: list[str], rounds: int, calls: int, database) -> None
                     "calls": calls,
                     "p95_ms": percentile(times, 95),
                     "page_bytes": len(response.data),
-                    "target": TARGET_MS,
-                    "met": value < TARGET_MS,
                 }
-            )
+                if not query:
+                    line |= {"target": TARGET_MS, "met": value < TARGET_MS}
+                emit(line)
             web.db.dispose()
+
+
+def _timed(client, url: str, calls: int) -> tuple[list[float], object]:
+    """calls timed GETs of url (after three that warm the templates and caches), in ms."""
+    times = []
+    for i in range(calls + 3):
+        start = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - start) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(f"instance page: {response.status_code}")
+        if i >= 3:
+            times.append(elapsed)
+    return times, response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.storage.tables import Event, HumanTask
@@ -74,3 +74,21 @@ def history(session: Session, instance_id: int) -> list[Event]:
     return list(
         session.scalars(select(Event).where(Event.instance_id == instance_id).order_by(Event.id))
     )
+
+
+def history_ends(
+    session: Session, instance_id: int, first: int, newest: int
+) -> tuple[int, list[Event]]:
+    """How many events the instance has, and its first `first` and newest `newest` of them,
+    oldest first: all of them when there are no more than first + newest.
+
+    A long-running case's page shows its opening and its latest events; the ones between are
+    counted, not read.
+    """
+    of = select(Event).where(Event.instance_id == instance_id)
+    count = session.scalar(select(func.count()).where(Event.instance_id == instance_id)) or 0
+    if count <= first + newest:
+        return count, list(session.scalars(of.order_by(Event.id)))
+    head = list(session.scalars(of.order_by(Event.id).limit(first))) if first else []
+    tail = list(session.scalars(of.order_by(Event.id.desc()).limit(newest)))
+    return count, head + tail[::-1]

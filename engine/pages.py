@@ -260,8 +260,12 @@ class Pages:
             return kept
 
     # -- the instance page -------------------------------------------------------------------
-    def instance_page(self, instance_id: int, username: str) -> InstancePage:
-        """The instance, its tasks, files and history, and who may take over, from one read.
+    def instance_page(
+        self, instance_id: int, username: str, window: tuple[int, int] | None = None
+    ) -> InstancePage:
+        """The instance, its tasks, history and the files it names, and who may take over, from
+        one read. window=(first, newest): of a longer history only its first and newest events
+        (the rest counted); None: every event.
 
         PermissionDenied carries unreadable=True when the person may not read the instance.
         """
@@ -274,14 +278,21 @@ class Pages:
             now, can = self.clock(), abilities(user)
             tasks = select(HumanTask).where(HumanTask.instance_id == instance.id)
             tasks = tuple(task_row(t, now) for t in s.scalars(tasks.order_by(HumanTask.id)))
-            files = select(StoredFile).where(StoredFile.instance_id == instance.id)
+            if window is None:
+                events = audit.history(s, instance.id)
+                count = len(events)
+            else:
+                count, events = audit.history_ends(s, instance.id, *window)
+            history = tuple(map(event_row, events))
+            named = None if window is None else {i for e in history for i in e.file_ids}
             roles = [t.role for t in tasks if t.state == "open"] if can.supervise else []
             return InstancePage(
                 instance=instance,
                 user=user,
                 tasks=tasks,
-                files=tuple(map(file_row, s.scalars(files.order_by(StoredFile.id)))),
-                history=tuple(map(event_row, audit.history(s, instance.id))),
+                files=_files(s, instance.id, named),
+                history=history,
+                history_count=count,
                 holders={role: users.holders(s, role) for role in dict.fromkeys(roles)},
                 uncovered=frozenset(
                     delegations.uncovered_roles(
@@ -480,6 +491,17 @@ def _mine_row(instance: Instance, tasks: list[HumanTask], user: User, now) -> Mi
         ),  # fmt: skip
         overdue=any(rows.overdue(t.state, t.due_at, now) for t in tasks),
     )
+
+
+def _files(s: Session, instance_id: int, named: set[int] | None) -> tuple[FileRow, ...]:
+    """The instance's files, oldest first: all of them, or those named (by the events a page
+    shows)."""
+    found = select(StoredFile).where(StoredFile.instance_id == instance_id)
+    if named is not None:
+        if not named:
+            return ()
+        found = found.where(StoredFile.id.in_(named))
+    return tuple(map(file_row, s.scalars(found.order_by(StoredFile.id))))
 
 
 def _decision_row(decision: DecisionTable | LiteralDecision) -> DecisionRow:

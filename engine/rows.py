@@ -128,6 +128,13 @@ class EventRow:
     step_no: int | None
     data: dict
 
+    @property
+    def file_ids(self) -> list[int]:
+        """The stored files the event names: a completion's uploads, or the one file attached,
+        removed or kept."""
+        data = self.data or {}
+        return data.get("files") or ([data["file"]] if "file" in data else [])
+
 
 @dataclass(frozen=True)
 class DecisionRow:

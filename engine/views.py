@@ -245,8 +245,9 @@ class InstancePage:
     instance: Instance  # with its definition
     user: User  # the person looking at it
     tasks: tuple[TaskRow, ...]  # every human task, oldest first
-    files: tuple[FileRow, ...]  # oldest first
-    history: tuple[EventRow, ...]  # audit events, oldest first
+    files: tuple[FileRow, ...]  # oldest first: all, or those the history's shown events name
+    history: tuple[EventRow, ...]  # audit events, oldest first: all, or a long one's two ends
+    history_count: int  # every audit event of the instance, shown or not
     holders: dict[str, list[User]]  # open task's role -> who it may be handed to (supervisors)
     can: Abilities
     may_cancel: bool

@@ -72,10 +72,11 @@ def viewable_task(task_id: int) -> tuple[HumanTask, User]:
     return task, user
 
 
-def instance_page(instance_id: int) -> InstancePage:
-    """The instance page's data from one read of the engine, or PermissionDenied (403)."""
+def instance_page(instance_id: int, window: tuple[int, int] | None = None) -> InstancePage:
+    """The instance page's data from one read of the engine, or PermissionDenied (403);
+    window=(first, newest) reads only those events of a longer history."""
     try:
-        return alur().instance_page(instance_id, current_user.username)
+        return alur().instance_page(instance_id, current_user.username, window)
     except PermissionDenied as error:
         if error.params.get("unreadable"):
             raise _unreadable(instance_id) from None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
+from babel.dates import get_date_format, get_time_format
 from flask import Flask, g
-from flask_babel import format_date, format_decimal, format_time, format_timedelta
+from flask_babel import format_decimal, format_timedelta, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -57,10 +58,22 @@ def now() -> datetime:
 
 
 def when(moment: datetime | None) -> str:
-    """A date and time in the office's time zone, e.g. '28 Nov 2026 14.05'."""
+    """A date and time in the office's time zone, e.g. '28 Nov 2026 14.05': the locale's medium
+    date and short time, as Flask-Babel's format_date and format_time give them.
+
+    The zone, the locale and its two Babel patterns are looked up once per request and applied
+    directly: a long page formats a time per row, and each Flask-Babel call looks all of them
+    up again.
+    """
     if moment is None:
         return ""
-    return f"{format_date(moment, 'medium')} {format_time(moment, 'short')}"
+    if "when_format" not in g:
+        locale = get_locale()
+        date, time = get_date_format("medium", locale), get_time_format("short", locale)
+        g.when_format = (get_timezone(), locale, date, time)
+    zone, locale, date, time = g.when_format
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+    return f"{date.apply(local, locale)} {time.apply(local, locale)}"
 
 
 def isodate(text: str | None) -> datetime | None:
@@ -100,6 +113,9 @@ def minutes(total: int | None) -> str:
     """Working minutes as '45 min' or '3 h 05 min'; '-' when not known."""
     if total is None:
         return "-"
+    if "minute_texts" not in g:  # translated once per request: a long table has a few per row
+        g.minute_texts = (_("%(m)s min"), _("%(h)s h %(m)02d min"))
+    short, long = g.minute_texts
     if total < 60:
-        return _("%(m)s min", m=total)
-    return _("%(h)s h %(m)02d min", h=total // 60, m=total % 60)
+        return short % {"m": total}
+    return long % {"h": total // 60, "m": total % 60}

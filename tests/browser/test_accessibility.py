@@ -19,6 +19,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from engine.alur import Alur
+from engine.config import Settings
+from engine.inbox import InboxFilter
+from engine.runtime.lifecycle import Completion
 from tests.browser.conftest import (
     PASSWORD,
     WAIT_MS,
@@ -31,6 +35,7 @@ from tests.browser.conftest import (
     start,
 )
 from tests.conftest import ROOT
+from webui import demo
 
 pytestmark = pytest.mark.slow  # a real browser: make test runs it
 
@@ -58,6 +63,26 @@ class World:
     instance: int  # C.1: step 1 done, step 2 open and overdue
     task: int  # its open (overdue) task, for the kabid
     fresh_task: int  # another C.1 instance at step 1 (Kelengkapan to tick)
+    long: int  # a C.1 instance sent back so often that its page leaves events and rows out
+
+
+def long_case(server: Server, rounds: int = 20) -> int:
+    """A C.1 instance whose draft (step 6) the Sub Koordinator sent back `rounds` times: a history
+    and a working-time table longer than the instance page shows (driven in this process)."""
+    alur = Alur(Settings.from_env({"ALUR_HOME": str(server.home)}))
+    try:
+        instance = alur.start("sop_c_1", "kabid", "Aksesibilitas: riwayat panjang")
+        sent = 0
+        while sent < rounds:
+            (task,) = alur.tasks(flt=InboxFilter(instance_id=instance.id))
+            answer = Completion()
+            if task.step_no == 7:
+                sent += 1
+                answer = Completion(decision="Tidak", note=f"putaran {sent}")
+            alur.complete(task.id, demo.USERNAMES[task.role], answer)
+        return instance.id
+    finally:
+        alur.db.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +96,7 @@ def world(server) -> World:
     editors = ROOT / "tests" / "data" / "editors"  # a process with a DMN decision table
     cli(server, "deploy", str(editors / "pengajuan_cuti.bpmn"), str(editors / "cuti_penyetuju.dmn"),
         "--user", "analis")  # fmt: skip
-    return World(server, instance, task, open_task(server, fresh))
+    return World(server, instance, task, open_task(server, fresh), long_case(server))
 
 
 # --- signing in once per person ---------------------------------------------------------------
@@ -146,6 +171,11 @@ def _instance(view: str) -> Callable[[Page, World], None]:
     return visit
 
 
+def _long_instance(page: Page, world: World) -> None:
+    page.goto(f"/instances/{world.long}")
+    expect(page.locator(".list-gap")).to_have_count(2)  # events and table rows left out
+
+
 def _deploy_error(page: Page, world: World) -> None:
     page.goto("/processes/deploy")
     page.set_input_files(
@@ -198,7 +228,7 @@ def _refused(path: str, form: str, fill: dict[str, str] | None = None):
 
 def _goto(path: str) -> Callable[[Page, World], None]:
     def visit(page: Page, world: World) -> None:
-        page.goto(path.format(task=world.task, instance=world.instance))
+        page.goto(path.format(task=world.task, instance=world.instance, long=world.long))
 
     return visit
 
@@ -212,6 +242,7 @@ PAGES: dict[str, tuple[str | None, Callable[[Page, World], None]]] = {
     "conflict": ("kabid", _conflict),
     "instance-bpmn": ("kabid", _instance("bpmn")),
     "instance-flowchart": ("kabid", _instance("sop")),
+    "instance-long-history": ("kabid", _long_instance),
     "start": ("kabid", _goto("/start/")),
     "my-processes": ("kabid", _goto("/mine/")),
     "catalog": ("kabid", _goto("/processes/")),
@@ -268,3 +299,20 @@ def test_no_axe_violations(name: str, lang: str, world: World, as_user, console:
         for v in violations
     )
     assert not violations, f"{name} [{lang}] {page.url}:\n{report}"
+
+
+def test_the_link_to_the_whole_history_lands_on_the_events_left_out(world: World, as_user):
+    page = as_user("kabid", "id")
+    page.goto(f"/instances/{world.long}")
+    page.get_by_role("link", name="Tampilkan seluruh riwayat").click()
+    expect(page).to_have_url(
+        f"{world.server.url}/instances/{world.long}?riwayat=semua#earlier-events"
+    )
+    expect(page.locator("#earlier-events")).to_be_in_viewport()
+    page.keyboard.press("Tab")  # the keyboard goes on from there, not from the page's top
+    after = page.evaluate(
+        """() => Boolean(document.getElementById("earlier-events")
+                  .compareDocumentPosition(document.activeElement)
+                  & Node.DOCUMENT_POSITION_FOLLOWING)"""
+    )
+    assert after

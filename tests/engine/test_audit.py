@@ -38,3 +38,19 @@ def test_raw_sql_cannot_change_or_remove_events(alur, statement):
             {"i": instance.id},
         )
     assert len(alur.history(instance.id)) == len(before) + 1
+
+
+def test_the_instance_page_reads_the_two_ends_of_a_long_history(alur):
+    instance = alur.start(KEY, (user := starter(alur, KEY)))
+    for _ in range(3):
+        complete_step(alur, only_task(alur, instance.id))
+    every = alur.history(instance.id)
+    assert len(every) > 5
+
+    page = alur.instance_page(instance.id, user, window=(2, 3))
+    assert page.history_count == len(every)
+    assert [e.id for e in page.history] == [e.id for e in every[:2] + every[-3:]]
+
+    whole = alur.instance_page(instance.id, user, window=(len(every), 0))  # no longer: all
+    assert [e.id for e in whole.history] == [e.id for e in every]
+    assert alur.instance_page(instance.id, user).history == whole.history

@@ -22,6 +22,7 @@ from webui import request_cache
 from webui.facade import alur
 
 TITLE_CHARS = 60
+NEWEST_TIMINGS = 40  # rows the working-time table shows unless asked for all; totals count all
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,9 @@ class Timing:
 
 @dataclass(frozen=True)
 class Totals:
-    """The working-time table's last line."""
+    """The working-time table's last line, over every completed step."""
 
+    steps: int
     minutes: int
     calendar_minutes: int
     standard: int
@@ -84,6 +86,7 @@ class Totals:
     @classmethod
     def of(cls, timings: list[Timing]) -> Totals:
         return cls(
+            steps=len(timings),
             minutes=sum(t.minutes or 0 for t in timings),
             calendar_minutes=sum(t.calendar_minutes or 0 for t in timings),
             standard=sum(t.standard or 0 for t in timings),

@@ -9,10 +9,16 @@ from flask import g
 from flask_babel import gettext as _
 
 from engine.sop import Step
-from engine.views import NO, EventRow, FileRow, Instance
+from engine.views import NO, EventRow, FileRow, Instance, InstancePage
 from exporters.progress import acting_label
 from webui import request_cache
 from webui.facade import alur
+
+# A long history shows its first events and its newest; the ones between are counted, and a
+# link shows them all (the History CSV has them too).
+FIRST = 5
+NEWEST = 60
+WINDOW = (FIRST, NEWEST)
 
 
 def kind_label(kind: str) -> str:
@@ -21,6 +27,13 @@ def kind_label(kind: str) -> str:
     if "kind_labels" not in g:
         g.kind_labels = _kind_labels()
     return g.kind_labels.get(kind, kind)
+
+
+def _step_text(step_no: int) -> str:
+    """'Step 3' in the request's language, its text translated once per request."""
+    if "step_text" not in g:
+        g.step_text = _("Step %(no)s")  # formatted here, per entry
+    return g.step_text % {"no": step_no}
 
 
 def _kind_labels() -> dict[str, str]:
@@ -53,10 +66,45 @@ class Entry:
     note: str = ""
     files: list[FileRow] = field(default_factory=list)
     gaps: dict[str, str] = field(default_factory=dict)  # Kelengkapan item -> why it was missing
+    step_text: str = ""  # 'Step 3' ('' for an event of no step)
 
     @property
     def decision(self) -> str:
         return self.event.data.get("decision") or ""
+
+
+@dataclass
+class History:
+    """The timeline as the page shows it: every entry, or the first and the newest of a long
+    history with the count of those left out between them."""
+
+    entries: list[Entry]
+    count: int  # every event of the instance
+    hidden: int = 0  # events between the first and the newest, not shown
+
+    @property
+    def parts(self) -> list[list[Entry]]:
+        """The lists the page draws, the gap between them: the first and the newest entries."""
+        if not self.hidden:
+            return [self.entries]
+        return [self.entries[:FIRST], self.entries[FIRST:]]
+
+    @property
+    def long(self) -> bool:
+        """Longer than the first and newest the page shows when not asked for all of it."""
+        return self.count > FIRST + NEWEST
+
+    @property
+    def resume_at(self) -> int | None:
+        """Where the events the shorter view leaves out begin, when all of a long history is
+        shown (the link to it lands there)."""
+        return FIRST if self.long and not self.hidden else None
+
+
+def of_page(page: InstancePage) -> History:
+    """The page's history: all events it was given, a gap where the engine left some out."""
+    found = entries(page.instance, page.history, page.files)
+    return History(found, page.history_count, page.history_count - len(found))
 
 
 def entries(
@@ -69,7 +117,6 @@ def entries(
     found = []
     for event in alur().history(instance.id) if history is None else history:
         data = event.data or {}
-        ids = data.get("files") or ([data["file"]] if "file" in data else [])
         found.append(
             Entry(
                 event=event,
@@ -77,8 +124,9 @@ def entries(
                 step=request_cache.step(instance.definition, event.step_no),
                 detail=_detail(event),
                 note=data.get("note") or data.get("reason") or "",
-                files=[by_id[i] for i in ids if i in by_id],
+                files=[by_id[i] for i in event.file_ids if i in by_id],
                 gaps=gaps(data),
+                step_text=_step_text(event.step_no) if event.step_no else "",
             )
         )
     return found
@@ -113,10 +161,18 @@ def gaps_sent_back(events: list[EventRow], task_id: int) -> dict[str, str]:
     return gaps(review.data)
 
 
+def _for_role(role: str) -> str:
+    """'for <the role's lane>', once per role and request (each step's opening says it)."""
+    said = g.setdefault("for_role", {})
+    if role not in said:
+        said[role] = _("for %(role)s", role=request_cache.role_label(role))
+    return said[role]
+
+
 def _detail(event: EventRow) -> str:
     data = event.data or {}
     if event.kind == "task_created" and data.get("role"):
-        return _("for %(role)s", role=request_cache.role_label(data["role"]))
+        return _for_role(data["role"])
     if event.kind == "reassigned":
         return _("to %(user)s", user=request_cache.person(data.get("to") or ""))
     if event.kind == "unclaimed" and data.get("was") and data.get("reason"):

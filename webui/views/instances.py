@@ -32,6 +32,7 @@ from webui.present.history_csv import history_csv
 DOCUMENT_TYPES = {"pdf": "application/pdf"}  # the HTML's inline style is the CSP's to refuse
 bp = Blueprint("instances", __name__, url_prefix="/instances")
 VIEWS = ("bpmn", "sop")
+ALL = "semua"  # ?riwayat=semua: the whole history; ?waktu=semua: every working-time row
 REASON_MAX = 2000
 NOTE_MAX = 2000
 
@@ -265,8 +266,17 @@ def resume(instance_id: int):
 
 
 def _page(instance_id: int, errors: dict[str, str]):
-    """The instance page (with the cancel form's errors), from one read of the engine."""
-    page = access.instance_page(instance_id)
+    """The instance page (with the cancel form's errors), from one read of the engine.
+
+    A long-running case shows the first and newest events of its history and the newest rows
+    of its working-time table (the totals over every row); ?riwayat=semua and ?waktu=semua
+    show all of them.
+    """
+    whole = {
+        "riwayat": request.args.get("riwayat") == ALL,
+        "waktu": request.args.get("waktu") == ALL,
+    }
+    page = access.instance_page(instance_id, None if whole["riwayat"] else timeline.WINDOW)
     instance, user = page.instance, page.user
     definition = instance.definition
     state = progress.of(instance, page.tasks)
@@ -279,6 +289,7 @@ def _page(instance_id: int, errors: dict[str, str]):
         }
         for t in state.open
     ]
+    timings = state.timings(definition.model.steps)
     return render_template(
         "instances/show.html",
         instance=instance,
@@ -288,9 +299,16 @@ def _page(instance_id: int, errors: dict[str, str]):
         uncovered=page.uncovered,
         marks=state.element_marks(definition),
         step_states=[(s, state.overlay.mark(s.no)) for s in definition.model.steps],
-        entries=timeline.entries(instance, page.history, page.files),
-        timings=(timings := state.timings(definition.model.steps)),
+        history=timeline.of_page(page),
+        timings=timings if whole["waktu"] else timings[-progress.NEWEST_TIMINGS :],
         totals=progress.Totals.of(timings),
+        whole=whole,
+        timing_window=progress.NEWEST_TIMINGS,
+        args={  # the page's choices, kept by its links to more or fewer rows
+            "view": None if view == "bpmn" else view,
+            "riwayat": ALL if whole["riwayat"] else None,
+            "waktu": ALL if whole["waktu"] else None,
+        },
         view=view,
         may_cancel=page.may_cancel,
         incidents=page.incidents,
