@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import access, audit, inbox, rows, users
-from engine.errors import NotFound, PermissionDenied
+from engine import access, audit, delegations, inbox, rows, users
+from engine.errors import NotFound, PermissionDenied, Unauthenticated
 from engine.inbox import InboxFilter
 from engine.runtime import lifecycle
 from engine.runtime.lifecycle import Completion
@@ -44,11 +44,18 @@ class Answers:
             inbox.claim(s, task, self._person(s, username), self.clock())
             return _tasks_json(s, [task], self.clock())[0]
 
-    def complete_from_api(self, task_id: int, username: str, form: Completion) -> dict:
-        """Complete a task in one write transaction; the API's answer (task, instance, next)."""
+    def complete_from_api(self, task_id: int, token: str, form: Completion) -> dict:
+        """Complete a task in one write transaction, the API token's owner checked in it too
+        (Unauthenticated when it is unknown, revoked or its user inactive); the API's answer
+        (task, instance, next)."""
 
         def work(s: Session):
-            task, user = lifecycle.lock_task(s, task_id), self._person(s, username)
+            now = self.clock()
+            user = users.user_for_token(s, token, now)
+            if user is None:
+                raise Unauthenticated("token_refused")
+            user = delegations.attach(s, user, now)  # the roles they act in now
+            task = lifecycle.lock_task(s, task_id)
             instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
             definition, now = instance.definition, self.clock()
 

@@ -29,6 +29,12 @@ class NotFound(EngineError):
     code, status = "not_found", 404
 
 
+class Unauthenticated(EngineError):
+    """No usable credentials: an API token missing, unknown, revoked or of an inactive user."""
+
+    code, status = "unauthorized", 401
+
+
 class PermissionDenied(EngineError):
     code, status = "forbidden", 403
 
