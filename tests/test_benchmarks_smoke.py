@@ -43,7 +43,10 @@ def _check(lines: list[dict], figures: set[str]) -> None:
 def test_history_cost_runs(lines):
     history_cost.run(lines, KINDS, rounds=6, samples=2, database=database)
     figures = {"complete_task_ms", "complete_task_cold_ms", "history_cost_ratio"}
+    figures |= {"analytics_sums_write_ratio", "round_trip_floor_ms"}
     _check(lines.got, figures | {"spiff_complete_dump_ms"})
+    (floor,) = [x for x in lines.got if x["figure"] == "round_trip_floor_ms"]
+    assert floor["statements"] > 5  # a completion's statements, counted
     sizes = {x["completed_tasks"] for x in lines.got if x["figure"] == "complete_task_ms"}
     assert sizes == {10, 12}
     assert [x["path"] for x in lines.got if x["figure"] == "history_cost_ratio"] == [
