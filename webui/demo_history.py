@@ -22,13 +22,14 @@ from datetime import UTC, datetime, timedelta
 
 from engine.alur import Alur
 from engine.sop import Step
-from engine.views import NO, YES, Completion
+from engine.views import NO, YES, Completion, InboxFilter
 
 SEED = 2026
 DAYS = 122  # the history starts about four months back
 NO_WAKTU_MINUTES = 900  # a step without a Waktu takes about two office days
-CLAIMED = 0.4  # tasks taken from the inbox first (the rest are completed from it)
+CLAIMED = 0.3  # tasks taken from the inbox first (the rest are completed from it)
 DAY_MINUTES = 510  # an office day (Mon-Thu 07:30-16:00), for rough spans only
+LONG = 5 * DAY_MINUTES  # a step of a week or more
 
 # process key -> titles of its instances (the office's real kinds of work), oldest first.
 TITLES = {
@@ -37,7 +38,6 @@ TITLES = {
         "Asistensi Renja 2027 — Disdukcapil",
         "Asistensi Renja 2027 — Kecamatan Delta Pawan",
         "Asistensi Renja 2027 — Badan Kesbangpol",
-        "Asistensi Renja 2027 — BPBD",
     ],
     "sop_b": [
         "Monev Renja 2026 Triwulan II — Satuan Polisi Pamong Praja",
@@ -55,7 +55,6 @@ TITLES = {
     "sop_c_2": [
         "Rencana Definitif DAK Fisik Pendidikan 2026",
         "Rencana Definitif DAK Fisik Kesehatan 2026",
-        "Rencana Definitif DAK Air Minum 2026 — Kecamatan Air Upas",
         "Rencana Definitif Bantuan Keuangan Desa 2027",
     ],
     "sop_c_3": [
@@ -69,7 +68,7 @@ TITLES = {
         "Sinergi percepatan penurunan stunting 2026",
     ],
 }
-RUNNING = {"sop_a": 1, "sop_c_1": 1}  # instances started lately, still in hand
+RUNNING = {"sop_a": 1, "sop_c_1": 1, "sop_d": 1}  # instances started lately, still in hand
 CANCELLED = ("sop_b", 2, "Digabung dengan Monev Triwulan III atas arahan Kepala Badan")
 SEND_BACK_NOTES = [
     "Data capaian belum sesuai dengan Renstra, mohon diperbaiki",
@@ -160,7 +159,7 @@ class Story:
             lead = sum(_standard(s) for s in steps) * 0.75 / DAY_MINUTES * 7 / 5  # in days
             running = RUNNING.get(key, 0)
             finished = len(titles) - running
-            latest = min(DAYS - 30, lead * 1.6 + 3)
+            latest = min(DAYS - 20, lead * 1.6 + 3)
             for index, title in enumerate(titles):
                 if index < finished:
                     days = DAYS - (DAYS - latest) * index / max(finished - 1, 1)
@@ -191,15 +190,18 @@ class Story:
     def _schedule(self, instance: int) -> None:
         """When each new open task of the instance is claimed (some) and completed."""
         plan = self.of_instance[instance]
-        for task in self.alur.task_history(instance):
-            if task.state != "open" or task.id in self.tasks:
+        for task in self.alur.tasks(flt=InboxFilter(instance_id=instance)):
+            if task.id in self.tasks:
                 continue
             self.tasks[task.id] = (instance, task.step_no)
             self.holder[task.id] = self.users[task.role]
+            standard = _standard(self.definitions[plan.key].model.find(task.step_no))
             late = self.rand.random() < self.late[(plan.key, task.step_no)]
-            factor = self.rand.uniform(1.1, 1.9) if late else self.rand.uniform(0.3, 0.95)
-            step = self.definitions[plan.key].model.find(task.step_no)
-            minutes = max(5, round(_standard(step) * factor))
+            if standard >= LONG:  # field work and data collection: its Waktu is a ceiling
+                factor = self.rand.uniform(1.05, 1.3) if late else self.rand.uniform(0.2, 0.7)
+            else:
+                factor = self.rand.uniform(1.1, 1.9) if late else self.rand.uniform(0.3, 0.95)
+            minutes = max(5, round(standard * factor))
             created = _utc(task.created_at)
             if self.rand.random() < CLAIMED:  # else completed straight from the inbox
                 wait = round(minutes * self.rand.uniform(0.05, 0.35))
