@@ -9,6 +9,7 @@ from pathlib import Path
 from engine.alur import Alur
 from engine.errors import NotFound
 from engine.views import normalise
+from webui import demo_history
 
 log = logging.getLogger(__name__)
 PASSWORD = "demo"
@@ -42,7 +43,8 @@ class DemoUser:
 
 
 def seed(alur: Alur, bpmn_dir: Path, sample: bool = True) -> list[DemoUser]:
-    """Migrate, deploy bpmn_dir, add the demo users (and, on an empty database, one sample)."""
+    """Migrate, deploy bpmn_dir, add the demo users; on an empty database also months of past
+    work (webui/demo_history.py) and one sample started now."""
     alur.upgrade()
     alur.deploy([bpmn_dir], "admin")
     people = demo_users(alur)
@@ -60,6 +62,9 @@ def seed(alur: Alur, bpmn_dir: Path, sample: bool = True) -> list[DemoUser]:
             is_admin=person.is_admin,
         )
     if sample and not alur.instances(limit=1):
+        played = demo_history.play(alur, {role: p.username for p in people for role in p.roles})
+        _read_the_past(alur, people)
+        log.info("demo: %s instances of history", played)
         sop_a = next((d for d in alur.processes() if d.code == "A"), None)
         if sop_a is not None:
             starter = _user_for(people, sop_a.starter_roles)
@@ -67,6 +72,17 @@ def seed(alur: Alur, bpmn_dir: Path, sample: bool = True) -> list[DemoUser]:
                 alur.start(sop_a.key, starter, "Asistensi Renja Dinas Pendidikan 2027")
     log.info("demo: %s users", len(people))
     return people
+
+
+def _read_the_past(alur: Alur, people: list[DemoUser]) -> None:
+    """The history's notifications read, but those of work still open: the bell shows what
+    waits now, not months of it."""
+    running = {i.id for i in alur.instances(state="running")}
+    for person in people:
+        notes = alur.notifications(person.username, limit=1000, unread_only=True)
+        done = [n.id for n in notes if n.instance_id not in running]
+        if done:
+            alur.mark_read(person.username, done)
 
 
 def demo_users(alur: Alur) -> list[DemoUser]:
