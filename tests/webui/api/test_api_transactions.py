@@ -28,8 +28,8 @@ def test_a_refused_token_completes_nothing(api, alur):
     status, body = api.post(f"/tasks/{task['id']}/complete", "kabid", json={"note": "ok"})
     assert status == 401 and body["error"]["key"] == "token_refused"
     assert alur.task(task["id"]).state == "open"
-    api.tokens["kabid"] = "alur_" + "x" * 40  # unknown
-    status, body = api.post(f"/tasks/{task['id']}/complete", "kabid", json={"note": "ok"})
+    unknown = {"Authorization": "Bearer alur_" + "x" * 40}
+    status, body = api.post(f"/tasks/{task['id']}/complete", headers=unknown, json={"note": "ok"})
     assert status == 401 and body["error"]["key"] == "token_refused"
     assert alur.task(task["id"]).state == "open"
 
