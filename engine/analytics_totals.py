@@ -262,16 +262,30 @@ def shares(
     ids = sorted(set(ids))
     found: dict[int, Share] = {i: EMPTY for i in ids}
     conn = session.connection()
-    for part in range(0, len(ids), 500):
-        chunk = ids[part : part + 500]
-        instances = conn.execute(select(*_INSTANCE_COLUMNS).where(Instance.id.in_(chunk))).all()
-        tasks: dict[int, list] = defaultdict(list)
-        query = select(*_TASK_COLUMNS).where(HumanTask.instance_id.in_(chunk))
-        for row in conn.execute(query):
-            tasks[row.instance_id].append(row)
-        for row in instances:
+    for part in range(0, len(ids), _CHUNK):
+        chunk = ids[part : part + _CHUNK]
+        tasks = _tasks_of(conn, chunk)
+        for row in _read(conn, _INSTANCE_COLUMNS, Instance.id, chunk):
             found[row.id] = contribution(row, tasks.get(row.id, ()), zone, years)
     return found
+
+
+_CHUNK = 500  # ids per IN list
+
+
+def _read(conn, columns, key, ids):
+    """The rows of columns whose key is one of ids, read _CHUNK ids at a time."""
+    ids = sorted(ids)
+    for part in range(0, len(ids), _CHUNK):
+        yield from conn.execute(select(*columns).where(key.in_(ids[part : part + _CHUNK])))
+
+
+def _tasks_of(conn, instance_ids) -> dict[int, list]:
+    """Every task row (_TASK_COLUMNS) of the instances, by instance."""
+    tasks: dict[int, list] = defaultdict(list)
+    for row in _read(conn, _TASK_COLUMNS, HumanTask.instance_id, instance_ids):
+        tasks[row.instance_id].append(row)
+    return tasks
 
 
 def add(session: Session, delta: Counter) -> None:
@@ -326,9 +340,13 @@ _TASK_NAMES = tuple(c.key for c in _TASK_COLUMNS)
 _INSTANCE_NAMES = tuple(c.key for c in _INSTANCE_COLUMNS)
 _TaskRow = namedtuple("_TaskRow", _TASK_NAMES)
 _InstanceRow = namedtuple("_InstanceRow", _INSTANCE_NAMES)
+_SOURCES = {  # a row kind -> its columns and the key they are read by
+    _TaskRow: (_TASK_COLUMNS, HumanTask.id),
+    _InstanceRow: (_INSTANCE_COLUMNS, Instance.id),
+}
 
 
-def _loaded(session: Session, obj, kind, columns, table_id):
+def _loaded(session: Session, obj, kind):
     """obj's row as the database has it before this flush: each value as loaded (the
     attribute's history), or the row read when one of them is not known (never loaded)."""
     state, values = inspect(obj), []
@@ -339,7 +357,8 @@ def _loaded(session: Session, obj, kind, columns, table_id):
         elif history.deleted:
             values.append(history.deleted[0])
         else:
-            row = session.connection().execute(select(*columns).where(table_id == obj.id)).first()
+            columns, key = _SOURCES[kind]
+            row = next(_read(session.connection(), columns, key, [obj.id]), None)
             return None if row is None else kind(*row)
     return kind(*values)
 
@@ -359,13 +378,11 @@ def _remember(session: Session, changes: _Changes) -> None:
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, HumanTask) and id(obj) not in new:
             if obj.id not in changes.tasks:
-                changes.tasks[obj.id] = _loaded(session, obj, _TaskRow, _TASK_COLUMNS, HumanTask.id)
+                changes.tasks[obj.id] = _loaded(session, obj, _TaskRow)
                 changes.objects.append(obj)
             touched.add(obj.instance_id)
         elif isinstance(obj, Instance) and id(obj) not in new and obj.id not in changes.instances:
-            changes.instances[obj.id] = _loaded(
-                session, obj, _InstanceRow, _INSTANCE_COLUMNS, Instance.id
-            )
+            changes.instances[obj.id] = _loaded(session, obj, _InstanceRow)
             changes.objects.append(obj)
     for obj in changes.new_tasks:
         if obj.instance_id is not None:
@@ -375,14 +392,12 @@ def _remember(session: Session, changes: _Changes) -> None:
     for iid in missing:  # tasks changed, their instance not (yet): its row as it is
         obj = session.identity_map.get(identity_key(Instance, iid))
         if obj is not None:
-            changes.instances[iid] = _loaded(
-                session, obj, _InstanceRow, _INSTANCE_COLUMNS, Instance.id
-            )
+            changes.instances[iid] = _loaded(session, obj, _InstanceRow)
     missing = [iid for iid in missing if iid not in changes.instances]
     if missing:
-        conn = session.connection()
-        query = select(*_INSTANCE_COLUMNS).where(Instance.id.in_(missing))
-        found = {row.id: row for row in conn.execute(query)}
+        found = {
+            r.id: r for r in _read(session.connection(), _INSTANCE_COLUMNS, Instance.id, missing)
+        }
         for iid in missing:
             changes.instances[iid] = found.get(iid)
 
@@ -424,15 +439,9 @@ def _settle(session: Session, changes: _Changes, zone: ZoneInfo) -> None:
                 unread[_InstanceRow].add(iid)
             elif row is not None:
                 after_instances[iid] = row
-    for kind, columns, table_id, found in (
-        (_TaskRow, _TASK_COLUMNS, HumanTask.id, after_tasks),
-        (_InstanceRow, _INSTANCE_COLUMNS, Instance.id, after_instances),
-    ):
-        ids = sorted(unread[kind])
-        for part in range(0, len(ids), 500):
-            query = select(*columns).where(table_id.in_(ids[part : part + 500]))
-            for row in conn.execute(query):
-                found[row.id] = kind(*row)
+    for kind, found in ((_TaskRow, after_tasks), (_InstanceRow, after_instances)):
+        for row in _read(conn, *_SOURCES[kind], unread[kind]):
+            found[row.id] = kind(*row)
     changed: dict[int, list[tuple]] = defaultdict(list)  # instance -> (before, after) per task
     for tid, before in before_tasks.items():
         after = after_tasks.get(tid)
@@ -454,13 +463,7 @@ def _settle(session: Session, changes: _Changes, zone: ZoneInfo) -> None:
         elif changed.get(iid) or _values(old) != _values(new):
             steady.append(iid)
     if moved:
-        everything: dict[int, list] = defaultdict(list)
-        for part in range(0, len(moved), 500):
-            query = select(*_TASK_COLUMNS).where(
-                HumanTask.instance_id.in_(moved[part : part + 500])
-            )
-            for row in conn.execute(query):
-                everything[row.instance_id].append(row)
+        everything = _tasks_of(conn, moved)
         for iid in moved:
             now = everything.get(iid, [])
             then = [before_tasks.get(t.id, t) for t in now if t.id not in new_ids]
