@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from engine.storage import guard
 from engine.storage.tables import Event, HumanTask
 
 KINDS = (
@@ -39,13 +40,13 @@ def record(
     at: datetime,
     **data,
 ) -> Event:
-    """Append one event that happened `at` (the engine clock's time)."""
-    found = event(instance_id, kind, actor, task, at=at, **data)
+    """Append one event that happened `at` (the engine clock's time), flushed with the session."""
+    found = Event(**row(instance_id, kind, actor, task, at=at, **data))
     session.add(found)
     return found
 
 
-def event(
+def row(
     instance_id: int,
     kind: str,
     actor: str,
@@ -53,21 +54,32 @@ def event(
     *,
     at: datetime,
     **data,
-) -> Event:
-    """One event, not yet in a session (record adds it)."""
+) -> dict:
+    """One event's column values, for `write` (a task given must have its id)."""
     if kind not in KINDS:
         raise ValueError(f"unknown audit event {kind!r}")
     if task is not None and (task.step_no is None or task.called_definition_id is not None):
         data = {"task_name": task.name, **data}  # not (only) a step of the SOP: named as well
-    return Event(
-        instance_id=instance_id,
-        kind=kind,
-        actor=actor,
-        at=at,
-        human_task_id=task.id if task else None,
-        step_no=task.step_no if task else None,
-        data=data,
-    )
+    return {
+        "instance_id": instance_id,
+        "kind": kind,
+        "actor": actor,
+        "at": at,
+        "human_task_id": task.id if task else None,
+        "step_no": task.step_no if task else None,
+        "data": data,
+    }
+
+
+_INSERT = insert(Event.__table__)
+
+
+def write(session: Session, rows: list[dict]) -> None:
+    """Append events given as `row`s in one insert, held to the row guard as a flush would be:
+    a step's events, written after the flush that gave its new tasks their ids."""
+    if rows:
+        guard.check_rows(Event, rows)
+        session.execute(_INSERT, rows)
 
 
 def history(session: Session, instance_id: int) -> list[Event]:

@@ -167,7 +167,7 @@ def _insert(session: Session, rows: list[dict]) -> int:
         return 0
     dialect = session.get_bind().dialect.name
     if dialect not in ("postgresql", "sqlite"):
-        session.execute(insert(Notification), rows)
+        session.execute(insert(Notification.__table__), rows)
         return len(rows)
     return len(session.execute(_upsert(dialect), rows).all())
 
@@ -180,11 +180,12 @@ def _upsert(dialect: str):
     parameters (a statement with the rows as VALUES would be compiled again for every call)."""
     found = _UPSERTS.get(dialect)
     if found is None:
-        statement = (postgresql if dialect == "postgresql" else sqlite).insert(Notification)
+        table = Notification.__table__  # a Core insert: no ORM bulk path, no autoflush
+        statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
         statement = statement.on_conflict_do_nothing(
             index_elements=["human_task_id", "kind", "username"]
         )
-        found = _UPSERTS[dialect] = statement.returning(Notification.id)
+        found = _UPSERTS[dialect] = statement.returning(table.c.id)
     return found
 
 

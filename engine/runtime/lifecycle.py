@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, lazyload, make_transient_to_detached
+from sqlalchemy.orm import Session, defer, lazyload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -144,8 +144,8 @@ def complete(
     pending = session.info.get(_PENDING, {}).get(task.id, Pending())
     if pending.draft:
         task_drafts.clear(session, task.id)  # done: no draft of it is left to resume
-    events = [  # added after the step's new tasks have ids: one insert with their events
-        audit.event(
+    events = [  # written after the step's new tasks have ids: one insert with their events
+        audit.row(
             instance.id,
             "completed",
             user.username,
@@ -168,7 +168,7 @@ def complete(
             "at": now.isoformat(),
         }
         events.append(
-            audit.event(instance.id, "sent_back", user.username, task, at=now, reason=form.note)
+            audit.row(instance.id, "sent_back", user.username, task, at=now, reason=form.note)
         )
     with model_failure(instance, incidents.COMPLETION, task.id):
         _advance(session, ctx, instance, handle, user.username, since, returned, events)
@@ -233,7 +233,10 @@ def lock_task(session: Session, task_id: int) -> HumanTask:
     found = session.execute(
         select(Instance, _HAS_INCIDENT)
         .where(Instance.id == owner)
-        .options(lazyload(Instance.definition))  # a join would not lock (see lock_instance)
+        .options(
+            lazyload(Instance.definition),  # a join would not lock (see lock_instance)
+            defer(Instance.workflow),  # the header: read only when the cache misses (store.load)
+        )
         .with_for_update(of=Instance)
         .execution_options(populate_existing=True)
     ).first()
@@ -314,7 +317,10 @@ def cancel(session: Session, ctx: Context, instance: Instance, user: User, reaso
 
 def _advance(session, ctx, instance, handle, actor, since, returned, events=()) -> None:
     """Run engine steps, then mirror READY user tasks into human-task rows and save; events:
-    the step's own, recorded before what the engine did."""
+    the step's own (audit.row), recorded before what the engine did.
+
+    Every change to a mapped row is made first and flushed once (the new tasks get their ids);
+    the events and notifications, which name those ids, are inserted after it."""
     workflow: BpmnWorkflow = handle.workflow
     workflow.do_engine_steps()
     known = session.info.get(_OPEN, {}).pop(instance.id, None)  # read under lock_task's lock
@@ -337,21 +343,24 @@ def _advance(session, ctx, instance, handle, actor, since, returned, events=()) 
         if returned:
             row.data = {"dikembalikan": returned}
         created.append(row)
-    if created:  # one flush for the new rows (their ids), and what the step wrote before
-        session.add_all(created)
-        session.flush()
-    session.add_all(events)  # the events after it: written together in one insert
-    _record_decisions(session, instance, workflow, actor, now)
-    for row in created:
-        audit.record(session, instance.id, "task_created", actor, row, at=now, role=row.role)
-        notifications.task_arrived(session, row, instance, returned, now, ctx.email)
-    if workflow.is_completed():
+    decided = _decisions(instance, workflow, actor, now)  # taken out before the tasks are saved
+    finished = workflow.is_completed()
+    if finished:
         instance.state, instance.ended_at = "completed", now
         analytics.stamp_instance(ctx.calendar, instance)
-        audit.record(session, instance.id, "finished", actor, at=now)
-        notifications.instance_finished(session, instance, now, ctx.email)
     ctx.store.save(session, instance, handle, since)
     instance.next_wakeup_at = None if instance.state != "running" else next_wakeup(workflow, now)
+    session.add_all(created)
+    session.flush()  # the one flush of the step: the tasks, the new ones' ids, the instance
+    rows = [*events, *decided]
+    rows += [audit.row(instance.id, "task_created", actor, t, at=now, role=t.role) for t in created]
+    if finished:
+        rows.append(audit.row(instance.id, "finished", actor, at=now))
+    audit.write(session, rows)
+    for row in created:
+        notifications.task_arrived(session, row, instance, returned, now, ctx.email)
+    if finished:
+        notifications.instance_finished(session, instance, now, ctx.email)
 
 
 def _check_instances(ready) -> None:
@@ -366,15 +375,17 @@ def _check_instances(ready) -> None:
             raise ProcessError("process_error", name=name, element=spec.bpmn_id, reason=reason)
 
 
-def _record_decisions(session, instance, workflow, actor, now) -> None:
-    """Audit what the business rule tasks of this step decided (stashed by DecisionTask), in
-    subprocesses too (one that ended in this step as well)."""
+def _decisions(instance, workflow, actor, now) -> list[dict]:
+    """The events of what the business rule tasks of this step decided (stashed by
+    DecisionTask), in subprocesses too (one that ended in this step as well)."""
+    rows = []
     for flow in [workflow, *workflow.subprocesses.values()]:
         for task in [t for t in flow.tasks.values() if DECIDED in t.internal_data]:
             decided = task.internal_data.pop(DECIDED)
             data = json.loads(json.dumps(decided, default=str))  # dates as ISO text
             element = task.task_spec.bpmn_id
-            audit.record(session, instance.id, "decided", actor, at=now, element=element, **data)
+            rows.append(audit.row(instance.id, "decided", actor, at=now, element=element, **data))
+    return rows
 
 
 def wake(

@@ -16,12 +16,20 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.runtime import spiff
 from engine.runtime.decision_files import Decisions, DmnSource
 from engine.storage.tables import Definition, Instance, WorkflowTask
+
+# Core statements on the table, built once: the task rows are written as plain rows, without
+# the ORM's bulk machinery or an autoflush of the session's pending objects (none refer to them)
+_ROWS = WorkflowTask.__table__
+_ROW = (_ROWS.c.instance_id == bindparam("iid")) & (_ROWS.c.task_id == bindparam("tid"))
+_DELETE = delete(_ROWS).where(_ROW)  # one row per parameter set (an IN list is compiled anew)
+_UPDATE = update(_ROWS).where(_ROW).values(body=bindparam("body"))
+_INSERT = insert(_ROWS)
 
 
 @dataclass
@@ -108,21 +116,14 @@ class WorkflowStore:
         bodies = {tid: serializer.jsonable(tasks[tid]) for tid in dirty}
         iid = instance.id
         if removed:
-            session.execute(
-                delete(WorkflowTask).where(
-                    WorkflowTask.instance_id == iid,
-                    WorkflowTask.task_id.in_([str(t) for t in removed]),
-                )
-            )
-        changed = [
-            {"instance_id": iid, "task_id": str(t), "body": bodies[t]} for t in dirty - added
-        ]
+            session.execute(_DELETE, [{"iid": iid, "tid": str(t)} for t in removed])
+        changed = [{"iid": iid, "tid": str(t), "body": bodies[t]} for t in dirty - added]
         if changed:
-            session.execute(update(WorkflowTask), changed)
+            session.execute(_UPDATE, changed)
         fresh = [tid for tid in tasks if tid in added]  # insertion order: parents first
         if fresh:
             session.execute(
-                insert(WorkflowTask),
+                _INSERT,
                 [
                     {
                         "instance_id": iid,

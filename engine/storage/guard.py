@@ -35,6 +35,22 @@ def check_flush(session, _context, _instances) -> None:
                 _check_json(column, value)
 
 
+def check_rows(entity, rows: list[dict]) -> None:
+    """The same checks for rows written as plain values (a Core insert of a mapped class's
+    table), text before JSON as in a flush."""
+    columns = _columns(inspect(entity))
+    for values in rows:
+        for column in columns.texts:
+            value = values.get(column.key)
+            if isinstance(value, str):
+                _check_text(column, value)
+    for values in rows:
+        for column in columns.limited_json:
+            value = values.get(column.key)
+            if value is not None:
+                _check_json(column, value)
+
+
 class _Columns(NamedTuple):
     texts: tuple  # String and Text columns
     limited_json: tuple  # JSON columns with a max_bytes in their info

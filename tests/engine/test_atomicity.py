@@ -27,14 +27,15 @@ def _fail_on_save(monkeypatch) -> None:
 
 
 def _fail_on_task_created(monkeypatch) -> None:
-    record = engine.audit.record
+    """Writing the step's events fails once the new tasks are flushed (their ids given)."""
+    write = engine.audit.write
 
-    def flaky(session, instance_id, kind, *args, **kwargs):
-        if kind == "task_created":
+    def flaky(session, rows):
+        if any(row["kind"] == "task_created" for row in rows):
             raise Boom("audit mati")
-        return record(session, instance_id, kind, *args, **kwargs)
+        return write(session, rows)
 
-    monkeypatch.setattr(engine.audit, "record", flaky)
+    monkeypatch.setattr(engine.audit, "write", flaky)
 
 
 FAILURES = {"save": _fail_on_save, "task_created": _fail_on_task_created}

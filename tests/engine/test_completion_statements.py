@@ -2,7 +2,7 @@
 the ones that are not needed are not sent, and the history reads in the order things happened.
 
 A completion with nothing to clear deletes no form draft and updates no incident; its events
-(completed, task_created) are one insert on PostgreSQL; a draft kept on the task is still removed.
+(completed, task_created) are one insert; a draft kept on the task is still removed.
 """
 
 from __future__ import annotations
@@ -45,9 +45,8 @@ def test_a_plain_completion_sends_only_what_it_needs(alur, clock, started):
     sent = _statements(alur, lambda: alur.complete(task.id, "ana", Completion()))
     assert not [s for s in sent if s.startswith("DELETE FROM task_drafts")]
     assert not [s for s in sent if s.startswith("UPDATE incidents")]
-    # PostgreSQL takes rows with their new ids back in one insert; SQLite's driver one by one
-    inserts = 1 if alur.db.dialect.name == "postgresql" else 2
-    assert len([s for s in sent if s.startswith("INSERT INTO events")]) == inserts
+    # written after the flush that gave the new task its id, in one statement
+    assert len([s for s in sent if s.startswith("INSERT INTO events")]) == 1
     assert len([s for s in sent if re.match(r"SELECT .*", s)]) <= 6, sent
     kinds = [e.kind for e in alur.history(iid)]
     assert kinds == ["started", "task_created", "completed", "task_created"]

@@ -65,3 +65,17 @@ def test_a_value_stored_before_the_checks_is_left_alone(alur):
     task = only_task(alur, instance.id)
     alur.complete(task.id, holder(task.role))  # the instance row changes, its title does not
     assert alur.instance(instance.id).title == "R" * 400
+
+
+def test_oversized_form_data_in_a_completion_is_refused_and_changes_nothing(alur):
+    """The form's values reach the database in the completion's audit event (written apart from
+    the task rows, after their flush): held to the same limit, the step left as it was."""
+    instance = alur.start(KEY, starter(alur, KEY), title="Renja")
+    task = only_task(alur, instance.id)
+    before = snapshot(alur, instance.id)
+    with pytest.raises(InvalidInput) as refused:
+        alur.complete(task.id, holder(task.role), Completion(data={"uraian": "x" * 300_000}))
+    assert "isian terlalu besar: 293 KiB, paling banyak 256 KiB" in refused.value.message
+    assert snapshot(alur, instance.id) == before
+    alur.complete(task.id, holder(task.role), Completion(data={"uraian": "x" * 1000}))
+    assert alur.task(task.id).state == "completed"
