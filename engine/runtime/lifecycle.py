@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, bindparam, or_, select
 from sqlalchemy.orm import Session, defer, lazyload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -223,37 +223,44 @@ _HAS_DRAFT = (
 _OPEN = "alur_open_tasks"  # session.info: instance id -> its open task rows, read by lock_task
 
 
+_TASK_ID = bindparam("task_id", type_=Integer)
+_OWNER = select(HumanTask.instance_id).where(HumanTask.id == _TASK_ID).scalar_subquery()
+# lock_task's two reads, built once (a statement built per call costs its construction and
+# cache key on every completion)
+_LOCK_INSTANCE = (
+    select(Instance, _HAS_INCIDENT)
+    .where(Instance.id == _OWNER)
+    .options(
+        lazyload(Instance.definition),  # a join would not lock (see lock_instance)
+        defer(Instance.workflow),  # the header: read only when the cache misses (store.load)
+    )
+    .with_for_update(of=Instance)
+    .execution_options(populate_existing=True)
+)
+_LOCK_TASKS = (
+    select(HumanTask, _HAS_DRAFT)
+    .where(
+        HumanTask.instance_id == bindparam("instance_id", type_=Integer),
+        or_(HumanTask.state == "open", HumanTask.id == _TASK_ID),
+    )
+    .with_for_update(of=HumanTask)
+    .execution_options(populate_existing=True)
+)
+
+
 def lock_task(session: Session, task_id: int) -> HumanTask:
     """A task to complete: its instance locked FOR UPDATE and read (the lock first: the order
     every writer of an instance takes), then the task and the instance's other open tasks read
     under the lock (these locked too), two statements in all. The instance's version comes from
     the process's copy (versions never change once deployed). _advance uses the open rows read
     here instead of asking again."""
-    owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-    found = session.execute(
-        select(Instance, _HAS_INCIDENT)
-        .where(Instance.id == owner)
-        .options(
-            lazyload(Instance.definition),  # a join would not lock (see lock_instance)
-            defer(Instance.workflow),  # the header: read only when the cache misses (store.load)
-        )
-        .with_for_update(of=Instance)
-        .execution_options(populate_existing=True)
-    ).first()
+    found = session.execute(_LOCK_INSTANCE, {"task_id": task_id}).first()
     if found is None:
         raise NotFound("task_missing", id=task_id)
     instance, has_incident = found
     # the version, as loaded (no history: nothing of it is written back)
     set_committed_value(instance, "definition", known_definition(session, instance.definition_id))
-    found = session.execute(
-        select(HumanTask, _HAS_DRAFT)
-        .where(
-            HumanTask.instance_id == instance.id,
-            or_(HumanTask.state == "open", HumanTask.id == task_id),
-        )
-        .with_for_update(of=HumanTask)
-        .execution_options(populate_existing=True)
-    ).all()
+    found = session.execute(_LOCK_TASKS, {"task_id": task_id, "instance_id": instance.id}).all()
     rows = [row for row, _ in found]
     task = next(t for t in rows if t.id == task_id)
     session.info.setdefault(_LOCKED, {})[task_id] = instance

@@ -24,7 +24,8 @@ from engine.runtime.decision_files import Decisions, DmnSource
 from engine.storage.tables import Definition, Instance, WorkflowTask
 
 # Core statements on the table, built once: the task rows are written as plain rows, without
-# the ORM's bulk machinery or an autoflush of the session's pending objects (none refer to them)
+# the ORM's bulk machinery, and on the session's connection, so without an autoflush of its
+# pending objects (none refer to them; the step flushes them once, engine.runtime.lifecycle)
 _ROWS = WorkflowTask.__table__
 _ROW = (_ROWS.c.instance_id == bindparam("iid")) & (_ROWS.c.task_id == bindparam("tid"))
 _DELETE = delete(_ROWS).where(_ROW)  # one row per parameter set (an IN list is compiled anew)
@@ -114,15 +115,15 @@ class WorkflowStore:
         dirty |= {child for tid in list(dirty) if tid in tasks for child in tasks[tid]._children}
         dirty = {tid for tid in dirty if tid in tasks}
         bodies = {tid: serializer.jsonable(tasks[tid]) for tid in dirty}
-        iid = instance.id
+        iid, conn = instance.id, session.connection()  # Core on the connection: no autoflush
         if removed:
-            session.execute(_DELETE, [{"iid": iid, "tid": str(t)} for t in removed])
+            conn.execute(_DELETE, [{"iid": iid, "tid": str(t)} for t in removed])
         changed = [{"iid": iid, "tid": str(t), "body": bodies[t]} for t in dirty - added]
         if changed:
-            session.execute(_UPDATE, changed)
+            conn.execute(_UPDATE, changed)
         fresh = [tid for tid in tasks if tid in added]  # insertion order: parents first
         if fresh:
-            session.execute(
+            conn.execute(
                 _INSERT,
                 [
                     {
