@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, partial
 from typing import NamedTuple
 
 from sqlalchemy import JSON, String, inspect
@@ -23,30 +23,26 @@ def check_flush(session, _context, _instances) -> None:
     field a person typed is named rather than the audit copy it also went into). Only what is
     new or changed is checked: a value stored before these checks existed is left alone."""
     states = [inspect(row) for row in (*session.new, *session.dirty)]
-    for state in states:
-        for column in _columns(state.mapper).texts:
-            value = _changed(state, column)
-            if isinstance(value, str):
-                _check_text(column, value)
-    for state in states:
-        for column in _columns(state.mapper).limited_json:
-            value = _changed(state, column)
-            if value is not None:
-                _check_json(column, value)
+    _check([(_columns(state.mapper), partial(_changed, state)) for state in states])
 
 
 def check_rows(entity, rows: list[dict]) -> None:
     """The same checks for rows written as plain values (a Core insert of a mapped class's
-    table), text before JSON as in a flush."""
+    table)."""
     columns = _columns(inspect(entity))
-    for values in rows:
+    _check([(columns, lambda column, values=values: values.get(column.key)) for values in rows])
+
+
+def _check(rows) -> None:
+    """rows: (the table's checked columns, a column's value to check or None), text first."""
+    for columns, value_of in rows:
         for column in columns.texts:
-            value = values.get(column.key)
+            value = value_of(column)
             if isinstance(value, str):
                 _check_text(column, value)
-    for values in rows:
+    for columns, value_of in rows:
         for column in columns.limited_json:
-            value = values.get(column.key)
+            value = value_of(column)
             if value is not None:
                 _check_json(column, value)
 
