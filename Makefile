@@ -52,8 +52,9 @@ bench: setup
 
 # 50 simulated staff against two app servers on one PostgreSQL (docs/performance.md): the closed
 # loop, then the open model (a fixed arrival rate stepped up to saturation, then 50 % and 80 %).
+# LOAD_ARGS passes options on: `make load LOAD_ARGS=--profile` profiles the servers' requests.
 load: setup
-	$(VENV)/bin/python -m ops.load.run
+	$(VENV)/bin/python -m ops.load.run $(LOAD_ARGS)
 
 # Kill -9 a worker, fill the upload disk, restart PostgreSQL, each under load (docs/production.md).
 faults: setup

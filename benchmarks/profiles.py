@@ -17,10 +17,13 @@ import pstats
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import event
 
 from benchmarks import Emit, note
+
+_ROOT = str(Path(__file__).resolve().parents[1]) + "/"
 
 # (layer, what a path of the profile's file names contains), first match wins
 LAYERS = (
@@ -31,6 +34,10 @@ LAYERS = (
     ("SpiffWorkflow", ("/SpiffWorkflow/",)),
     ("JSON", ("/json/", "_json")),
     ("Alur engine", ("/engine/",)),
+    ("Alur web UI and its templates", ("/webui/",)),
+    ("Flask, Werkzeug, Jinja2, Babel, WTForms", ("/flask", "/werkzeug/", "/jinja2/", "/babel/")),
+    ("Flask, Werkzeug, Jinja2, Babel, WTForms", ("/wtforms/", "/markupsafe/")),
+    ("gunicorn", ("/gunicorn/",)),
 )
 
 
@@ -42,9 +49,11 @@ def layer_of(filename: str, function: str) -> str:
     return "other (Python, benchmark)"
 
 
-def summarise(profile: cProfile.Profile, top: int) -> dict:
+def summarise(profile: cProfile.Profile | pstats.Stats, top: int) -> dict:
     """Own time per layer (percent) and the top functions by own time."""
-    stats = pstats.Stats(profile).stats  # {(file, line, fn): (cc, nc, tt, ct, callers)}
+    if not isinstance(profile, pstats.Stats):
+        profile = pstats.Stats(profile)
+    stats = profile.stats  # {(file, line, fn): (cc, nc, tt, ct, callers)}
     total = sum(v[2] for v in stats.values()) or 1.0
     layers: Counter[str] = Counter()
     for (filename, _line, function), (_cc, _nc, tt, _ct, _callers) in stats.items():
@@ -61,7 +70,9 @@ def summarise(profile: cProfile.Profile, top: int) -> dict:
 
 
 def _short(filename: str) -> str:
-    for marker in ("site-packages/", "/work/wt/", "/lib/python3"):
+    if filename.startswith(_ROOT):
+        return filename[len(_ROOT) :]
+    for marker in ("site-packages/", "/lib/python3"):
         if marker in filename:
             return filename.split(marker, 1)[1]
     return filename

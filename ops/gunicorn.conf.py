@@ -9,8 +9,12 @@ ALUR_ACCESS_LOG     access log file, '-' for stderr, '' for none                
 ALUR_LOG_LEVEL      gunicorn's error log level                                  [info]
 ALUR_PIDFILE        where the master writes its pid ('' for none)               ['']
 ALUR_CONTROL_SOCKET gunicorn's control socket for gunicornc ('' for none)       ['']
+ALUR_PROFILE_DIR    profile every request with cProfile; each worker writes its
+                    stats there when it exits (worker-<pid>.prof; `make load
+                    LOAD_ARGS=--profile` sums them)                              ['']
 """
 
+import cProfile
 import multiprocessing
 import os
 
@@ -45,3 +49,21 @@ proc_name = "alur-" + bind[0]
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # X-Forwarded-* are read by the app itself (ALUR_TRUSTED_PROXIES), not by gunicorn.
 forwarded_allow_ips = "127.0.0.1"
+
+# Profiling (ALUR_PROFILE_DIR): the profiler runs only while a request is handled, so the
+# worker's idle wait for the next connection is not in the figures.
+_profile_dir = os.environ.get("ALUR_PROFILE_DIR") or None
+_profiler = cProfile.Profile() if _profile_dir else None
+
+if _profiler is not None:
+
+    def pre_request(worker, req):
+        _profiler.enable()
+
+    def post_request(worker, req, environ, resp):
+        _profiler.disable()
+
+    def worker_exit(server, worker):
+        _profiler.disable()
+        os.makedirs(_profile_dir, exist_ok=True)
+        _profiler.dump_stats(os.path.join(_profile_dir, f"worker-{os.getpid()}.prof"))

@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import pstats
 import re
 import secrets
 import subprocess
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import psycopg
 
+from benchmarks import profiles
 from ops.load import consistency, open_model
 from ops.load.cluster import Cluster
 from ops.load.seed import ADMIN_URL, ROOT, create_database, drop_database, seed
@@ -52,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--open-factor", type=float, default=1.4, help="rate step factor [1.4]")
     parser.add_argument("--open-steps", type=int, default=8, help="rate steps at most [8]")
     parser.add_argument("--open-seconds", type=float, default=15, help="seconds per rate [15]")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile the servers' requests with cProfile (profile.json in the run folder)",
+    )
     args = parser.parse_args(argv)
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -75,7 +82,10 @@ def _run(args, url: str, out: Path) -> int:
     ports = [int(p) for p in args.ports.split()]
     # plain http on loopback: the session cookie of the open model's signed-in clerks must not
     # be marked Secure, or their HTML requests would come back to the sign-in page
-    cluster = Cluster(url, out, ports, workers=args.workers, env={"ALUR_COOKIE_SECURE": "0"})
+    env = {"ALUR_COOKIE_SECURE": "0"}
+    if args.profile:
+        env["ALUR_PROFILE_DIR"] = str(out / "profiles")
+    cluster = Cluster(url, out, ports, workers=args.workers, env=env)
     load_before = os.getloadavg()
     opened = None
     with cluster:
@@ -94,6 +104,7 @@ def _run(args, url: str, out: Path) -> int:
     if opened is not None:
         ledger.update(opened[1])
     report = consistency.check(url, out / "files", ledger)
+    profile = profile_summary(out / "profiles") if args.profile else None
     result = {
         "figures": _figures(locust) if args.model != "open" else {},
         "open_model": opened[0] if opened else None,
@@ -110,15 +121,25 @@ def _run(args, url: str, out: Path) -> int:
             "open_steps": [args.open_start, args.open_factor, args.open_steps, args.open_seconds],
         },
         "locust": locust,
+        "profile": profile,
     }
     (out / "result.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    shown = ("figures", "open_model", "consistency", "machine")
+    shown = ("figures", "open_model", "consistency", "machine", "profile")
     print(json.dumps({k: result[k] for k in shown}, indent=1))
     failures = locust["total"]["failures"]
     if opened is not None:
         steps = opened[0]["steps"] + list(opened[0]["held"].values())
         failures += sum(n for step in steps for n in step["failures"].values())
     return 0 if report.ok and not failures else 1
+
+
+def profile_summary(folder: Path) -> dict:
+    """The workers' request profiles summed: own time per layer and the top functions."""
+    files = sorted(folder.glob("worker-*.prof"))
+    if not files:
+        raise RuntimeError(f"--profile: no worker wrote its profile into {folder}")
+    summary = profiles.summarise(pstats.Stats(*map(str, files)), top=25)
+    return {"workers": len(files), **summary}
 
 
 def _closed(args, cluster: Cluster, out: Path) -> None:
