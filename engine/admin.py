@@ -87,9 +87,14 @@ class UserAdmin:
                 return None
             user, now = row.user, self.clock()
         if users.token_stale(row, now):
-            with self.session() as s:
-                s.get(ApiToken, row.id).last_used_at = now
+            self.note_token_use(row.id, now)
         return user
+
+    def note_token_use(self, token_id: int, now: datetime) -> None:
+        """Write down a token's last use (after a read that found it stale), in a write of its
+        own."""
+        with self.session() as s:
+            s.get(ApiToken, token_id).last_used_at = now
 
     def sign_in(self, username: str, password: str) -> User | None:
         """The user when the password is theirs and they are active, else None; an unknown name

@@ -12,7 +12,7 @@ from engine.errors import NotFound, PermissionDenied, Unauthenticated
 from engine.inbox import InboxFilter
 from engine.runtime import lifecycle
 from engine.runtime.lifecycle import Completion
-from engine.storage.tables import HumanTask, Instance
+from engine.storage.tables import HumanTask, Instance, User
 
 
 class Answers:
@@ -30,19 +30,29 @@ class Answers:
             _readable(s, instance_id, username)
             return [rows.event_json(e) for e in audit.history(s, instance_id)]
 
-    def inbox_answer(self, username: str, flt: InboxFilter | None = None) -> list[dict]:
-        """The person's inbox as the API shows it, from one read."""
+    def inbox_answer(self, token: str, flt: InboxFilter | None = None) -> list[dict]:
+        """The inbox of an API token's owner as the API shows it, from one read that checks
+        the token too (Unauthenticated when it is unknown, revoked or its user inactive)."""
         with self.session(read_only=True) as s:
             now = self.clock()
-            tasks = inbox.inbox(s, self._person(s, username), flt or InboxFilter(), now)
-            return _tasks_json(s, tasks, now)
+            row = users.token_row(s, token)
+            if row is None:
+                raise Unauthenticated("token_refused")
+            user = delegations.attach(s, row.user, now)  # the roles they act in now
+            answer = _tasks_json(s, inbox.inbox(s, user, flt or InboxFilter(), now), now)
+        if users.token_stale(row, now):
+            self.note_token_use(row.id, now)  # at most once a minute, in a write of its own
+        return answer
 
-    def claim_answer(self, task_id: int, username: str) -> dict:
-        """Claim a task and describe it as the API shows it, in one write transaction."""
+    def claim_answer(self, task_id: int, token: str) -> dict:
+        """Claim a task for an API token's owner and describe it as the API shows it, in one
+        write transaction that checks the token too."""
         with self.session() as s:
+            now = self.clock()
+            user = _token_person(s, token, now)
             task = inbox.get(s, task_id, lock=True)
-            inbox.claim(s, task, self._person(s, username), self.clock())
-            return _tasks_json(s, [task], self.clock())[0]
+            inbox.claim(s, task, user, now)
+            return _tasks_json(s, [task], now)[0]
 
     def complete_from_api(self, task_id: int, token: str, form: Completion) -> dict:
         """Complete a task in one write transaction, the API token's owner checked in it too
@@ -50,11 +60,7 @@ class Answers:
         (task, instance, next)."""
 
         def work(s: Session):
-            now = self.clock()
-            user = users.user_for_token(s, token, now)
-            if user is None:
-                raise Unauthenticated("token_refused")
-            user = delegations.attach(s, user, now)  # the roles they act in now
+            user = _token_person(s, token, self.clock())
             task = lifecycle.lock_task(s, task_id)
             instance, handle = lifecycle.complete(s, self.ctx, task, user, form)
             definition, now = instance.definition, self.clock()
@@ -75,6 +81,15 @@ class Answers:
             return answer, instance, handle
 
         return self.write_workflow(work)
+
+
+def _token_person(s: Session, token: str, now: datetime) -> User:
+    """An API token's owner with the roles they act in now, read in a write transaction (the
+    token's last use written down in it); Unauthenticated when the token is refused."""
+    user = users.user_for_token(s, token, now)
+    if user is None:
+        raise Unauthenticated("token_refused")
+    return delegations.attach(s, user, now)
 
 
 def _readable(s: Session, instance_id: int, username: str | None) -> Instance:
