@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 
@@ -62,6 +63,9 @@ from engine.workcalendar import OfficeCalendar
 log = logging.getLogger(__name__)
 __all__ = ["DATABASE_ERRORS", "Alur"]
 
+# The read session a caller shares across many reads (Alur.one_read), None outside one.
+_shared_read: ContextVar[Session | None] = ContextVar("alur_shared_read", default=None)
+
 
 class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
     """The engine for one database: every caller's door into it."""
@@ -91,7 +95,21 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
 
     @contextmanager
     def session(self, read_only: bool = False):
-        """A unit of work: commit at the end, roll back and re-raise on any error."""
+        """A unit of work: commit at the end, roll back and re-raise on any error.
+
+        Inside one_read, a read-only unit is a part of the shared read transaction; a write
+        unit ends that transaction first, so the reads after it see what it wrote. Closing a
+        session detaches what it loaded, loaded as it was: as after any unit of work."""
+        shared = _shared_read.get()
+        if shared is not None and read_only:
+            try:
+                yield shared
+            except BaseException:
+                shared.close()  # a failed statement must not spoil the reads after it
+                raise
+            return
+        if shared is not None:
+            shared.close()  # ends the read: the reads after the write see what it wrote
         with (self.read_sessions if read_only else self.sessions)() as session:
             try:
                 yield session
@@ -99,6 +117,21 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def one_read(self) -> Iterator[None]:
+        """Within: every read-only unit of this thread is one read transaction, begun at the
+        first read and ended on leaving. For a page that reads the person, the navigation and
+        its own rows: one BEGIN and one ROLLBACK instead of one pair per read."""
+        if _shared_read.get() is not None:
+            yield  # already inside one
+            return
+        with self.read_sessions() as shared:
+            token = _shared_read.set(shared)
+            try:
+                yield
+            finally:
+                _shared_read.reset(token)
 
     def may_read(self, instance_id: int, username: str) -> bool:
         """Whether the user may read the instance, its diagram and its history."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from contextlib import ExitStack
+
+from flask import Flask, current_app, g, request
 
 from engine.alur import Alur
 from engine.config import Settings
@@ -16,6 +18,20 @@ def init_app(app: Flask) -> None:
     per_file = settings.max_upload_bytes
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = per_file * int(app.config["ALUR_MAX_FILES"]) + 2**20
+    app.before_request(_one_read)  # before the sign-in check: its person read is one of them
+    app.teardown_request(_end_read)
+
+
+def _one_read() -> None:
+    """A page (GET) reads the person, the navigation and its rows in one transaction."""
+    if request.method in ("GET", "HEAD"):
+        g.one_read = ExitStack()
+        g.one_read.enter_context(alur().one_read())
+
+
+def _end_read(_error: BaseException | None) -> None:
+    if (stack := g.pop("one_read", None)) is not None:
+        stack.close()
 
 
 def alur() -> Alur:
