@@ -156,12 +156,13 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
             return self.deploy_held(s, sources, user, note)
 
     def processes(self) -> list[Definition]:
+        """Every version of every process, newest first within a key."""
         with self.session(read_only=True) as s:
-            return definitions.listing(s)
+            return [lifecycle.known_definition(s, i) for i in definitions.listing_ids(s)]
 
     def definition(self, key: str, version: int | None = None) -> Definition:
         with self.session(read_only=True) as s:
-            return definitions.get(s, key, version)
+            return lifecycle.known_definition(s, definitions.version_id(s, key, version))
 
     # -- instances --------------------------------------------------------------------------
     def start(

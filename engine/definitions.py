@@ -309,7 +309,12 @@ def _latest(session: Session, key: str) -> Definition | None:
 
 def get(session: Session, key: str, version: int | None = None) -> Definition:
     """A version of a process (default: the newest)."""
-    query = select(Definition).where(Definition.key == key)
+    return session.get_one(Definition, version_id(session, key, version))
+
+
+def version_id(session: Session, key: str, version: int | None = None) -> int:
+    """The id of a version of a process (default: the newest)."""
+    query = select(Definition.id).where(Definition.key == key)
     query = query.where(Definition.version == version) if version else query
     found = session.scalar(query.order_by(Definition.version.desc()).limit(1))
     if found is None:
@@ -319,10 +324,11 @@ def get(session: Session, key: str, version: int | None = None) -> Definition:
     return found
 
 
-def listing(session: Session) -> list[Definition]:
-    """Every version of every process, newest first within a key."""
+def listing_ids(session: Session) -> list[int]:
+    """The ids of every version of every process, newest first within a key: the rows
+    themselves (BPMN, spec and SOP, tens of KB each) come from the process's copy."""
     return list(
-        session.scalars(select(Definition).order_by(Definition.key, Definition.version.desc()))
+        session.scalars(select(Definition.id).order_by(Definition.key, Definition.version.desc()))
     )
 
 

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from engine.bpmn.reader import read_bpmn
 from engine.bpmn.writer import write_bpmn
@@ -79,3 +80,32 @@ def test_each_version_has_its_typed_sop_built_once(alur):
     v2 = alur.definition(KEY)
     assert v2.version == 2 and v2.model.step(2).activity == "Rapat (revisi)"
     assert alur.definition(KEY, 1).model.step(2).activity == v1.sop["steps"][1]["activity"]
+
+
+def test_the_process_list_reads_each_version_once_per_process(alur, make_alur):
+    """A page lists the processes on every request: after the first read of a version, its
+    BPMN, spec and SOP (tens of KB) come from the process's copy, not the database; a new
+    version is read once when it appears, and another process sees the same rows."""
+    sent: list[str] = []
+
+    def listen(conn, cursor, statement, params, context, many):
+        sent.append(statement)
+
+    first = {(d.key, d.version): d.xml for d in alur.processes()}
+    event.listen(alur.db, "before_cursor_execute", listen)
+    again = {(d.key, d.version): (d.xml, d.name) for d in alur.processes()}
+    newest = alur.definition(KEY)
+    event.remove(alur.db, "before_cursor_execute", listen)
+    assert {k: xml for k, (xml, _) in again.items()} == first
+    assert newest.version == 1 and newest.xml == first[(KEY, 1)]
+    assert sent and not [s for s in sent if "definitions.xml" in s]
+
+    v2 = "Melaksanakan rapat persiapan asistensi (revisi 2026)"
+    alur.deploy_sources([("sop_a.bpmn", _changed(2, v2))], ADMIN)
+    listed = [d for d in alur.processes() if d.key == KEY]
+    assert [d.version for d in listed] == [2, 1]
+    assert listed[0].sop["steps"][1]["activity"] == v2
+    other = make_alur()  # another server's process: reads the rows itself
+    assert [(d.key, d.version, d.xml) for d in other.processes()] == [
+        (d.key, d.version, d.xml) for d in alur.processes()
+    ]
