@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine import delegations, notifications, users
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -81,20 +84,21 @@ class UserAdmin:
 
         A read; its last use is written down in a write of its own at most once a minute.
         """
-        with self.session(read_only=True) as s:
-            row = users.token_row(s, token)
-            if row is None:
-                return None
-            user, now = row.user, self.clock()
-        if users.token_stale(row, now):
-            self.note_token_use(row.id, now)
-        return user
+        with self.token_read(token) as (_s, row, _now):
+            return row.user if row else None
 
-    def note_token_use(self, token_id: int, now: datetime) -> None:
-        """Write down a token's last use (after a read that found it stale), in a write of its
-        own."""
-        with self.session() as s:
-            s.get(ApiToken, token_id).last_used_at = now
+    @contextmanager
+    def token_read(self, token: str) -> Iterator[tuple[Session, ApiToken | None, datetime]]:
+        """A read session, the usable row of a personal API token (None: unknown, revoked or
+        its user inactive) and the time; on leaving, a stale token's last use is written down
+        in a write of its own (at most once a minute), after the read."""
+        with self.session(read_only=True) as s:
+            now = self.clock()
+            row = users.token_row(s, token)
+            yield s, row, now
+        if row is not None and users.token_stale(row, now):
+            with self.session() as s:
+                s.get(ApiToken, row.id).last_used_at = now
 
     def sign_in(self, username: str, password: str) -> User | None:
         """The user when the password is theirs and they are active, else None; an unknown name

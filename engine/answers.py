@@ -33,16 +33,11 @@ class Answers:
     def inbox_answer(self, token: str, flt: InboxFilter | None = None) -> list[dict]:
         """The inbox of an API token's owner as the API shows it, from one read that checks
         the token too (Unauthenticated when it is unknown, revoked or its user inactive)."""
-        with self.session(read_only=True) as s:
-            now = self.clock()
-            row = users.token_row(s, token)
+        with self.token_read(token) as (s, row, now):
             if row is None:
                 raise Unauthenticated("token_refused")
             user = delegations.attach(s, row.user, now)  # the roles they act in now
-            answer = _tasks_json(s, inbox.inbox(s, user, flt or InboxFilter(), now), now)
-        if users.token_stale(row, now):
-            self.note_token_use(row.id, now)  # at most once a minute, in a write of its own
-        return answer
+            return _tasks_json(s, inbox.inbox(s, user, flt or InboxFilter(), now), now)
 
     def claim_answer(self, task_id: int, token: str) -> dict:
         """Claim a task for an API token's owner and describe it as the API shows it, in one

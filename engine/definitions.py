@@ -302,21 +302,27 @@ def latest(session: Session, key: str) -> Definition | None:
 
 
 def _latest(session: Session, key: str) -> Definition | None:
-    return session.scalar(
-        select(Definition).where(Definition.key == key).order_by(Definition.version.desc()).limit(1)
-    )
+    return session.scalar(_newest(Definition, key))
 
 
 def get(session: Session, key: str, version: int | None = None) -> Definition:
     """A version of a process (default: the newest)."""
-    return session.get_one(Definition, version_id(session, key, version))
+    return _or_missing(session.scalar(_newest(Definition, key, version)), key, version)
 
 
 def version_id(session: Session, key: str, version: int | None = None) -> int:
-    """The id of a version of a process (default: the newest)."""
-    query = select(Definition.id).where(Definition.key == key)
+    """The id of a version of a process (default: the newest): get without the row."""
+    return _or_missing(session.scalar(_newest(Definition.id, key, version)), key, version)
+
+
+def _newest(column, key: str, version: int | None = None):
+    """What of the newest version of a process (or of the given version) to select."""
+    query = select(column).where(Definition.key == key)
     query = query.where(Definition.version == version) if version else query
-    found = session.scalar(query.order_by(Definition.version.desc()).limit(1))
+    return query.order_by(Definition.version.desc()).limit(1)
+
+
+def _or_missing(found, key: str, version: int | None):
     if found is None:
         if version:
             raise NotFound("process_version_missing", key=key, version=version)
