@@ -9,10 +9,13 @@ The plain-SpiffWorkflow baseline is a completion plus `spiff.dump` of the whole 
 analytics_sums_write_ratio is what keeping the analytics' sums adds to a warm completion (with and
 without them, alternating). round_trip_floor_ms is what the same number of statements costs
 through the bare driver: the least a completion that keeps its rows in this database can cost,
-whatever the code around it.
+whatever the code around it. complete_task_database_ms splits warm completions at 10 done into
+the time their own statements and COMMIT take in the database and its driver, and the rest.
 """
 
 from __future__ import annotations
+
+import time
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -114,6 +117,44 @@ def statements_per_completion(alur: Alur) -> float:
             event.remove(alur.db, "before_cursor_execute", count)
         counts.append(len(sent))
     return sum(counts) / len(counts)
+
+
+def database_time(alur: Alur, samples: int) -> dict:
+    """Warm completions at 10 done, each split into the time inside the database and its
+    driver (every statement from sending it to its result, BEGIN with the first, and the
+    COMMIT) and the rest (Python: the ORM, the engine, SpiffWorkflow); medians in ms."""
+    shorts = [drive(alur, SMALL_ROUNDS) for _ in range(samples)]
+    inside: list[float] = []
+    started: list[float] = []
+
+    def before(*_args) -> None:
+        started.append(time.perf_counter())
+
+    def after(*_args) -> None:
+        inside.append(time.perf_counter() - started.pop())
+
+    hooks = [
+        (alur.db, "before_cursor_execute", before),
+        (alur.db, "after_cursor_execute", after),
+        (alur.db, "commit", before),  # the connection's COMMIT is sent after this event
+        (alur.sessions, "after_commit", after),
+    ]
+    totals, database = [], []
+    for iid in shorts:
+        for form in (Completion(), SEND_BACK):
+            (task,) = alur.inbox(USER, InboxFilter(instance_id=iid))
+            for target, name, fn in hooks:
+                event.listen(target, name, fn)
+            try:
+                ms, _ = timed_ms(alur.complete, task.id, USER, Completion(**vars(form)))
+            finally:
+                for target, name, fn in hooks:
+                    event.remove(target, name, fn)
+            totals.append(ms)
+            database.append(1000 * sum(inside))
+            inside.clear()
+    rest = [t - d for t, d in zip(totals, database, strict=True)]
+    return {"engine": median(totals), "database": median(database), "rest": median(rest)}
 
 
 def sums_cost(alur: Alur, samples: int) -> dict:
@@ -233,6 +274,7 @@ def run(emit: Emit, kinds: list[str], rounds: int, samples: int, database) -> No
             statements = statements_per_completion(alur)
             floor = round_trip_floor(alur, round(statements))
             sums = sums_cost(alur, samples)
+            split = database_time(alur, samples)
         sizes = sorted({k[0] for k in got if isinstance(k, tuple)})
         medians = {}
         for path, figure in (("warm", "complete_task_ms"), ("cold", "complete_task_cold_ms")):
@@ -271,6 +313,19 @@ def run(emit: Emit, kinds: list[str], rounds: int, samples: int, database) -> No
                 "statements": statements,
                 "what": "the driver alone: as many statements as a warm completion sends "
                 "(SELECT 1 and one row update) and COMMIT",
+            }
+        )
+        emit(
+            {
+                "figure": "complete_task_database_ms",
+                "value": round(split["database"], 3),
+                "unit": "ms",
+                "db": kind,
+                "completed_tasks": 2 * SMALL_ROUNDS,
+                "engine_ms": round(split["engine"], 3),
+                "rest_ms": round(split["rest"], 3),
+                "what": "a warm completion's time inside the database and its driver (its "
+                "statements from sending to result, and the COMMIT); rest: everything else",
             }
         )
     note(f"history_cost in plain SpiffWorkflow: {rounds} rounds")

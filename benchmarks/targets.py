@@ -33,6 +33,10 @@ def _warm_completion(lines: list[dict]) -> dict:
     if floor:  # the same number of statements through the bare driver: what no code removes
         found["floor_ms"], found["statements"] = floor["value"], floor["statements"]
         found["floor_ratio"] = floor["value"] / spiff["value"]
+    inside = _find(lines, "complete_task_database_ms", db="postgresql")
+    if inside:  # the completion's own statements and commit, timed in the database's driver
+        found["database_ms"], found["rest_ms"] = inside["value"], inside["rest_ms"]
+        found["database_ratio"] = inside["value"] / spiff["value"]
     return found
 
 

@@ -37,12 +37,14 @@ def site(
     workers: int = 2,
     worker: bool = True,
     env: dict[str, str] | None = None,
+    password: str | None = None,
 ) -> Iterator[Site]:
-    """Create and seed a database, start the servers on free ports; stop and drop afterwards."""
+    """Create and seed a database, start the servers on free ports; stop and drop afterwards.
+    With a password the staff can sign in to the web UI as well."""
     run_dir.mkdir(parents=True, exist_ok=True)
     url = create_database("alur_fault")
     try:
-        people = seed(url, run_dir / "files", staff)
+        people = seed(url, run_dir / "files", staff, password=password)
         cluster = Cluster(url, run_dir, free_ports(servers), workers, worker, env)
         cluster.start()
         try:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import requests
 from requests.adapters import HTTPAdapter
 
+from ops.load.cpu import Meter
 from ops.load.staff import Staff, Tally, check_loopback, completion, pick
 
 HTML_SHARE = 0.3  # turns that open the HTML inbox and task page
@@ -47,6 +48,7 @@ class Step:
     late_starts: int = 0  # turns that began over 100 ms after their time (all threads busy)
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     failures: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    cpu: dict | None = None  # where the machine's CPU went (ops/load/cpu.py), when metered
 
     def summary(self) -> dict:
         def quantiles(values: list[float]) -> dict:
@@ -67,7 +69,7 @@ class Step:
             "failures": dict(self.failures),
             "all_ms": quantiles(every) if every else {},
             "by_request_ms": {name: quantiles(v) for name, v in sorted(self.times.items()) if v},
-        }
+        } | ({"cpu": self.cpu} if self.cpu else {})
 
 
 class Clerks:
@@ -81,6 +83,7 @@ class Clerks:
         self.sessions: dict[str, requests.Session] = {}
         self.lock = threading.Lock()
         self.turns = 0
+        self.meter: Meter | None = None  # set: each rate's CPU by part is kept with its figures
 
     def session(self, who: Staff, base: str) -> requests.Session:
         """The clerk's HTTP session, signed in to the web UI on first use."""
@@ -180,6 +183,7 @@ def at_rate(clerks: Clerks, rate: float, seconds: float, seed: int = 1) -> Step:
     """Start rate turns per second for seconds, then wait for the turns in flight."""
     step = Step(rate, seconds)
     rng = random.Random(seed)
+    before = clerks.meter.read() if clerks.meter else None
     began = time.monotonic()
     with ThreadPoolExecutor(THREADS) as pool:
         n = 0
@@ -193,6 +197,8 @@ def at_rate(clerks: Clerks, rate: float, seconds: float, seed: int = 1) -> Step:
             pool.submit(_safe, clerks, step, due, random.Random(rng.random()))
             n += 1
     step.seconds = time.monotonic() - began
+    if before is not None:
+        step.cpu = clerks.meter.used(before, clerks.meter.read(), step.completions)
     return step
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 import psycopg
 
 from benchmarks import profiles
-from ops.load import consistency, open_model
+from ops.load import consistency, cpu, open_model
 from ops.load.cluster import Cluster
 from ops.load.seed import ADMIN_URL, ROOT, create_database, drop_database, seed
 from ops.load.staff import process_keys, write_staff
@@ -164,10 +164,30 @@ def _closed(args, cluster: Cluster, out: Path) -> None:
         "--csv", str(out / "locust"),  # locust_stats_history.csv: the figures second by second
         "--host", cluster.urls[0],
     ]  # fmt: skip
+    parts = meter(cluster)
+    before = parts.read()
     with open(out / "locust.log", "w") as log:
         subprocess.run(
             command, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=args.seconds + 120
         )
+    after = parts.read()
+    report = json.loads((out / "locust.json").read_text())
+    report["cpu"] = parts.used(before, after, report["completions"])
+    (out / "locust.json").write_text(json.dumps(report), encoding="utf-8")
+
+
+def meter(cluster: Cluster) -> cpu.Meter:
+    """CPU by part of the machine: the app servers, the `alur worker`, PostgreSQL and the load
+    generator (this process, with locust as its child); the rest is `other`."""
+    worker = cluster.run_dir / "worker.pid"
+    return cpu.Meter(
+        {
+            "app_servers": lambda: [cluster.master_pid(port) for port in cluster.ports],
+            "alur_worker": lambda: [int(worker.read_text())] if worker.exists() else [],
+            "postgresql": cpu.postmasters,
+            "load_generator": cpu.this_process,
+        }
+    )
 
 
 def _open(args, cluster: Cluster, staff, password: str) -> tuple[dict, dict]:
@@ -175,6 +195,7 @@ def _open(args, cluster: Cluster, staff, password: str) -> tuple[dict, dict]:
     clerks = open_model.Clerks(
         cluster.urls, staff, password, process_keys(cluster.urls[0], staff[0].token)
     )
+    clerks.meter = meter(cluster)
     try:
         steps = open_model.step_up(
             clerks, args.open_start, args.open_factor, args.open_seconds, args.open_steps
@@ -222,6 +243,7 @@ def _figures(locust: dict) -> dict:
         "claims_taken_by_others": locust["claims_taken"],
         "errors": locust["errors"],
         "server_ms": locust["server_ms"],
+        "cpu": locust.get("cpu"),
     }
 
 
