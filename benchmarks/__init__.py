@@ -67,6 +67,41 @@ def timed_ms(fn: Callable, *args, **kwargs) -> tuple[float, object]:
     return (time.perf_counter() - start) * 1000, result
 
 
+class DatabaseClock:
+    """Time spent inside the database and its driver by alur's transactions while running:
+    every statement from sending it to its result (BEGIN goes with the first) and each COMMIT.
+    `seconds` adds up; set it to 0 to start again."""
+
+    def __init__(self, alur: Alur):
+        self.seconds = 0.0
+        self._started: list[float] = []
+        self._hooks = [
+            (alur.db, "before_cursor_execute", self._before),
+            (alur.db, "after_cursor_execute", self._after),
+            (alur.db, "commit", self._before),  # the connection sends COMMIT after this event
+            (alur.sessions, "after_commit", self._after),
+            (alur.read_sessions, "after_commit", self._after),
+        ]
+
+    def _before(self, *_args) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, *_args) -> None:
+        if self._started:  # a session that sent nothing commits without a COMMIT
+            self.seconds += time.perf_counter() - self._started.pop()
+
+    @contextmanager
+    def running(self) -> Iterator[DatabaseClock]:
+        for target, name, fn in self._hooks:
+            event.listen(target, name, fn)
+        try:
+            yield self
+        finally:
+            for target, name, fn in self._hooks:
+                event.remove(target, name, fn)
+            self._started.clear()
+
+
 def pg_server_url() -> str:
     return os.environ.get("ALUR_BENCH_PG_URL", DEFAULT_PG_URL)
 

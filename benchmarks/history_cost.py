@@ -15,13 +15,11 @@ the time their own statements and COMMIT take in the database and its driver, an
 
 from __future__ import annotations
 
-import time
-
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import event, func, select
 
-from benchmarks import Emit, median, note, timed_ms
+from benchmarks import DatabaseClock, Emit, median, note, timed_ms
 from engine.alur import Alur
 from engine.bpmn.writer import write_bpmn
 from engine.inbox import InboxFilter
@@ -121,38 +119,19 @@ def statements_per_completion(alur: Alur) -> float:
 
 def database_time(alur: Alur, samples: int) -> dict:
     """Warm completions at 10 done, each split into the time inside the database and its
-    driver (every statement from sending it to its result, BEGIN with the first, and the
-    COMMIT) and the rest (Python: the ORM, the engine, SpiffWorkflow); medians in ms."""
+    driver (DatabaseClock) and the rest (Python: the ORM, the engine, SpiffWorkflow); medians
+    in ms."""
     shorts = [drive(alur, SMALL_ROUNDS) for _ in range(samples)]
-    inside: list[float] = []
-    started: list[float] = []
-
-    def before(*_args) -> None:
-        started.append(time.perf_counter())
-
-    def after(*_args) -> None:
-        inside.append(time.perf_counter() - started.pop())
-
-    hooks = [
-        (alur.db, "before_cursor_execute", before),
-        (alur.db, "after_cursor_execute", after),
-        (alur.db, "commit", before),  # the connection's COMMIT is sent after this event
-        (alur.sessions, "after_commit", after),
-    ]
+    clock = DatabaseClock(alur)
     totals, database = [], []
     for iid in shorts:
         for form in (Completion(), SEND_BACK):
             (task,) = alur.inbox(USER, InboxFilter(instance_id=iid))
-            for target, name, fn in hooks:
-                event.listen(target, name, fn)
-            try:
+            clock.seconds = 0.0
+            with clock.running():
                 ms, _ = timed_ms(alur.complete, task.id, USER, Completion(**vars(form)))
-            finally:
-                for target, name, fn in hooks:
-                    event.remove(target, name, fn)
             totals.append(ms)
-            database.append(1000 * sum(inside))
-            inside.clear()
+            database.append(1000 * clock.seconds)
     rest = [t - d for t, d in zip(totals, database, strict=True)]
     return {"engine": median(totals), "database": median(database), "rest": median(rest)}
 

@@ -63,6 +63,9 @@ def test_e2e_runs(lines):
     e2e.run(lines, KINDS, runs=2, memory_runs=2, database=database)
     _check(lines.got, {"e2e_instances_per_s"})
     assert sorted(x["db"] for x in lines.got) == ["memory", "memory", "sqlite"]
+    (engine,) = [x for x in lines.got if x["db"] == "sqlite"]
+    # a whole run's statements and commits took time, and less than the whole run
+    assert 0 < engine["database_ms_per_run"] < 3 * engine["run_ms_median"]
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
