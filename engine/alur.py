@@ -65,6 +65,13 @@ __all__ = ["DATABASE_ERRORS", "Alur"]
 
 # The read session a caller shares across many reads (Alur.one_read), None outside one.
 _shared_read: ContextVar[Session | None] = ContextVar("alur_shared_read", default=None)
+_PERSONS = "alur_persons"  # the shared read's info: username -> the person as _person read them
+
+
+def _end(shared: Session) -> None:
+    """End the shared read's transaction; what it read is forgotten (the next read reads anew)."""
+    shared.close()
+    shared.info.pop(_PERSONS, None)
 
 
 class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
@@ -105,11 +112,11 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
             try:
                 yield shared
             except BaseException:
-                shared.close()  # a failed statement must not spoil the reads after it
+                _end(shared)  # a failed statement must not spoil the reads after it
                 raise
             return
         if shared is not None:
-            shared.close()  # ends the read: the reads after the write see what it wrote
+            _end(shared)  # ends the read: the reads after the write see what it wrote
         with (self.read_sessions if read_only else self.sessions)() as session:
             try:
                 yield session
@@ -445,9 +452,21 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
             action(s, task, user, self.clock())
             return task
 
+    def person(self, username: str) -> User:
+        """The user with the roles they act in now (Plh./Plt.) attached; NotFound if unknown."""
+        with self.session(read_only=True) as s:
+            return self._person(s, username)
+
     def _person(self, s: Session, username: str) -> User:
-        """The user with the roles they act in now (Plh./Plt.) attached, for the access rules."""
-        return delegations.get_user(s, username, self.clock())
+        """The user with the roles they act in now (Plh./Plt.) attached, for the access rules.
+        Inside one_read, read once: a page's sign-in check, its navigation and its rows ask
+        for the same person in the same read transaction."""
+        if s is not _shared_read.get():
+            return delegations.get_user(s, username, self.clock())
+        known = s.info.setdefault(_PERSONS, {})
+        if username not in known:
+            known[username] = delegations.get_user(s, username, self.clock())
+        return known[username]
 
     @staticmethod
     def _instance(s: Session, instance_id: int, lock: bool = False) -> Instance:

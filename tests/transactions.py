@@ -33,3 +33,18 @@ def transactions(alur: Alur) -> Iterator[Begun]:
         yield begun
     finally:
         event.remove(alur.db, "begin", count)
+
+
+@contextmanager
+def statements(alur: Alur) -> Iterator[list[str]]:
+    """Within: the text of every statement sent to alur's database, in order."""
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement)
+
+    event.listen(alur.db, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(alur.db, "before_cursor_execute", record)

@@ -27,7 +27,7 @@ from webui.facade import alur
 def me() -> User:
     """The signed-in person's engine row as read once for this request (roles may change)."""
     if g.get("me") is None or g.me.username != current_user.username:
-        g.me = alur().user(current_user.username)
+        g.me = alur().person(current_user.username)
     return g.me
 
 

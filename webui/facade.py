@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g
 
 from engine.alur import Alur
 from engine.config import Settings
@@ -23,10 +23,10 @@ def init_app(app: Flask) -> None:
 
 
 def _one_read() -> None:
-    """A page (GET) reads the person, the navigation and its rows in one transaction."""
-    if request.method in ("GET", "HEAD"):
-        g.one_read = ExitStack()
-        g.one_read.enter_context(alur().one_read())
+    """A request's reads are one read transaction: a page's person, navigation and rows. A
+    write (a form posted) ends it, so the page shown after the write reads in a new one."""
+    g.one_read = ExitStack()
+    g.one_read.enter_context(alur().one_read())
 
 
 def _end_read(_error: BaseException | None) -> None:

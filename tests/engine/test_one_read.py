@@ -3,12 +3,14 @@ write in the middle of them must not hide."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from engine.alur import Alur
 from engine.errors import NotFound
 from tests.engine.helpers import starter
-from tests.transactions import transactions
+from tests.transactions import statements, transactions
 
 
 def test_the_reads_inside_share_one_transaction(alur: Alur):
@@ -41,3 +43,34 @@ def test_a_failed_read_inside_leaves_the_next_read_working(alur: Alur):
             alur.instance(987654)
         assert alur.user(user).username == user
     assert before.username == user  # what was read stays readable after the read ends
+
+
+def test_the_person_is_read_once_inside_and_again_after_a_write(alur: Alur):
+    user = starter(alur, "sop_b")
+    with alur.one_read():
+        with statements(alur) as sent:
+            first = alur.person(user)
+            assert alur.person(user) is first  # the sign-in check's, the navigation's, ...
+        assert len(_reads(sent)) == 1
+        alur.update_user(user, "Nama Baru", ["kabid perencanaan"], False, by="admin")
+        again = alur.person(user)  # the write ended the read: its person is read anew
+        assert again.full_name == "Nama Baru"
+        assert again.role_names == {"kabid perencanaan"}
+    with statements(alur) as sent:
+        alur.person(user)
+        alur.person(user)
+    assert len(_reads(sent)) == 2  # outside one_read nothing is kept between reads
+
+
+def test_a_delegation_made_inside_is_seen_by_the_next_read_of_the_person(alur: Alur):
+    official, deputy = starter(alur, "sop_b"), "wakil"
+    alur.add_user(deputy, ["staf"])
+    with alur.one_read():
+        assert alur.person(deputy).acting_for == {}
+        alur.delegate(official, deputy, alur.clock() + timedelta(days=3), by=official)
+        acting = alur.person(deputy).acting_for
+    assert set(acting) == alur.person(official).role_names
+
+
+def _reads(sent: list[str]) -> list[str]:
+    return [s for s in sent if s.lstrip().upper().startswith("SELECT")]  # not BEGIN, COMMIT

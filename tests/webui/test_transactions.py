@@ -3,7 +3,7 @@ signed-in person's read); a page (GET) is one read transaction however many rows
 
 from __future__ import annotations
 
-from tests.transactions import transactions
+from tests.transactions import statements, transactions
 from tests.webui.conftest import all_ticked, csrf_token, open_task
 
 
@@ -83,3 +83,26 @@ def test_the_task_and_instance_pages_are_one_read_each(login_as, started, alur):
         assert response.status_code == 200 and shown in response.text
         # the person, the page, the navigation, role labels and names: one transaction
         assert (begun.write, begun.read) == (0, 1), url
+
+
+def test_a_page_reads_the_signed_in_person_once(login_as, started, alur):
+    task = open_task(alur, started().id)
+    kabid = login_as("kabid")
+    for url in ("/", f"/tasks/{task.id}"):
+        with statements(alur) as sent:
+            assert kabid.get(url).status_code == 200
+        # the sign-in check, the page's access rules and the navigation: one person read
+        persons = [s for s in sent if "users.session_epoch" in s]
+        assert len(persons) == 1, url
+
+
+def test_a_form_shown_again_with_its_errors_reads_in_one_transaction(login_as, started, alur):
+    task = open_task(alur, started().id)
+    kabid = login_as("kabid")
+    form = {"csrf_token": csrf_token(kabid)}  # nothing of the checklist ticked
+    with transactions(alur) as begun:
+        response = kabid.post(f"/tasks/{task.id}/complete", data=form)
+    assert response.status_code == 422
+    assert open_task(alur, task.instance_id).id == task.id  # still open
+    # the signed-in person; the write that found the form wanting; the page shown again
+    assert (begun.write, begun.read) == (1, 2)

@@ -92,7 +92,7 @@ def _address_and_username() -> str:
 def load_user(session_id: str) -> Staff | None:
     epoch, _sep, username = session_id.partition(":")
     try:
-        user = alur().user(username)
+        user = alur().person(username)
     except NotFound:
         return None
     if not user.active or str(user.session_epoch) != epoch:
