@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", choices=("closed", "open", "both"), default="both")
     parser.add_argument("--open-start", type=float, default=4.0, help="first rate, turns/s [4]")
     parser.add_argument("--open-factor", type=float, default=1.4, help="rate step factor [1.4]")
-    parser.add_argument("--open-steps", type=int, default=8, help="rate steps at most [8]")
+    parser.add_argument("--open-steps", type=int, default=10, help="rate steps at most [10]")
     parser.add_argument("--open-seconds", type=float, default=15, help="seconds per rate [15]")
     parser.add_argument(
         "--profile",
@@ -201,6 +201,12 @@ def _open(args, cluster: Cluster, staff, password: str) -> tuple[dict, dict]:
             clerks, args.open_start, args.open_factor, args.open_seconds, args.open_steps
         )
         top = open_model.saturation(steps)
+        if top is steps[-1]:  # never fell short: the point lies above the last rate tried
+            print(
+                f"open model: completions still rising at {top.rate:.1f} turns/s, the last "
+                "step; raise --open-steps or --open-factor to find the saturation point",
+                file=sys.stderr,
+            )
         held = {
             f"{int(share * 100)}%": open_model.at_rate(
                 clerks, share * top.rate, args.open_seconds * 2
@@ -212,6 +218,8 @@ def _open(args, cluster: Cluster, staff, password: str) -> tuple[dict, dict]:
     figures = {
         "saturation_completions_per_s": round(top.completions / top.seconds, 2),
         "saturation_offered_turns_per_s": round(top.rate, 2),
+        # False: the last rate was still the best, so the point is above it (a lower bound)
+        "saturation_found": top is not steps[-1],
         "steps": [s.summary() for s in steps],
         "held": {name: s.summary() for name, s in held.items()},
         "instances_started": clerks.tally.started,
