@@ -127,6 +127,6 @@ def report(emit: Emit, lines: list[dict]) -> None:
             "figure": "target",
             "target": "saturation >= 3 x 23.4 completions/s, p99 < 250 ms at 50 % of it",
             "met": None,
-            "missing": "measured by make load (ops/load), not by make bench",
+            "missing": "measured by make load: open_model.target in its result.json",
         }
     )

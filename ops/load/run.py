@@ -225,7 +225,26 @@ def _open(args, cluster: Cluster, staff, password: str) -> tuple[dict, dict]:
         "instances_started": clerks.tally.started,
         "instances_finished": clerks.tally.finished,
     }
+    figures["target"] = saturation_target(figures)
     return figures, dict(clerks.tally.ledger)
+
+
+SATURATION_WANTED = 3 * 23.4  # completions/s: three times the first round's closed loop
+P99_WANTED_MS = 250.0  # every request's p99 while held at 50 % of the saturating rate
+
+
+def saturation_target(figures: dict) -> dict:
+    """The fast path's load target, met true or false, from the open model's figures."""
+    rate = figures["saturation_completions_per_s"]
+    p99 = figures["held"]["50%"]["all_ms"].get("p99")
+    return {
+        "target": "saturation >= 3 x 23.4 completions/s, p99 < 250 ms at 50 % of it",
+        "saturation_completions_per_s": rate,
+        "saturation_found": figures["saturation_found"],
+        "p99_at_50_ms": p99,
+        "met": rate >= SATURATION_WANTED and p99 is not None and p99 < P99_WANTED_MS,
+        "p99_met": p99 is not None and p99 < P99_WANTED_MS,
+    }
 
 
 def _figures(locust: dict) -> dict:
