@@ -7,6 +7,7 @@ the browser: the Kepala Badan delegates from the profile, the Sekretaris Badan c
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -74,7 +75,9 @@ def test_a_plh_completes_the_kepala_badan_step(page: Page, server):
     timeline = page.locator("ol.timeline")
     expect(timeline).to_contain_text("Plh. Kepala Badan, a.n. Demo Kaban")
     expect(timeline).to_contain_text("Demo Sekban")
-    timing = page.locator("section[aria-labelledby='timing-title'] tbody tr").filter(has_text="11.")
+    # the row of step 11 (its first cell); a time such as "11.05" in any row must not match
+    rows = page.locator("section[aria-labelledby='timing-title'] tbody tr")
+    timing = rows.filter(has_text=re.compile(r"^\s*11\.\s"))
     expect(timing).to_contain_text("Demo Sekban")
     expect(timing.locator(".acting")).to_have_text("Plh. Kepala Badan, a.n. Demo Kaban")
     shot(page, "plh-instance-page")
