@@ -83,7 +83,7 @@ class Meter:
         self.parts = parts
 
     def read(self) -> Reading:
-        roots = {name: roots() for name, roots in self.parts.items()}
+        roots = {name: find() for name, find in self.parts.items()}
         seconds = {}
         for name, pids in roots.items():
             others = {pid for other, found in roots.items() if other != name for pid in found}
@@ -100,10 +100,10 @@ class Meter:
         spent = {name: after.parts[name] - before.parts[name] for name in after.parts}
         busy = after.busy - before.busy
         spent["other"] = max(0.0, busy - sum(spent.values()))
-        per = max(completions, 1)
+        per, cpus = max(completions, 1), os.cpu_count() or 1
         return {
-            "cpus": os.cpu_count(),
-            "busy_share": round(busy / (wall * (os.cpu_count() or 1)), 3),
+            "cpus": cpus,
+            "busy_share": round(busy / (wall * cpus), 3),
             "seconds": {name: round(s, 2) for name, s in spent.items()},
             "ms_per_completion": {name: round(1000 * s / per, 1) for name, s in spent.items()}
             | {"all": round(1000 * busy / per, 1)},
