@@ -68,8 +68,15 @@ _shared_read: ContextVar[Session | None] = ContextVar("alur_shared_read", defaul
 _PERSONS = "alur_persons"  # the shared read's info: username -> the person as _person read them
 
 
-def _end(shared: Session) -> None:
-    """End the shared read's transaction; what it read is forgotten (the next read reads anew)."""
+def _end(shared: Session, failed: bool = False) -> None:
+    """End the shared read's transaction; what it read is forgotten (the next read reads anew).
+
+    A read that went through ends with COMMIT, not the ROLLBACK of close(): psycopg discards
+    every statement it prepared on the connection at each ROLLBACK, and the next requests on
+    that connection would then have each statement parsed and planned again. A failed read is
+    rolled back."""
+    if not failed:
+        shared.commit()
     shared.close()
     shared.info.pop(_PERSONS, None)
 
@@ -112,7 +119,7 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
             try:
                 yield shared
             except BaseException:
-                _end(shared)  # a failed statement must not spoil the reads after it
+                _end(shared, failed=True)  # a failed statement must not spoil the reads after it
                 raise
             return
         if shared is not None:
@@ -129,7 +136,7 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
     def one_read(self) -> Iterator[None]:
         """Within: every read-only unit of this thread is one read transaction, begun at the
         first read and ended on leaving. For a page that reads the person, the navigation and
-        its own rows: one BEGIN and one ROLLBACK instead of one pair per read."""
+        its own rows: one BEGIN and one COMMIT instead of one pair per read (see _end)."""
         if _shared_read.get() is not None:
             yield  # already inside one
             return
@@ -137,6 +144,7 @@ class Alur(Pages, Answers, UserAdmin, Drafts, Compare, Insights):
             token = _shared_read.set(shared)
             try:
                 yield
+                _end(shared)
             finally:
                 _shared_read.reset(token)
 

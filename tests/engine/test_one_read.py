@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from engine.alur import Alur
 from engine.errors import NotFound
@@ -74,3 +75,29 @@ def test_a_delegation_made_inside_is_seen_by_the_next_read_of_the_person(alur: A
 
 def _reads(sent: list[str]) -> list[str]:
     return [s for s in sent if s.lstrip().upper().startswith("SELECT")]  # not BEGIN, COMMIT
+
+
+def test_reads_end_with_commit_so_the_connection_keeps_its_prepared_statements(alur: Alur):
+    # psycopg forgets every prepared statement of a connection at each ROLLBACK
+    user = starter(alur, "sop_b")
+    ended: list[str] = []
+    hooks = [("commit", lambda _c: ended.append("commit"))]
+    hooks.append(("rollback", lambda _c: ended.append("rollback")))
+    for name, fn in hooks:
+        event.listen(alur.db, name, fn)
+    try:
+        with alur.one_read():
+            alur.person(user)
+            alur.processes()
+            alur.set_digest(user, True)  # ends the read
+            alur.person(user)
+        assert ended == ["commit", "commit", "commit"]  # the read, the write, the read after
+        ended.clear()
+        with alur.one_read():
+            with pytest.raises(NotFound):
+                alur.instance(987654)
+            alur.person(user)
+        assert ended == ["rollback", "commit"]  # a read that failed is rolled back
+    finally:
+        for name, fn in hooks:
+            event.remove(alur.db, name, fn)
